@@ -1,0 +1,161 @@
+"""``compliance``: the command line. Parses arguments, calls the library, formats, exits.
+
+Exit codes: 0 nothing failed under --fail-on, 1 breaches (or warnings) found,
+2 invalid standards or usage, 3 unreadable data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from engine.problems import InputError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=False, rich_markup_mode=None,
+    help="Check service performance against published service standards.",
+)
+out_console = Console()
+err_console = Console(stderr=True)
+
+StandardsOpt = Annotated[Path, typer.Option("--standards", "-s",
+                                            help="The standards folder.")]
+
+
+class FailOn(StrEnum):
+    breach = "breach"
+    warning = "warning"
+    never = "never"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _report_problems(err: InputError) -> None:
+    what = "data could not be read" if err.exit_code == 3 else "problems found"
+    for problem in err.problems:
+        err_console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    err_console.print(f"{len(err.problems)} {what}.", style="bold red", highlight=False)
+
+
+def _parse_data(values: list[str]) -> dict[str, str]:
+    data = {}
+    for item in values:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise typer.BadParameter(f"'{item}' should be NAME=PATH, e.g. claims=june.csv",
+                                     param_hint="--data")
+        data[name.strip()] = path.strip()
+    return data
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD, "
+                                 "e.g. 2025-06-30", param_hint="--as-of") from None
+
+
+@app.command()
+def check(
+    standards: StandardsOpt = Path("standards"),
+    data: Annotated[list[str] | None, typer.Option(
+        "--data", "-d", help="NAME=PATH: read this file (or glob) for dataset NAME.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        help="The extracts' as-of date (YYYY-MM-DD); default catalogue.yaml's, or today.")] = None,
+    out: Annotated[Path, typer.Option(help="Where to write results.json, alerts.csv, "
+                                      "rejects.csv.")] = Path("out"),
+    output_format: Annotated[Format, typer.Option("--format", help="table or json.")
+                             ] = Format.table,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 on any breach (default), any "
+                                            "warning or breach, or never.")] = FailOn.breach,
+    standard: Annotated[list[str] | None, typer.Option(
+        "--standard", help="Only this standard (repeatable).")] = None,
+    all_periods: Annotated[bool, typer.Option(
+        "--all-periods", help="Show every period, not only each standard's latest.")] = False,
+) -> None:
+    """Run the standards against the extracts and report verdicts and alerts."""
+    from engine.report import render_results, results_json
+    from engine.run import check as run_check
+
+    try:
+        outcome = run_check(standards, data=_parse_data(data or []), as_of=_parse_date(as_of),
+                            out=out, only=standard)
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    record = outcome.record
+    if output_format is Format.json:
+        sys.stdout.write(results_json(record))
+    else:
+        render_results(record, out_console, all_periods=all_periods)
+        for ds in record.datasets:
+            out_console.print(
+                f"{ds.name}: {ds.rows_read:,} rows read = {ds.rows_used:,} used + "
+                f"{ds.rows_filtered:,} filtered + {ds.rows_rejected:,} rejected",
+                highlight=False)
+        out_console.print(f"Written: {', '.join(str(p) for p in outcome.written)}",
+                          highlight=False)
+    verdicts = {r.verdict.value for r in record.results}
+    failing = {"breach": {"breach"}, "warning": {"breach", "warning"}, "never": set()}[fail_on]
+    raise typer.Exit(1 if verdicts & failing else 0)
+
+
+@app.command()
+def validate(standards: StandardsOpt = Path("standards")) -> None:
+    """Check a standards folder: every problem, each with file:line:col."""
+    from engine.load import load_catalogue
+
+    try:
+        catalogue = load_catalogue(standards)
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    out_console.print(f"{standards}: {len(catalogue.standards)} standards and "
+                      f"{len(catalogue.datasets)} datasets are valid.", highlight=False)
+
+
+@app.command()
+def schema(
+    what: Annotated[str, typer.Argument(help="standard, dataset, catalogue or results")
+                    ] = "standard",
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of the "
+                                             "screen.")] = None,
+) -> None:
+    """Print the JSON Schema of a standard, a dataset, catalogue.yaml or results.json."""
+    from engine.model import Dataset, Settings, Standard
+    from engine.model.results import RunRecord
+
+    models = {"standard": Standard, "dataset": Dataset, "catalogue": Settings,
+              "results": RunRecord}
+    if what not in models:
+        err_console.print(f"unknown schema '{what}'; choose one of: {', '.join(models)}")
+        raise typer.Exit(2)
+    text = json.dumps(models[what].model_json_schema(by_alias=True), indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from engine.report.files import write_atomic
+
+        write_atomic(out, text.encode())
+        out_console.print(f"Written: {out}", highlight=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        err_console.print("Interrupted.")
+        sys.exit(130)

@@ -1,0 +1,7 @@
+"""Decide: exact verdicts for each measured cell, then alerts for the people who act."""
+
+from __future__ import annotations
+
+from engine.decide.decision import decide_results
+
+__all__ = ["decide_results"]

@@ -1,0 +1,341 @@
+"""Safe expressions: the small SQL-like language of population filters, conditions and checks.
+
+An expression such as ``benefit_type != 'Death grant' and region in ('North', 'East')``
+is parsed by sqlglot into a syntax tree, every node is checked against a whitelist,
+every name against the dataset's declared columns, and every operator against the
+types of its operands — all when the standards load. Only then is it translated into
+an Ibis expression for the query engine. Nothing from a standard is executed as Python.
+
+The language:
+
+* names: the dataset's columns, and ``as_of`` (the extract's as-of date)
+* literals: ``'text'`` (single quotes), numbers, ``true``, ``false``, ``null``;
+  ``'2025-04-01'`` compared with a date column is a date
+* comparison: ``=  !=  <>  <  <=  >  >=``, ``between … and …``, ``in (…)``,
+  ``not in (…)``, ``is null``, ``is not null``, ``like 'A%'``
+* logic: ``and``, ``or``, ``not``, parentheses
+* arithmetic on numbers: ``+ - * /``
+* functions: ``lower``, ``upper``, ``trim``, ``length``, ``coalesce``, ``abs``
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from engine.model.dataset import ColumnType
+from engine.problems import unknown_name_hint
+
+# Expression types: the column types, plus 'number' for numeric literals and 'null'.
+STRING, NUMBER, BOOLEAN, DATE, DATETIME, NULL = (
+    "string", "number", "boolean", "date", "datetime", "null",
+)
+_KIND = {
+    ColumnType.string: STRING, ColumnType.category: STRING,
+    ColumnType.integer: NUMBER, ColumnType.decimal: NUMBER,
+    ColumnType.boolean: BOOLEAN, ColumnType.date: DATE, ColumnType.datetime: DATETIME,
+}
+_COMPARISONS: dict[type[exp.Expression], str] = {
+    exp.EQ: "==", exp.NEQ: "!=", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<=",
+}
+_ARITHMETIC: dict[type[exp.Expression], str] = {
+    exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/",
+}
+_FUNCTIONS = {"lower": STRING, "upper": STRING, "trim": STRING, "length": NUMBER,
+              "abs": NUMBER, "coalesce": None}
+MAX_LENGTH = 2_000
+
+
+class ExprError(ValueError):
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed, checked expression, ready to translate."""
+
+    text: str
+    tree: exp.Expression
+    type: str
+    columns: frozenset[str]
+
+    def to_ibis(self, table: Any, as_of: dt.date) -> Any:
+        return _Translator(table, as_of).visit(self.tree)
+
+
+def parse(text: str, columns: Mapping[str, ColumnType], *, want: str | None = BOOLEAN
+          ) -> Expression:
+    """Parse and check ``text`` against ``columns``; raise :class:`ExprError` if it is wrong."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExprError("the expression is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"the expression is longer than {MAX_LENGTH} characters")
+    text = text.replace("==", "=")
+    try:
+        tree = sqlglot.parse_one(text, read="duckdb")
+    except (ParseError, TokenError) as exc:
+        raise ExprError(f"cannot read the expression '{text}'", _parse_hint(str(exc))) from None
+    if tree is None:
+        raise ExprError("the expression is empty")
+    checker = _Checker(columns)
+    kind = checker.visit(tree)
+    if want is not None and kind not in (want, NULL):
+        raise ExprError(f"'{text}' gives a {kind}, but a {want} is needed here",
+                        "write a comparison, like region = 'North'" if want == BOOLEAN else None)
+    return Expression(text, tree, kind, frozenset(checker.used))
+
+
+def _parse_hint(detail: str) -> str:
+    first = detail.splitlines()[0] if detail else ""
+    return f"text goes in single quotes, names are plain words ({first})".strip()
+
+
+class _Checker:
+    def __init__(self, columns: Mapping[str, ColumnType]) -> None:
+        self.columns = {name: _KIND[t] for name, t in columns.items()}
+        self.columns.setdefault("as_of", DATE)
+        self.used: set[str] = set()
+
+    def visit(self, node: exp.Expression) -> str:
+        method: Callable[[Any], str] | None = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise ExprError(f"'{node.sql()}' is not allowed in an expression",
+                            "see the expression language in the README")
+        return method(node)
+
+    def _Paren(self, node: exp.Paren) -> str:
+        return self.visit(node.this)
+
+    def _Column(self, node: exp.Column) -> str:
+        if node.table:
+            raise ExprError(f"'{node.sql()}' is not a column name", "use plain column names")
+        name = node.name
+        if name not in self.columns:
+            quoted = node.this.args.get("quoted") if isinstance(node.this, exp.Identifier) else None
+            if quoted:
+                raise ExprError(f'"{name}" is read as a column name',
+                                "put text in single quotes: 'like this'")
+            raise ExprError(f"unknown column '{name}'",
+                            unknown_name_hint(name, self.columns, "columns"))
+        if name != "as_of":
+            self.used.add(name)
+        return self.columns[name]
+
+    def _Literal(self, node: exp.Literal) -> str:
+        return STRING if node.is_string else NUMBER
+
+    def _Boolean(self, node: exp.Boolean) -> str:
+        return BOOLEAN
+
+    def _Null(self, node: exp.Null) -> str:
+        return NULL
+
+    def _Neg(self, node: exp.Neg) -> str:
+        return self._need(node.this, NUMBER, "-")
+
+    def _need(self, node: exp.Expression, kind: str, op: str) -> str:
+        got = self.visit(node)
+        if got not in (kind, NULL):
+            raise ExprError(f"'{op}' needs a {kind}, but '{node.sql()}' is a {got}")
+        return kind
+
+    def _logic(self, node: exp.Expression) -> str:
+        self._need(node.left, BOOLEAN, type(node).__name__.lower())
+        self._need(node.right, BOOLEAN, type(node).__name__.lower())
+        return BOOLEAN
+
+    _And = _Or = _logic
+
+    def _Not(self, node: exp.Not) -> str:
+        return self._need(node.this, BOOLEAN, "not")
+
+    def _compare_pair(self, left: exp.Expression, right: exp.Expression, op: str) -> None:
+        lt, rt = self.visit(left), self.visit(right)
+        if NULL in (lt, rt):
+            raise ExprError(f"compare with null using 'is null', not '{op}'")
+        if _comparable(lt, rt, left, right):
+            return
+        raise ExprError(
+            f"cannot compare '{left.sql()}' ({lt}) with '{right.sql()}' ({rt})",
+            "dates compare with dates ('2025-04-01'), text with text in single quotes",
+        )
+
+    def _comparison(self, node: exp.Expression) -> str:
+        self._compare_pair(node.left, node.right, _COMPARISONS[type(node)])
+        return BOOLEAN
+
+    _EQ = _NEQ = _GT = _GTE = _LT = _LTE = _comparison
+
+    def _Between(self, node: exp.Between) -> str:
+        self._compare_pair(node.this, node.args["low"], "between")
+        self._compare_pair(node.this, node.args["high"], "between")
+        return BOOLEAN
+
+    def _In(self, node: exp.In) -> str:
+        if node.args.get("query") or node.args.get("unnest") or node.args.get("field"):
+            raise ExprError("'in' takes a list of values, like region in ('North', 'South')")
+        for item in node.expressions:
+            if not isinstance(item, exp.Literal | exp.Boolean):
+                raise ExprError(f"'in' takes plain values; '{item.sql()}' is not one")
+            self._compare_pair(node.this, item, "in")
+        return BOOLEAN
+
+    def _Is(self, node: exp.Is) -> str:
+        if not isinstance(node.expression, exp.Null):
+            raise ExprError("'is' is only for 'is null' and 'is not null'")
+        self.visit(node.this)
+        return BOOLEAN
+
+    def _Like(self, node: exp.Like) -> str:
+        self._need(node.this, STRING, "like")
+        if not (isinstance(node.expression, exp.Literal) and node.expression.is_string):
+            raise ExprError("'like' takes a pattern in single quotes, like 'A%'")
+        return BOOLEAN
+
+    def _arith(self, node: exp.Expression) -> str:
+        op = _ARITHMETIC[type(node)]
+        self._need(node.left, NUMBER, op)
+        self._need(node.right, NUMBER, op)
+        return NUMBER
+
+    _Add = _Sub = _Mul = _Div = _arith
+
+    def _function(self, name: str, args: list[exp.Expression]) -> str:
+        if name not in _FUNCTIONS:
+            raise ExprError(f"unknown function '{name}'",
+                            unknown_name_hint(name, _FUNCTIONS, "functions"))
+        if name == "coalesce":
+            kinds = {self.visit(a) for a in args} - {NULL}
+            if len(kinds) > 1:
+                raise ExprError("coalesce needs values of one type")
+            return kinds.pop() if kinds else NULL
+        if len(args) != 1:
+            raise ExprError(f"{name}() takes one value")
+        self._need(args[0], STRING if name in ("lower", "upper", "trim", "length") else NUMBER,
+                   name)
+        result = _FUNCTIONS[name]
+        assert result is not None
+        return result
+
+    def _Lower(self, node: exp.Lower) -> str:
+        return self._function("lower", [node.this])
+
+    def _Upper(self, node: exp.Upper) -> str:
+        return self._function("upper", [node.this])
+
+    def _Trim(self, node: exp.Trim) -> str:
+        return self._function("trim", [node.this])
+
+    def _Length(self, node: exp.Length) -> str:
+        return self._function("length", [node.this])
+
+    def _Abs(self, node: exp.Abs) -> str:
+        return self._function("abs", [node.this])
+
+    def _Coalesce(self, node: exp.Coalesce) -> str:
+        return self._function("coalesce", [node.this, *node.expressions])
+
+    def _Anonymous(self, node: exp.Anonymous) -> str:
+        return self._function(str(node.this).lower(), list(node.expressions))
+
+
+def _comparable(lt: str, rt: str, left: exp.Expression, right: exp.Expression) -> bool:
+    if lt == rt:
+        return True
+    temporal = {DATE, DATETIME}
+    if lt in temporal and rt in temporal:
+        return True
+    # A quoted ISO date beside a date column is a date.
+    if lt in temporal and rt == STRING:
+        return _iso_literal(right) is not None
+    if rt in temporal and lt == STRING:
+        return _iso_literal(left) is not None
+    return False
+
+
+def _iso_literal(node: exp.Expression) -> dt.date | None:
+    if isinstance(node, exp.Literal) and node.is_string:
+        try:
+            return dt.date.fromisoformat(node.this)
+        except ValueError:
+            return None
+    return None
+
+
+class _Translator:
+    """Checked sqlglot tree → Ibis expression."""
+
+    def __init__(self, table: Any, as_of: dt.date) -> None:
+        import ibis
+
+        self.ibis = ibis
+        self.table = table
+        self.as_of = as_of
+
+    def visit(self, node: exp.Expression) -> Any:
+        ibis = self.ibis
+        if isinstance(node, exp.Paren):
+            return self.visit(node.this)
+        if isinstance(node, exp.Column):
+            if node.name == "as_of" and node.name not in self.table.columns:
+                return ibis.literal(self.as_of)
+            return self.table[node.name]
+        if isinstance(node, exp.Literal):
+            if node.is_string:
+                day = _iso_literal(node)
+                return ibis.literal(day) if day is not None else ibis.literal(node.this)
+            text = node.this
+            return ibis.literal(float(text) if any(c in text for c in ".eE") else int(text))
+        if isinstance(node, exp.Boolean):
+            return ibis.literal(bool(node.this))
+        if isinstance(node, exp.Null):
+            return ibis.null()
+        if isinstance(node, exp.Neg):
+            return -self.visit(node.this)
+        if isinstance(node, exp.And):
+            return self.visit(node.left) & self.visit(node.right)
+        if isinstance(node, exp.Or):
+            return self.visit(node.left) | self.visit(node.right)
+        if isinstance(node, exp.Not):
+            return ~self.visit(node.this)
+        if type(node) in _COMPARISONS:
+            return self._compare(self.visit(node.left), self.visit(node.right), type(node))
+        if type(node) in _ARITHMETIC:
+            left, right = self.visit(node.left), self.visit(node.right)
+            return {exp.Add: left.__add__, exp.Sub: left.__sub__, exp.Mul: left.__mul__,
+                    exp.Div: left.__truediv__}[type(node)](right)
+        if isinstance(node, exp.Between):
+            return self.visit(node.this).between(self.visit(node.args["low"]),
+                                                 self.visit(node.args["high"]))
+        if isinstance(node, exp.In):
+            return self.visit(node.this).isin([self.visit(v) for v in node.expressions])
+        if isinstance(node, exp.Is):
+            return self.visit(node.this).isnull()
+        if isinstance(node, exp.Like):
+            return self.visit(node.this).like(node.expression.this)
+        return self._call(node)
+
+    def _compare(self, left: Any, right: Any, op: type[exp.Expression]) -> Any:
+        import operator
+
+        fn = {exp.EQ: operator.eq, exp.NEQ: operator.ne, exp.GT: operator.gt,
+              exp.GTE: operator.ge, exp.LT: operator.lt, exp.LTE: operator.le}[op]
+        return fn(left, right)
+
+    def _call(self, node: exp.Expression) -> Any:
+        if isinstance(node, exp.Coalesce):
+            return self.ibis.coalesce(*(self.visit(a) for a in [node.this, *node.expressions]))
+        name = (str(node.this).lower() if isinstance(node, exp.Anonymous)
+                else type(node).__name__.lower())
+        arg = self.visit(node.expressions[0] if isinstance(node, exp.Anonymous) else node.this)
+        return {"lower": arg.lower, "upper": arg.upper, "trim": arg.strip,
+                "length": arg.length, "abs": arg.abs}[name]()

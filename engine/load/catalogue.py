@@ -1,0 +1,153 @@
+"""A standards folder → :class:`Catalogue`, or every problem in it at once.
+
+Layout of a standards folder::
+
+    catalogue.yaml        optional settings: institution, calendar, fiscal year, as-of date
+    datasets/*.yaml       one dataset (extract declaration) per file
+    **/*.yaml             every other YAML file is one standard
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from engine.load.checks import check_dataset, check_settings, check_standard
+from engine.load.errors import problems_from
+from engine.load.yamlsafe import Located, read_yaml
+from engine.model.catalogue import Catalogue, Settings, Source
+from engine.model.dataset import Dataset
+from engine.model.standard import Standard
+from engine.problems import InputError, Problem, unknown_name_hint
+
+SETTINGS_FILE = "catalogue.yaml"
+DATASETS_DIR = "datasets"
+_SKIP_DIRS = {"extracts", "out", "node_modules"}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def standard_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """(dataset files, standard files) under ``root``, sorted for a stable order."""
+    datasets, standards = [], []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
+        if any(p.startswith(".") or p in _SKIP_DIRS for p in rel.parts[:-1]):
+            continue
+        if rel.parts[0] == DATASETS_DIR:
+            datasets.append(path)
+        elif rel.as_posix() != SETTINGS_FILE:
+            standards.append(path)
+    return datasets, standards
+
+
+def load_catalogue(root: Path | str) -> Catalogue:
+    """Load and check a standards folder. Raises :class:`InputError` with every problem."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError([Problem(root, "no such standards folder",
+                                  hint="give --standards the folder holding your YAML files")])
+    problems: list[Problem] = []
+    shown = _display_base(root)
+    digests: list[tuple[str, str]] = []
+
+    def parse(path: Path, model: type[M]) -> tuple[M | None, Located | None]:
+        display = shown / path.relative_to(root)
+        digests.append((path.relative_to(root).as_posix(), _sha256(path)))
+        doc, found = read_yaml(path, display)
+        problems.extend(found)
+        if doc is None or found:
+            return None, doc
+        if not isinstance(doc.value, dict):
+            problems.append(doc.problem((), "the file must be a mapping of keys to values"))
+            return None, doc
+        try:
+            return model.model_validate(doc.value), doc
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, doc, model))
+            return None, doc
+
+    settings = Settings()
+    settings_path = root / SETTINGS_FILE
+    if settings_path.exists():
+        parsed, doc = parse(settings_path, Settings)
+        if parsed is not None and doc is not None:
+            settings = parsed
+            problems.extend(check_settings(settings, doc))
+
+    dataset_files, std_files = standard_files(root)
+    catalogue = Catalogue(root=root, settings=settings)
+    dataset_docs: dict[str, Located] = {}
+    for path in dataset_files:
+        ds, doc = parse(path, Dataset)
+        if ds is None or doc is None:
+            continue
+        if ds.name in catalogue.datasets:
+            first = catalogue.sources[f"dataset:{ds.name}"].path
+            problems.append(doc.problem(("name",), f"dataset '{ds.name}' is already declared "
+                                        f"in {first}", "give each dataset its own name"))
+            continue
+        problems.extend(check_dataset(ds, doc, root))
+        catalogue.datasets[ds.name] = ds
+        catalogue.sources[f"dataset:{ds.name}"] = Source(doc.path, digests[-1][1])
+        dataset_docs[ds.name] = doc
+
+    for path in std_files:
+        std, doc = parse(path, Standard)
+        if doc is None or not isinstance(doc.value, dict):
+            continue
+        raw = doc.value
+        name = raw.get("dataset")
+        dataset = catalogue.datasets.get(name) if isinstance(name, str) else None
+        if dataset is not None:
+            problems.extend(check_standard(raw, dataset, doc))
+        elif isinstance(name, str) and not any(_declares(d, name) for d in dataset_files):
+            problems.append(doc.problem(("dataset",), f"unknown dataset '{name}'",
+                                        unknown_name_hint(name, catalogue.datasets, "datasets")))
+        if std is None:
+            continue
+        if std.id in catalogue.standards:
+            first = catalogue.sources[f"standard:{std.id}"].path
+            problems.append(doc.problem(("id",), f"standard '{std.id}' is already defined "
+                                        f"in {first}", "each standard needs its own id"))
+            continue
+        catalogue.standards[std.id] = std
+        catalogue.sources[f"standard:{std.id}"] = Source(doc.path, digests[-1][1])
+
+    if not std_files and not problems:
+        problems.append(Problem(shown, "no standards found",
+                                hint="each standard is a .yaml file in this folder"))
+    if problems:
+        raise InputError(problems, exit_code=2)
+    catalogue.digest = hashlib.sha256(
+        "".join(f"{name}\0{digest}\n" for name, digest in sorted(digests)).encode()
+    ).hexdigest()
+    return catalogue
+
+
+def _declares(path: Path, name: str) -> bool:
+    """Whether a dataset file that failed to load was meant to declare ``name``.
+
+    Avoids a second, misleading 'unknown dataset' for standards that use it.
+    """
+    return path.stem == name
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _display_base(root: Path) -> Path:
+    """Show paths relative to the working directory when they are below it."""
+    try:
+        return root.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return root
+
+

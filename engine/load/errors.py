@@ -1,0 +1,103 @@
+"""Pydantic validation errors → problems at ``file:line:col`` with did-you-mean hints."""
+
+from __future__ import annotations
+
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from engine.load.yamlsafe import Loc, Located
+from engine.problems import Problem, unknown_name_hint
+
+
+def problems_from(error: ValidationError, doc: Located, model: type[BaseModel]) -> list[Problem]:
+    out = []
+    for err in error.errors(include_url=False):
+        loc = _data_loc(doc.value, tuple(err["loc"]))
+        kind = err["type"]
+        where = ".".join(str(p) for p in loc[:-1]) or "the top level"
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            allowed = _keys_at(model, loc[:-1])
+            out.append(doc.problem(loc, f"unknown key '{key}' under {where}",
+                                   unknown_name_hint(key, allowed, "allowed here")))
+        elif kind == "missing":
+            key = str(err["loc"][-1])
+            out.append(doc.problem(loc[:-1] if loc and loc[-1] == key else loc,
+                                   f"missing key '{key}' under {where}"))
+        else:
+            out.append(doc.problem(loc, _message(err, loc), _hint(err, model, loc)))
+    return out
+
+
+def _message(err: Any, loc: Loc) -> str:
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    name = ".".join(str(p) for p in loc)
+    if err["type"] in ("value_error", "assertion_error") or not name:
+        return f"{name}: {msg}" if name else msg
+    got = err.get("input")
+    shown = f" (found {got!r})" if got is not None and not isinstance(got, dict | list) else ""
+    return f"{name}: {msg[0].lower() + msg[1:]}{shown}"
+
+
+def _hint(err: Any, model: type[BaseModel], loc: Loc) -> str | None:
+    if err["type"] == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
+        guess = unknown_name_hint(str(err.get("input")), options, "allowed")
+        return guess if guess.startswith("did you mean") else None
+    return None
+
+
+def _data_loc(value: Any, loc: Loc) -> Loc:
+    """Drop the parts pydantic adds for union members ('str', 'list[str]'), keep data paths."""
+    out: list[str | int] = []
+    current = value
+    for part in loc:
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            current = current[part]
+            out.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+            out.append(part)
+        elif isinstance(current, dict) and isinstance(part, str) and not _looks_like_tag(part):
+            out.append(part)  # a missing or unknown key: still a place to name
+            current = None
+    return tuple(out)
+
+
+def _looks_like_tag(part: str) -> bool:
+    return any(c in part for c in "[]") or part in ("str", "int", "float", "bool", "date")
+
+
+def _keys_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    candidates: list[Any] = [model]
+    for part in loc:
+        nxt: list[Any] = []
+        for tp in (t for c in candidates for t in _unwrap(c)):
+            if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
+                for name, field in tp.model_fields.items():
+                    if part in (name, field.alias):
+                        nxt.append(field.annotation)
+            elif get_origin(tp) is list and isinstance(part, int):
+                nxt.extend(get_args(tp)[:1])
+            elif get_origin(tp) is dict and isinstance(part, str):
+                nxt.extend(get_args(tp)[1:2])
+        candidates = nxt
+    keys: list[str] = []
+    for tp in (t for c in candidates for t in _unwrap(c)):
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            keys += [f.alias or n for n, f in tp.model_fields.items()]
+    return keys
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _unwrap(get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        return [u for a in get_args(tp) for u in _unwrap(a)]
+    return [tp]

@@ -1,0 +1,28 @@
+"""Measure: a standard × an extract → numbers per period and segment.
+
+One module per measure kind; each module's docstring is its catalogue entry.
+:func:`kinds` is the registry, built fresh on each call.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pyarrow as pa
+
+from engine.measure import reported_ratio, share_meeting, share_within
+from engine.measure.base import Cell, Context, Measured, measure
+from engine.model.dataset import Dataset
+from engine.model.standard import Standard
+
+
+def kinds() -> dict[str, ModuleType]:
+    """Every measure kind, by the key a standard uses for it."""
+    return {m.NAME: m for m in (share_within, share_meeting, reported_ratio)}
+
+
+def measure_standard(std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
+    return measure(kinds()[std.measure.kind], std, ds, data, ctx)  # type: ignore[arg-type]
+
+
+__all__ = ["Cell", "Context", "Measured", "kinds", "measure_standard"]

@@ -1,0 +1,124 @@
+"""Small value types shared by standards and datasets: percentages, limits, attributes."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+
+
+class Strict(BaseModel):
+    """Base for every YAML-facing model: unknown keys are errors, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def parse_percent(value: Any) -> Decimal:
+    """'80%' → Decimal('80'). Bare numbers are refused: 0.8 and 80 must not be confused."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"{value!r} is not a percentage; write it like 80%")
+    if not isinstance(value, str):
+        raise ValueError(
+            f"{value!r} is a bare number; write a percentage with its sign, like {value}%"
+        )
+    match = _PERCENT.match(value)
+    if not match:
+        raise ValueError(f"'{value}' is not a percentage; write it like 80% or 92.5%")
+    try:
+        pct = Decimal(match.group(1))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise ValueError(f"'{value}' is not a percentage") from exc
+    if pct > 100:
+        raise ValueError(f"'{value}' is more than 100%")
+    return pct
+
+
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(parse_percent),
+    PlainSerializer(lambda d: f"{d}%", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d+)?\s*%$", "examples": ["80%"]}),
+]
+
+
+class LimitUnit(StrEnum):
+    seconds = "seconds"
+    minutes = "minutes"
+    hours = "hours"
+    days = "days"
+    business_days = "business days"
+    weeks = "weeks"
+
+    @property
+    def needs_time_of_day(self) -> bool:
+        return self in (LimitUnit.seconds, LimitUnit.minutes, LimitUnit.hours)
+
+
+_UNIT_WORDS = {
+    "second": LimitUnit.seconds, "seconds": LimitUnit.seconds,
+    "minute": LimitUnit.minutes, "minutes": LimitUnit.minutes,
+    "hour": LimitUnit.hours, "hours": LimitUnit.hours,
+    "day": LimitUnit.days, "days": LimitUnit.days,
+    "calendar day": LimitUnit.days, "calendar days": LimitUnit.days,
+    "business day": LimitUnit.business_days, "business days": LimitUnit.business_days,
+    "working day": LimitUnit.business_days, "working days": LimitUnit.business_days,
+    "week": LimitUnit.weeks, "weeks": LimitUnit.weeks,
+}
+_LIMIT = re.compile(r"^\s*(\d+)\s+([a-z ]+?)\s*$")
+
+
+class Limit(Strict):
+    """A time limit such as ``28 days``, ``2 business days`` or ``10 minutes``."""
+
+    amount: int
+    unit: LimitUnit
+
+    @classmethod
+    def parse(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        match = _LIMIT.match(value.lower())
+        unit = _UNIT_WORDS.get(match.group(2)) if match else None
+        if not match or unit is None:
+            raise ValueError(
+                f"'{value}' is not a limit; write a whole number and a unit, like '28 days', "
+                "'2 business days', '48 hours' or '10 minutes'"
+            )
+        return {"amount": int(match.group(1)), "unit": unit}
+
+    def __str__(self) -> str:
+        unit = self.unit.value
+        return f"{self.amount} {unit[:-1] if self.amount == 1 else unit}"
+
+
+LimitText = Annotated[
+    Limit,
+    BeforeValidator(Limit.parse),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["28 days", "2 business days", "10 minutes"]}),
+]
+
+
+class Attribute(StrEnum):
+    """The service attribute a standard serves (ISSA / Citizen-Centric Services)."""
+
+    timeliness = "timeliness"
+    access = "access"
+    accuracy = "accuracy"
+    responsiveness = "responsiveness"
+    satisfaction = "satisfaction"
+    respect = "respect"
+    reliability = "reliability"
+    transparency = "transparency"
+    fairness = "fairness"
+
+
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"

@@ -1,0 +1,107 @@
+"""A dataset: an operational extract as the standards see it (files, format, columns)."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pydantic import Field, field_validator, model_validator
+
+from engine.model.common import IDENTIFIER, Strict
+
+
+class ColumnType(StrEnum):
+    string = "string"
+    integer = "integer"
+    decimal = "decimal"
+    date = "date"
+    datetime = "datetime"
+    boolean = "boolean"
+    category = "category"
+
+    @property
+    def is_temporal(self) -> bool:
+        return self in (ColumnType.date, ColumnType.datetime)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self in (ColumnType.integer, ColumnType.decimal)
+
+
+class Column(Strict):
+    header: str | None = Field(
+        None, description="The header in the extract; defaults to the column's name."
+    )
+    type: ColumnType = ColumnType.string
+    format: str | None = Field(
+        None,
+        description="How dates are written, in strftime codes: '%d/%m/%Y' for 31/01/2025. "
+        "ISO dates (2025-01-31) and real Excel dates are always accepted.",
+    )
+    required: bool = Field(False, description="A row with this cell blank is rejected.")
+    values: list[str] | None = Field(
+        None, description="For a category: the allowed values; any other value is rejected."
+    )
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _format_fits_type(self) -> Column:
+        if self.format is not None and not self.type.is_temporal:
+            raise ValueError("'format' applies only to date and datetime columns")
+        if self.values is not None and self.type is not ColumnType.category:
+            raise ValueError("'values' applies only to category columns")
+        return self
+
+
+class CsvOptions(Strict):
+    delimiter: str = Field(",", min_length=1, max_length=1)
+    encoding: str = Field("utf-8", description="utf-8 (with or without BOM), cp1252, latin-1…")
+    decimal: str = Field(".", pattern=r"^[.,]$", description="The decimal mark: '.' or ','.")
+    header_row: int | None = Field(
+        None, ge=1, description="The row holding the headers; found automatically if omitted."
+    )
+
+
+class ExcelOptions(Strict):
+    sheet: str | None = Field(None, description="The sheet to read; the first if omitted.")
+    header_row: int | None = Field(
+        None, ge=1, description="The row holding the headers; found automatically if omitted."
+    )
+
+
+class RowCheck(Strict):
+    rule: str = Field(description="A condition every row must meet, e.g. decided_date >= lodged_date")
+    reason: str = Field(pattern=IDENTIFIER, description="The reason code written to rejects.csv.")
+    message: str | None = Field(None, description="What a rejected row means, in plain words.")
+
+
+class Dataset(Strict):
+    name: str = Field(pattern=IDENTIFIER)
+    title: str
+    description: str | None = None
+    files: list[str] = Field(
+        min_length=1, description="Glob patterns, relative to the standards folder."
+    )
+    csv: CsvOptions = CsvOptions()
+    excel: ExcelOptions = ExcelOptions()
+    key: list[str] = Field(default_factory=list, description="Columns that identify a row.")
+    columns: dict[str, Column] = Field(min_length=1)
+    checks: list[RowCheck] = Field(default_factory=list)
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("columns")
+    @classmethod
+    def _column_names(cls, value: dict[str, Column]) -> dict[str, Column]:
+        bad = [name for name in value if not re.match(IDENTIFIER, name)]
+        if bad:
+            raise ValueError(
+                f"column names must be lower_case_words: {', '.join(bad)}"
+            )
+        return value
+
+    def header_of(self, column: str) -> str:
+        return self.columns[column].header or column

@@ -1,0 +1,132 @@
+"""The results contract: what a run produces, as written to ``results.json``.
+
+Version 1. Fields are only ever added within a major version; a consumer can rely
+on every field documented here. ``compliance schema --results`` prints the JSON Schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class Verdict(StrEnum):
+    met = "met"
+    warning = "warning"
+    breach = "breach"
+    insufficient_data = "insufficient_data"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class FileRecord(_Out):
+    path: str
+    sha256: str
+    rows_read: int
+
+
+class FilterRecord(_Out):
+    rule: str
+    rows: int
+
+
+class DatasetRecord(_Out):
+    name: str
+    files: list[FileRecord]
+    rows_read: int
+    rows_used: int
+    rows_filtered: int
+    rows_rejected: int
+    filtered_by: list[FilterRecord] = Field(default_factory=list)
+    rejected_by: dict[str, int] = Field(default_factory=dict, description="reason → rows")
+
+
+class TargetRecord(_Out):
+    direction: str = Field(description="'at_least' or 'at_most'")
+    value: str = Field(description="The target as published, e.g. '80%'")
+    warning: str | None = None
+    minimum_sample: int
+    effective: dt.date | None = None
+
+
+class Result(_Out):
+    standard: str
+    standard_version: str = Field(description="sha256 of the standard's YAML file")
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    segment: dict[str, str]
+    numerator: int | float
+    denominator: int | float
+    value: float | None = Field(description="numerator / denominator × 100, unrounded")
+    value_exact: str | None = Field(description="The exact value as a fraction 'n/d'")
+    target: TargetRecord | None
+    verdict: Verdict
+    decided_by: str = Field(description="How the verdict was reached, in words")
+    counts: dict[str, int] = Field(
+        default_factory=dict, description="Cases outside the ratio, e.g. open_pending"
+    )
+
+
+class AlertState(StrEnum):
+    new = "new"
+    ongoing = "ongoing"
+    resolved = "resolved"
+
+
+class Alert(_Out):
+    key: str
+    standard: str
+    kind: str
+    state: AlertState
+    severity: str
+    period: str
+    segment: dict[str, str]
+    message: str
+    evidence: dict[str, Any]
+
+
+class StandardRecord(_Out):
+    id: str
+    title: str
+    version: str | None
+    sha256: str
+    path: str
+    dataset: str
+    population: str | None
+    rows_in_population: int
+    rows_outside_population: int
+    excluded: dict[str, int] = Field(
+        default_factory=dict,
+        description="Rows in the population left out of the ratio, by stated reason "
+        "(e.g. open_within_limit, condition_unknown)",
+    )
+
+
+class RunInfo(_Out):
+    id: str
+    as_of: dt.date
+    started_at: dt.datetime
+    engine_version: str
+    standards_digest: str
+    standards_path: str
+
+
+class RunRecord(_Out):
+    schema_version: str = SCHEMA_VERSION
+    run: RunInfo
+    datasets: list[DatasetRecord]
+    standards: list[StandardRecord]
+    results: list[Result]
+    alerts: list[Alert]
+    tracking: list[dict[str, Any]] = Field(
+        default_factory=list, description="Improvement-target tracking (filled when standards "
+        "declare improvement goals)"
+    )

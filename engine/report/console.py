@@ -1,0 +1,57 @@
+"""The console table: each standard's latest period, whole population then segments."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from engine.model.results import Result, RunRecord, Verdict
+from engine.wording import show_number, show_percent, show_segment
+
+STYLE = {Verdict.met: "green", Verdict.warning: "yellow", Verdict.breach: "bold red",
+         Verdict.insufficient_data: "dim"}
+MARK = {Verdict.met: "✔ met", Verdict.warning: "▲ warning", Verdict.breach: "✘ breach",
+        Verdict.insufficient_data: "… insufficient data"}
+
+
+def render_results(record: RunRecord, console: Console, *, all_periods: bool = False) -> None:
+    titles = {s.id: s.title for s in record.standards}
+    shown = record.results if all_periods else latest(record.results)
+    table = Table(title=f"Service standards — as of {record.run.as_of}", title_justify="left",
+                  header_style="bold")
+    for name, justify in (("Standard", "left"), ("Period", "left"), ("Segment", "left"),
+                          ("Value", "right"), ("Target", "left"), ("Cases", "right"),
+                          ("Verdict", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    previous = None
+    for r in shown:
+        first = r.standard != previous
+        if first and previous is not None:
+            table.add_section()
+        previous = r.standard
+        target = Fraction(r.target.value.rstrip("%")) if r.target else None
+        value = Fraction(r.value_exact) if r.value_exact else None
+        table.add_row(
+            f"{r.standard} {titles.get(r.standard, '')}" if first else "",
+            r.period, show_segment(r.segment),
+            show_percent(value, target),
+            f"{'≥' if r.target.direction == 'at_least' else '≤'} {r.target.value}"
+            if r.target else "—",
+            show_number(r.denominator),
+            Text(MARK[r.verdict], style=STYLE[r.verdict]),
+        )
+    console.print(table)
+    counts = {v: sum(1 for r in shown if r.verdict is v) for v in Verdict}
+    summary = ", ".join(f"{n} {v.value.replace('_', ' ')}" for v, n in counts.items() if n)
+    console.print(f"{len(shown)} results shown ({summary}); {len(record.alerts)} alert(s).")
+
+
+def latest(results: list[Result]) -> list[Result]:
+    newest: dict[str, str] = {}
+    for r in results:
+        if r.standard not in newest or r.period_start.isoformat() > newest[r.standard]:
+            newest[r.standard] = r.period_start.isoformat()
+    return [r for r in results if r.period_start.isoformat() == newest[r.standard]]

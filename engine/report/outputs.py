@@ -1,0 +1,36 @@
+"""The run's files: results.json (the contract), alerts.csv and rejects.csv."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.model.results import Alert, RunRecord
+from engine.read.extract import Extract
+from engine.report.files import write_atomic, write_csv
+from engine.wording import segment_key
+
+REJECT_COLUMNS = ["dataset", "file", "row", "column", "value", "reason", "message"]
+ALERT_COLUMNS = ["key", "standard", "kind", "state", "severity", "period", "segment", "message"]
+
+
+def write_outputs(out: Path, record: RunRecord, extracts: dict[str, Extract]) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "results.json", out / "alerts.csv", out / "rejects.csv"]
+    write_atomic(paths[0], results_json(record).encode())
+    write_csv(paths[1], ALERT_COLUMNS, (_alert_row(a) for a in record.alerts))
+    write_csv(paths[2], REJECT_COLUMNS, (
+        [name, r.file, r.row, r.column, r.value, r.reason, r.message]
+        for name, ex in sorted(extracts.items()) for r in ex.rejects
+    ))
+    return paths
+
+
+def results_json(record: RunRecord) -> str:
+    data = record.model_dump(mode="json")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _alert_row(a: Alert) -> list[object]:
+    return [a.key, a.standard, a.kind, a.state.value, a.severity, a.period,
+            segment_key(a.segment), a.message]

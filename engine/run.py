@@ -1,0 +1,139 @@
+"""The pipeline, in order: load → read → measure → decide → report.
+
+:func:`check` is the Python API behind ``compliance check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine import __version__
+from engine.decide import decide_results
+from engine.load import load_catalogue
+from engine.measure import Context, measure_standard
+from engine.model.catalogue import Catalogue
+from engine.model.standard import Standard
+from engine.model.results import (
+    DatasetRecord,
+    FileRecord,
+    FilterRecord,
+    RunInfo,
+    RunRecord,
+    StandardRecord,
+)
+from engine.problems import InputError, Problem, unknown_name_hint
+from engine.read.extract import Extract, read_dataset, resolve_files
+from engine.report import write_outputs
+
+DEFAULT_STANDARDS = Path("standards")
+
+
+@dataclass
+class Outcome:
+    record: RunRecord
+    catalogue: Catalogue
+    extracts: dict[str, Extract]
+    written: list[Path] = field(default_factory=list)
+
+
+def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | None = None,
+          as_of: dt.date | None = None, out: Path | str | None = None,
+          only: list[str] | None = None) -> Outcome:
+    """Run every standard (or ``only`` those ids) against its dataset's extracts.
+
+    ``data`` maps a dataset name to a file or glob that replaces its declared files.
+    Raises :class:`InputError` — exit code 2 for invalid standards or usage, 3 for
+    unreadable data.
+    """
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    catalogue = load_catalogue(standards)
+    as_of = as_of or catalogue.settings.as_of or dt.date.today()
+    chosen = _choose(catalogue, only)
+    extracts = _read(catalogue, {s.dataset for s in chosen}, data or {}, as_of)
+
+    import ibis
+
+    ctx = Context(as_of, catalogue.settings.calendar, catalogue.settings.fiscal_year_start,
+                  ibis.duckdb.connect())
+    measured = [
+        measure_standard(s, catalogue.datasets[s.dataset], extracts[s.dataset].table, ctx)
+        for s in chosen
+    ]
+    results, alerts = decide_results(measured, catalogue)
+    record = RunRecord(
+        run=RunInfo(id=uuid.uuid4().hex, as_of=as_of, started_at=started,
+                    engine_version=__version__, standards_digest=catalogue.digest,
+                    standards_path=str(catalogue.root)),
+        datasets=[_dataset_record(e) for _, e in sorted(extracts.items())],
+        standards=[
+            StandardRecord(
+                id=m.standard.id, title=m.standard.title, version=m.standard.version,
+                sha256=catalogue.source_of(m.standard).sha256,
+                path=str(catalogue.source_of(m.standard).path), dataset=m.standard.dataset,
+                population=m.standard.population, rows_in_population=m.rows_in_population,
+                rows_outside_population=m.rows_outside_population, excluded=m.excluded,
+            )
+            for m in measured
+        ],
+        results=results,
+        alerts=alerts,
+    )
+    outcome = Outcome(record, catalogue, extracts)
+    if out is not None:
+        outcome.written = write_outputs(Path(out), record, extracts)
+    return outcome
+
+
+def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:
+    if not only:
+        return list(catalogue.standards.values())
+    unknown = [s for s in only if s not in catalogue.standards]
+    if unknown:
+        raise InputError([Problem(None, f"unknown standard '{s}'",
+                                  hint=unknown_name_hint(s, catalogue.standards, "standards"))
+                          for s in unknown])
+    return [catalogue.standards[s] for s in only]
+
+
+def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt.date
+          ) -> dict[str, Extract]:
+    problems: list[Problem] = []
+    for name in data:
+        if name not in catalogue.datasets:
+            problems.append(Problem(None, f"--data names an unknown dataset '{name}'",
+                                    hint=unknown_name_hint(name, catalogue.datasets, "datasets")))
+    if problems:
+        raise InputError(problems, exit_code=2)
+    extracts: dict[str, Extract] = {}
+    for name in sorted(names):
+        ds = catalogue.datasets[name]
+        if name in data:
+            paths = sorted(Path(p) for p in glob.glob(data[name]) if Path(p).is_file())
+            if not paths:
+                problems.append(Problem(Path(data[name]), "no such file",
+                                        hint=f"check the path given with --data {name}=…"))
+                continue
+        else:
+            paths = resolve_files(ds, catalogue.root)
+        try:
+            extracts[name] = read_dataset(ds, paths, as_of)
+        except InputError as err:  # gather every unreadable file before stopping
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems, exit_code=3)
+    return extracts
+
+
+def _dataset_record(e: Extract) -> DatasetRecord:
+    return DatasetRecord(
+        name=e.dataset.name,
+        files=[FileRecord(path=f.path, sha256=f.sha256, rows_read=f.rows_read) for f in e.files],
+        rows_read=e.rows_read, rows_used=e.rows_used, rows_filtered=e.rows_filtered,
+        rows_rejected=e.rows_rejected,
+        filtered_by=[FilterRecord(rule=k, rows=v) for k, v in e.filtered_by.items()],
+        rejected_by=e.rejected_by(),
+    )
