@@ -59,7 +59,8 @@ def rolling_start(as_of: dt.date, days: int) -> dt.date:
     return as_of - dt.timedelta(days=days - 1)
 
 
-def business_days(calendar: Calendar, first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, int]]:
+def business_days(calendar: Calendar, first: dt.date, last: dt.date
+                  ) -> Iterator[tuple[dt.date, int]]:
     """Each day from ``first`` to ``last`` with the count of business days up to and
     including it. The business days between two dates is the difference of their counts,
     so a case received on a Saturday and answered on Tuesday took 2 business days."""

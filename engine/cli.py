@@ -135,10 +135,12 @@ def schema(
                                              "screen.")] = None,
 ) -> None:
     """Print the JSON Schema of a standard, a dataset, catalogue.yaml or results.json."""
+    from pydantic import BaseModel
+
     from engine.model import Dataset, Settings, Standard
     from engine.model.results import RunRecord
 
-    models = {"standard": Standard, "dataset": Dataset, "catalogue": Settings,
+    models: dict[str, type[BaseModel]] = {"standard": Standard, "dataset": Dataset, "catalogue": Settings,
               "results": RunRecord}
     if what not in models:
         err_console.print(f"unknown schema '{what}'; choose one of: {', '.join(models)}")

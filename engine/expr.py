@@ -291,8 +291,7 @@ class _Translator:
             return self.table[node.name]
         if isinstance(node, exp.Literal):
             if node.is_string:
-                day = _iso_literal(node)
-                return ibis.literal(day) if day is not None else ibis.literal(node.this)
+                return ibis.literal(node.this)  # a date only beside a date: see _operand
             text = node.this
             return ibis.literal(float(text) if any(c in text for c in ".eE") else int(text))
         if isinstance(node, exp.Boolean):
@@ -308,16 +307,22 @@ class _Translator:
         if isinstance(node, exp.Not):
             return ~self.visit(node.this)
         if type(node) in _COMPARISONS:
-            return self._compare(self.visit(node.left), self.visit(node.right), type(node))
+            if _iso_literal(node.left) is not None:
+                right = self.visit(node.right)
+                return self._compare(self._operand(node.left, right), right, type(node))
+            left = self.visit(node.left)
+            return self._compare(left, self._operand(node.right, left), type(node))
         if type(node) in _ARITHMETIC:
             left, right = self.visit(node.left), self.visit(node.right)
             return {exp.Add: left.__add__, exp.Sub: left.__sub__, exp.Mul: left.__mul__,
                     exp.Div: left.__truediv__}[type(node)](right)
         if isinstance(node, exp.Between):
-            return self.visit(node.this).between(self.visit(node.args["low"]),
-                                                 self.visit(node.args["high"]))
+            this = self.visit(node.this)
+            return this.between(self._operand(node.args["low"], this),
+                                self._operand(node.args["high"], this))
         if isinstance(node, exp.In):
-            return self.visit(node.this).isin([self.visit(v) for v in node.expressions])
+            this = self.visit(node.this)
+            return this.isin([self._operand(v, this) for v in node.expressions])
         if isinstance(node, exp.Is):
             return self.visit(node.this).isnull()
         if isinstance(node, exp.Like):
@@ -337,5 +342,14 @@ class _Translator:
         name = (str(node.this).lower() if isinstance(node, exp.Anonymous)
                 else type(node).__name__.lower())
         arg = self.visit(node.expressions[0] if isinstance(node, exp.Anonymous) else node.this)
-        return {"lower": arg.lower, "upper": arg.upper, "trim": arg.strip,
-                "length": arg.length, "abs": arg.abs}[name]()
+        # Look the method up by name: a string column has no .abs, a number no .lower.
+        method = {"lower": "lower", "upper": "upper", "trim": "strip",
+                  "length": "length", "abs": "abs"}[name]
+        return getattr(arg, method)()
+
+    def _operand(self, node: exp.Expression, beside: Any) -> Any:
+        """A quoted ISO date is a date beside a date or datetime, and text beside text."""
+        day = _iso_literal(node)
+        if day is not None and beside.type().is_temporal():
+            return self.ibis.literal(day)
+        return self.visit(node)

@@ -16,7 +16,6 @@ from engine.decide import decide_results
 from engine.load import load_catalogue
 from engine.measure import Context, measure_standard
 from engine.model.catalogue import Catalogue
-from engine.model.standard import Standard
 from engine.model.results import (
     DatasetRecord,
     FileRecord,
@@ -25,6 +24,7 @@ from engine.model.results import (
     RunRecord,
     StandardRecord,
 )
+from engine.model.standard import Standard
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.read.extract import Extract, read_dataset, resolve_files
 from engine.report import write_outputs

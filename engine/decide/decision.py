@@ -84,13 +84,14 @@ def _alert(rule: str, policy: dict[str, Any], std: Standard, cell: Cell, d: Deci
         side = "below" if step.higher_is_better else "above"
         text += f": {float(gap):.1f} points {side} the target"
         if short:
-            verb = "more cases meeting the standard" if step.higher_is_better \
-                else "fewer cases"
-            text += f"; {short:,} {verb} would have met it"
+            need = "more cases meeting the standard" if step.higher_is_better \
+                else "fewer cases counted"
+            text += f"; it needed {short:,} {need}"
         text += "."
     else:
         band = step.warning_below if step.higher_is_better else step.warning_above
-        text += f": met, but inside the warning band ({'below' if step.higher_is_better else 'above'} {band}%)."
+        side = "below" if step.higher_is_better else "above"
+        text += f": met, but inside the warning band ({side} {band}%)."
     overdue = cell.counts.get("open_overdue_counted")
     if overdue:
         text += (f" Includes {overdue:,} open case(s) already past the limit on the as-of "

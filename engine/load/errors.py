@@ -8,12 +8,21 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from engine.load.yamlsafe import Loc, Located
-from engine.problems import Problem, unknown_name_hint
+from engine.problems import Problem, did_you_mean, unknown_name_hint
 
 
 def problems_from(error: ValidationError, doc: Located, model: type[BaseModel]) -> list[Problem]:
     out = []
-    for err in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    # A misspelt required key is one mistake: its 'unknown key' problem already says
+    # "did you mean ...", so the matching 'missing key' would only repeat it.
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = _data_loc(doc.value, tuple(err["loc"]))
+            guess = did_you_mean(str(loc[-1]), _keys_at(model, loc[:-1]))
+            misspelt.add((*loc[:-1], guess))
+    for err in errors:
         loc = _data_loc(doc.value, tuple(err["loc"]))
         kind = err["type"]
         where = ".".join(str(p) for p in loc[:-1]) or "the top level"
@@ -24,6 +33,8 @@ def problems_from(error: ValidationError, doc: Located, model: type[BaseModel]) 
                                    unknown_name_hint(key, allowed, "allowed here")))
         elif kind == "missing":
             key = str(err["loc"][-1])
+            if loc and loc[-1] == key and loc in misspelt:
+                continue
             out.append(doc.problem(loc[:-1] if loc and loc[-1] == key else loc,
                                    f"missing key '{key}' under {where}"))
         else:
@@ -57,10 +68,7 @@ def _data_loc(value: Any, loc: Loc) -> Loc:
     out: list[str | int] = []
     current = value
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            current = current[part]
-            out.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and isinstance(part, str) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
             current = current[part]
             out.append(part)
         elif isinstance(current, dict) and isinstance(part, str) and not _looks_like_tag(part):

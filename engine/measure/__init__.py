@@ -22,7 +22,7 @@ def kinds() -> dict[str, ModuleType]:
 
 
 def measure_standard(std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
-    return measure(kinds()[std.measure.kind], std, ds, data, ctx)  # type: ignore[arg-type]
+    return measure(kinds()[std.measure.kind], std, ds, data, ctx)
 
 
 __all__ = ["Cell", "Context", "Measured", "kinds", "measure_standard"]

@@ -140,11 +140,11 @@ def _number(value: Any) -> int | float:
         return 0
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _scalar(ctx: Context, expression: Any) -> int:
-    return int(ctx.backend.execute(expression))
+    return int(ctx.backend.to_pyarrow(expression).as_py())
 
 
 def _count_by(ctx: Context, rows: Any, column: str) -> dict[str, int]:

@@ -70,7 +70,8 @@ class ExcelOptions(Strict):
 
 
 class RowCheck(Strict):
-    rule: str = Field(description="A condition every row must meet, e.g. decided_date >= lodged_date")
+    rule: str = Field(
+        description="A condition every row must meet, e.g. decided_date >= lodged_date")
     reason: str = Field(pattern=IDENTIFIER, description="The reason code written to rejects.csv.")
     message: str | None = Field(None, description="What a rejected row means, in plain words.")
 

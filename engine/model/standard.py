@@ -83,7 +83,8 @@ class Measure(Strict):
 
     @property
     def spec(self) -> ShareWithin | ShareMeeting | ReportedRatio:
-        return getattr(self, self.kind)  # type: ignore[no-any-return]
+        spec: ShareWithin | ShareMeeting | ReportedRatio = getattr(self, self.kind)
+        return spec
 
 
 class PeriodKind(StrEnum):

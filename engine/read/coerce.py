@@ -11,6 +11,7 @@ Conventions (stated in the README):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -49,7 +50,7 @@ def coerce(raw: pl.DataFrame, ds: Dataset) -> Coerced:
         value = _convert(text, col.type, col.format, ds.csv.decimal)
         typed.append(value.alias(name))
         required = col.required or name in ds.key
-        reason = pl.when(text.is_null() & pl.lit(required)).then(pl.lit("missing_value"))
+        reason: Any = pl.when(text.is_null() & pl.lit(required)).then(pl.lit("missing_value"))
         reason = reason.when(text.is_not_null() & value.is_null()).then(pl.lit(_reason(col.type)))
         if col.values is not None:
             reason = reason.when(text.is_not_null() & ~text.is_in(col.values)).then(

@@ -174,7 +174,7 @@ def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFram
             [table[c].cast("string").fill_null("") for c in cols]) if cols else ibis.literal("")
         got = con.to_pyarrow(failed.select(_i=failed["_i"], value=value.name("value")))
         frames.append(pl.from_arrow(got).with_columns(  # type: ignore[union-attr]
-            column=pl.lit(cols[0] if cols else ""), reason=pl.lit(check.reason),
+            column=pl.lit(" / ".join(ds.header_of(c) for c in cols)), reason=pl.lit(check.reason),
         ).select("_i", "column", "value", "reason"))
     return pl.concat(frames) if frames else pl.DataFrame()
 

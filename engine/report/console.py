@@ -35,7 +35,7 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
         target = Fraction(r.target.value.rstrip("%")) if r.target else None
         value = Fraction(r.value_exact) if r.value_exact else None
         table.add_row(
-            f"{r.standard} {titles.get(r.standard, '')}" if first else "",
+            r.standard if first else "",
             r.period, show_segment(r.segment),
             show_percent(value, target),
             f"{'≥' if r.target.direction == 'at_least' else '≤'} {r.target.value}"
@@ -44,6 +44,8 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
             Text(MARK[r.verdict], style=STYLE[r.verdict]),
         )
     console.print(table)
+    for sid in dict.fromkeys(r.standard for r in shown):
+        console.print(f"  {sid}: {titles.get(sid, '')}", highlight=False)
     counts = {v: sum(1 for r in shown if r.verdict is v) for v in Verdict}
     summary = ", ".join(f"{n} {v.value.replace('_', ' ')}" for v, n in counts.items() if n)
     console.print(f"{len(shown)} results shown ({summary}); {len(record.alerts)} alert(s).")
