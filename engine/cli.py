@@ -41,10 +41,13 @@ class Format(StrEnum):
 
 
 def _report_problems(err: InputError) -> None:
-    what = "data could not be read" if err.exit_code == 3 else "problems found"
     for problem in err.problems:
         err_console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-    err_console.print(f"{len(err.problems)} {what}.", style="bold red", highlight=False)
+    count = len(err.problems)
+    what = f"{count} problem{'' if count == 1 else 's'}"
+    ending = ": the data could not be read." if err.exit_code == 3 \
+        else " found; fix them and run again."
+    err_console.print(what + ending, style="bold red", highlight=False)
 
 
 def _parse_data(values: list[str]) -> dict[str, str]:
@@ -107,7 +110,7 @@ def check(
                 f"{ds.rows_filtered:,} filtered + {ds.rows_rejected:,} rejected",
                 highlight=False)
         out_console.print(f"Written: {', '.join(str(p) for p in outcome.written)}",
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
     verdicts = {r.verdict.value for r in record.results}
     failing = {"breach": {"breach"}, "warning": {"breach", "warning"}, "never": set()}[fail_on]
     raise typer.Exit(1 if verdicts & failing else 0)
@@ -140,8 +143,9 @@ def schema(
     from engine.model import Dataset, Settings, Standard
     from engine.model.results import RunRecord
 
-    models: dict[str, type[BaseModel]] = {"standard": Standard, "dataset": Dataset, "catalogue": Settings,
-              "results": RunRecord}
+    models: dict[str, type[BaseModel]] = {
+        "standard": Standard, "dataset": Dataset, "catalogue": Settings, "results": RunRecord,
+    }
     if what not in models:
         err_console.print(f"unknown schema '{what}'; choose one of: {', '.join(models)}")
         raise typer.Exit(2)
@@ -152,7 +156,7 @@ def schema(
         from engine.report.files import write_atomic
 
         write_atomic(out, text.encode())
-        out_console.print(f"Written: {out}", highlight=False)
+        out_console.print(f"Written: {out}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -68,7 +68,10 @@ def _data_loc(value: Any, loc: Loc) -> Loc:
     out: list[str | int] = []
     current = value
     for part in loc:
-        if (isinstance(current, dict) and isinstance(part, str) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
+        in_dict = isinstance(current, dict) and isinstance(part, str) and part in current
+        in_list = (isinstance(current, list) and isinstance(part, int)
+                   and 0 <= part < len(current))
+        if in_dict or in_list:
             current = current[part]
             out.append(part)
         elif isinstance(current, dict) and isinstance(part, str) and not _looks_like_tag(part):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
@@ -89,7 +90,9 @@ class Dataset(Strict):
     columns: dict[str, Column] = Field(min_length=1)
     checks: list[RowCheck] = Field(default_factory=list)
 
-    @field_validator("files", mode="before")
+    # json_schema_input_type: the schema for editors admits one pattern as plain text too.
+    @field_validator("files", mode="before",
+                     json_schema_input_type=Annotated[list[str], Field(min_length=1)] | str)
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
@@ -196,7 +196,10 @@ class Standard(Strict):
         None, description="Columns that identify a case in alerts (default: the dataset key)."
     )
 
-    @field_validator("target", mode="before")
+    # json_schema_input_type: the schema for editors admits what we accept, a single step too.
+    @field_validator("target", mode="before",
+                     json_schema_input_type=Annotated[list[TargetStep], Field(min_length=1)]
+                     | TargetStep)
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, dict) else value

@@ -1,0 +1,392 @@
+"""`compliance validate` and `compliance schema` as a user sees them.
+
+Every authoring mistake must come back as one line of output starting with a 1-based
+``file:line:col``, all of them in one run, sorted by file and line, with exit code 2
+and never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.load import load_catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# A valid catalogue of one dataset and one standard; each case below edits it.
+DS = "datasets/claims.yaml"
+DATASET = """\
+name: claims
+title: Benefit claims (a tiny extract declaration for tests)
+files: extracts/claims.csv
+key: [claim_id]
+columns:
+  claim_id:     {header: Claim ID, required: true}
+  benefit_type: {header: Benefit Type, type: category, values: [Pension, Disability]}
+  region:       {header: Region, type: category, values: [North, South]}
+  lodged_date:  {header: Lodged Date, type: date, format: "%d/%m/%Y", required: true}
+  decided_date: {header: Decided Date, type: date, format: "%d/%m/%Y"}
+"""
+# Line numbers used below: 3 statement, 4 attribute, 6 dataset, 7 population,
+# 10 from, 11 to, 12 limit (keys at column 5), 14 segments ('region' at column 12),
+# 15 target, 16 at_least, 17 warning_below (keys at column 3).
+STD = "benefits/BEN-01.yaml"
+STANDARD = """\
+id: BEN-01
+title: Claims decided within 28 days
+statement: We decide 80% of claims within 28 days.
+attribute: timeliness
+owner: Benefits
+dataset: claims
+population: benefit_type = 'Pension'
+measure:
+  share_within:
+    from: lodged_date
+    to: decided_date
+    limit: 28 days
+period: {kind: month, by: decided_date}
+segments: [region]
+target:
+  at_least: 80%
+  warning_below: 82%
+"""
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced; fails loudly if the case no longer fits the text."""
+    assert text.count(old) == 1, f"{old!r} should appear once"
+    return text.replace(old, new)
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    """Exit code and everything printed (stdout and stderr), as in a terminal."""
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def problem_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if re.match(r"^\S+\.yaml(:\d+:\d+)?: ", line)]
+
+
+def reported_count(output: str) -> int:
+    """The count in the closing summary line, e.g. '4 problems found'."""
+    match = re.search(r"^(\d+) problems? found", output, re.MULTILINE)
+    assert match, output
+    return int(match.group(1))
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty standards folder, made the working directory so paths print short."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --- the shipped catalogue and the issue's broken one --------------------------------
+
+
+def test_the_shipped_catalogue_is_valid() -> None:
+    code, output = run_cli("validate", "--standards", str(ROOT / "standards"))
+    assert code == 0, output
+    assert re.search(r": \d+ standards and \d+ datasets are valid\.", output)
+    assert "BEN-01" in load_catalogue(ROOT / "standards").standards
+
+
+def test_the_broken_catalogue_reports_all_four_mistakes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    code, output = run_cli("validate", "--standards", "broken_catalogue")
+    assert code == 2, output
+    assert "Traceback" not in output
+    assert problem_lines(output) == [
+        "broken_catalogue/benefits/BEN-01.yaml:3:1: unknown key 'statment' under the top "
+        "level (did you mean 'statement'? allowed here: attribute, dataset, evidence, id, "
+        "measure, owner, period, population, rounding, segments, statement, target, title, "
+        "version)",
+        "broken_catalogue/benefits/BEN-02.yaml:10:8: YAML syntax: mapping values are not "
+        "allowed here (a value containing ': ' must be quoted, or the line is indented too far)",
+        "broken_catalogue/benefits/BEN-03.yaml:7:1: population: unknown column 'benefit_typ' "
+        "(did you mean 'benefit_type'? columns: as_of, benefit_type, claim_id, decided_date, "
+        "lodged_date, region)",
+        "broken_catalogue/benefits/BEN-04.yaml:12:3: target.at_least: 'eighty percent' is not "
+        "a percentage; write it like 80% or 92.5%",
+    ]
+    assert reported_count(output) == 4
+
+
+def test_the_base_case_is_valid(catalogue: Path) -> None:
+    write(catalogue, {DS: DATASET, STD: STANDARD})
+    code, output = run_cli("validate", "--standards", ".")
+    assert code == 0, output
+    assert re.search(r"\b1 standards? and 1 datasets? (are|is) valid", output), output
+
+
+# --- one mistake each: message, position and hint -------------------------------------
+
+# (files changed from the base case, the start of each problem line expected)
+LOADER_CASES = [
+    pytest.param(
+        {STD: edit(STANDARD, "dataset: claims", "dataset: claim")},
+        [f"{STD}:6:1: unknown dataset 'claim' (did you mean 'claims'? datasets: claims)"],
+        id="unknown dataset",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "statement:", "statment:")},
+        [f"{STD}:3:1: unknown key 'statment' under the top level (did you mean 'statement'?"],
+        id="misspelt required key, reported once",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "    limit:", "    limt:")},
+        [f"{STD}:12:5: unknown key 'limt' under measure.share_within (did you mean 'limit'? "
+         "allowed here: due, from, limit, open_cases, to)"],
+        id="misspelt nested key",
+    ),
+    pytest.param(
+        {STD: STANDARD + "owner: Someone else\n"},
+        [f"{STD}:18:1: the key 'owner' appears twice (keep one of them)"],
+        id="duplicate key",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "at_least: 80%", "at_least: 80")},
+        [f"{STD}:16:3: target.at_least: 80 is a bare number; write a percentage with its "
+         "sign, like 80%"],
+        id="bare number target",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "at_least: 80%", "at_least: eighty percent")},
+        [f"{STD}:16:3: target.at_least: 'eighty percent' is not a percentage"],
+        id="target in words",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "warning_below: 82%", "warning_below: 75%")},
+        [f"{STD}:15:1: target: 'warning_below' must be at or above 'at_least'"],
+        id="warning band below the target",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "limit: 28 days", "limit: 28 dayz")},
+        [f"{STD}:12:5: measure.share_within.limit: '28 dayz' is not a limit; write a whole "
+         "number and a unit, like '28 days'"],
+        id="limit with a misspelt unit",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "limit: 28 days", "limit: 48 hours")},
+        [f"{STD}:10:5: a limit in hours needs times of day, but 'lodged_date' is a date column "
+         "(declare the column as datetime, or give the limit in days)",
+         f"{STD}:11:5: a limit in hours needs times of day, but 'decided_date' is a date column"],
+        id="hours limit on date columns",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "segments: [region]", "segments: [regoin]")},
+        [f"{STD}:14:12: unknown column 'regoin' in dataset 'claims' (did you mean 'region'?"],
+        id="unknown segment column",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "from: lodged_date", "from: region")},
+        [f"{STD}:10:5: 'region' is a category column, but 'from' needs a date or datetime "
+         "column"],
+        id="from column not a date",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "to: decided_date", "to: claim_id")},
+        [f"{STD}:11:5: 'claim_id' is a string column, but 'to' needs a date or datetime column"],
+        id="to column not a date",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "benefit_type = 'Pension'", "benefit_typ = 'Pension'")},
+        [f"{STD}:7:1: population: unknown column 'benefit_typ' (did you mean 'benefit_type'?"],
+        id="unknown column in population",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "benefit_type = 'Pension'", 'benefit_type = "Pension"')},
+        [f'{STD}:7:1: population: "Pension" is read as a column name (put text in single '
+         "quotes: 'like this')"],
+        id="double-quoted text in population",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "attribute: timeliness", "attribute: timelyness")},
+        [f"{STD}:4:1: attribute: input should be 'timeliness', 'access', 'accuracy', "
+         "'responsiveness', 'satisfaction', 'respect', 'reliability', 'transparency' or "
+         "'fairness' (found 'timelyness') (did you mean 'timeliness'?"],
+        id="unknown attribute",
+    ),
+    pytest.param(
+        {DS: edit(DATASET, "files: extracts/claims.csv", "files: ../private/claims.csv")},
+        [f"{DS}:3:1: the file pattern '../private/claims.csv' leaves the standards folder"],
+        id="file pattern escaping the folder",
+    ),
+    pytest.param(
+        {DS: edit(DATASET, "key: [claim_id]", "key: [claim]")},
+        [f"{DS}:4:7: key column 'claim' is not declared (did you mean 'claim_id'?"],
+        id="undeclared key column",
+    ),
+    pytest.param(
+        # The dataset fails to load; its standard must not add a misleading 'unknown dataset'.
+        {DS: edit(DATASET, "type: category, values: [North", "type: categroy, values: [North")},
+        [f"{DS}:8:34: columns.region.type: input should be 'string', 'integer', 'decimal', "
+         "'date', 'datetime', 'boolean' or 'category' (found 'categroy') (did you mean "
+         "'category'?"],
+        id="unknown column type",
+    ),
+    pytest.param(
+        {"catalogue.yaml": "calendar:\n  country: CA\n  subdivision: ONT\n"},
+        ["catalogue.yaml:3:3: 'ONT' is not a subdivision of CA (did you mean 'ON'?"],
+        id="unknown calendar subdivision",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), LOADER_CASES)
+def test_each_mistake_is_reported_where_it_is(
+    catalogue: Path, changes: dict[str, str], expected: list[str]
+) -> None:
+    write(catalogue, {DS: DATASET, STD: STANDARD} | changes)
+    code, output = run_cli("validate", "--standards", ".")
+    assert code == 2, output
+    assert "Traceback" not in output
+    lines = problem_lines(output)
+    assert len(lines) == len(expected), output
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), f"\n{line}\ndoes not start with\n{start}"
+    assert reported_count(output) == len(expected)
+
+
+def test_a_duplicate_standard_id_names_both_files(catalogue: Path) -> None:
+    write(catalogue, {DS: DATASET, STD: STANDARD, "pensions/copy.yaml": STANDARD})
+    code, output = run_cli("validate", "--standards", ".")
+    assert code == 2
+    assert problem_lines(output) == [
+        f"pensions/copy.yaml:1:1: standard 'BEN-01' is already defined in {STD} "
+        "(each standard needs its own id)"
+    ]
+
+
+def test_a_python_tag_is_refused_and_never_run(catalogue: Path) -> None:
+    marker = catalogue / "executed"
+    tagged = edit(STANDARD, "owner: Benefits",
+                  f"owner: !!python/object/apply:os.system ['touch {marker}']")
+    write(catalogue, {DS: DATASET, STD: tagged})
+    code, output = run_cli("validate", "--standards", ".")
+    assert code == 2
+    assert problem_lines(output) == [
+        f"{STD}:5:8: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not "
+        "allowed (standards are plain data: remove the tag)"
+    ]
+    assert not marker.exists()
+
+
+def test_billion_laughs_is_refused(catalogue: Path) -> None:
+    laughs = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        laughs += f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    write(catalogue, {DS: DATASET, STD: STANDARD, "laughs.yaml": laughs})
+    code, output = run_cli("validate", "--standards", ".")
+    assert code == 2
+    [line] = problem_lines(output)
+    assert re.match(r"laughs\.yaml:\d+:\d+: the document expands to more than 50,000 values "
+                    r"\(remove repeated aliases \(\*name\)\)$", line)
+
+
+def test_a_region_called_no_stays_text(catalogue: Path) -> None:
+    # YAML 1.1 reads NO as false; Norway and Sweden must stay region codes.
+    write(catalogue, {DS: edit(DATASET, "values: [North, South]", "values: [NO, SE, yes, off]"),
+                      STD: STANDARD})
+    code, output = run_cli("validate", "--standards", ".")
+    assert code == 0, output
+    region = load_catalogue(catalogue).datasets["claims"].columns["region"]
+    assert region.values == ["NO", "SE", "yes", "off"]
+
+
+def test_every_problem_in_every_file_comes_in_one_run_sorted(catalogue: Path) -> None:
+    # Problems are found in this order: dataset, then each standard's model errors,
+    # then its column checks. They must print sorted by file, then line.
+    write(catalogue, {
+        DS: edit(DATASET, "files: extracts/claims.csv", "files: /etc/claims.csv"),
+        STD: edit(edit(STANDARD, "at_least: 80%", "at_least: 80"),
+                  "benefit_type = 'Pension'", "benefit_typ = 'Pension'"),
+        "benefits/BEN-02.yaml": edit(edit(STANDARD, "BEN-01", "BEN-02"),
+                                     "segments: [region]", "segments: [regoin]"),
+        "adults/A-01.yaml": edit(edit(STANDARD, "BEN-01", "A-01"), "statement:", "statment:"),
+    })
+    code, output = run_cli("validate", "--standards", ".")
+    assert code == 2
+    where = [line.split(": ", 1)[0] for line in problem_lines(output)]
+    assert where == [
+        "adults/A-01.yaml:3:1",
+        f"{STD}:7:1",
+        f"{STD}:16:3",
+        "benefits/BEN-02.yaml:14:12",
+        f"{DS}:3:1",
+    ]
+    assert reported_count(output) == 5
+
+
+def test_a_missing_folder_is_a_usage_error(catalogue: Path) -> None:
+    code, output = run_cli("validate", "--standards", "nowhere")
+    assert code == 2
+    assert output.startswith("nowhere: no such standards folder")
+
+
+# --- compliance schema ----------------------------------------------------------------
+
+SCHEMA_CASES = [
+    pytest.param("standard", {"id", "statement", "dataset", "population", "measure", "period",
+                              "segments", "target"}, id="standard"),
+    pytest.param("dataset", {"name", "files", "csv", "excel", "key", "columns", "checks"},
+                 id="dataset"),
+    pytest.param("catalogue", {"institution", "as_of", "calendar", "fiscal_year_start"},
+                 id="catalogue"),
+    pytest.param("results", {"schema_version", "run", "datasets", "results", "alerts",
+                             "tracking"}, id="results"),
+]
+
+
+@pytest.mark.parametrize(("name", "keys"), SCHEMA_CASES)
+def test_schema_prints_json_schema(name: str, keys: set[str]) -> None:
+    code, output = run_cli("schema", name)
+    assert code == 0, output
+    schema = json.loads(output)
+    assert schema["type"] == "object"
+    assert keys <= set(schema["properties"])
+
+
+def test_the_standard_schema_uses_the_yaml_spelling() -> None:
+    schema = json.loads(run_cli("schema", "standard")[1])
+    share_within = schema["$defs"]["ShareWithin"]["properties"]
+    assert {"from", "to", "limit", "due", "open_cases"} == set(share_within)
+    assert {"id", "measure", "target"} <= set(schema["required"])
+    # A single target step is accepted without a list (as PEN-01 is written).
+    target = schema["properties"]["target"]["anyOf"]
+    assert {"$ref": "#/$defs/TargetStep"} in target
+
+
+def test_the_dataset_schema_accepts_one_file_pattern_as_text() -> None:
+    schema = json.loads(run_cli("schema", "dataset")[1])
+    assert {"type": "string"} in schema["properties"]["files"]["anyOf"]
+
+
+def test_schema_out_writes_a_file(catalogue: Path) -> None:
+    code, output = run_cli("schema", "standard", "--out", "schemas/standard.json")
+    assert code == 0, output
+    assert "Written: schemas/standard.json" in output
+    written = (catalogue / "schemas" / "standard.json").read_text()
+    assert json.loads(written) == json.loads(run_cli("schema", "standard")[1])
+
+
+def test_an_unknown_schema_is_a_usage_error() -> None:
+    code, output = run_cli("schema", "standards")
+    assert code == 2
+    assert "unknown schema 'standards'; choose one of: standard, dataset, catalogue, results" \
+        in output
