@@ -1,0 +1,76 @@
+"""`compliance check` as a quality officer runs it: output, files and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from engine.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+STANDARDS = str(ROOT / "standards")
+runner = CliRunner()
+
+
+def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_path: Path
+                                                                        ) -> None:
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path)])
+    assert done.exit_code == 1, done.output
+    assert "BEN-01" in done.output and "breach" in done.output
+    assert "claims: 6,004 rows read = 5,995 used + 3 filtered + 6 rejected" in done.output
+    record = json.loads((tmp_path / "results.json").read_text())
+    assert record["schema_version"] == "1.0"
+    assert {"id", "as_of", "started_at", "engine_version", "standards_digest"} <= set(
+        record["run"])
+    assert len(record["datasets"]) == 5 and len(record["standards"]) == 9
+    assert all(len(f["sha256"]) == 64 for d in record["datasets"] for f in d["files"])
+    verdicts = {r["verdict"] for r in record["results"]}
+    assert verdicts <= {"met", "warning", "breach", "insufficient_data"}
+    with (tmp_path / "alerts.csv").open(encoding="utf-8-sig") as handle:
+        alerts = list(csv.DictReader(handle))
+    assert alerts and all(a["state"] == "new" for a in alerts)
+    assert len({a["key"] for a in alerts}) == len(alerts)
+    with (tmp_path / "rejects.csv").open(encoding="utf-8-sig") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert {r["row"] for r in rejects if r["dataset"] == "claims"} == {
+        "749", "2282", "3119", "3661", "4474", "5282"}
+
+
+def test_fail_on_never_exits_0_and_json_goes_to_stdout(tmp_path: Path) -> None:
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path),
+                               "--fail-on", "never", "--format", "json",
+                               "--standard", "CALL-02"])
+    assert done.exit_code == 0, done.output
+    record = json.loads(done.output)
+    assert {r["standard"] for r in record["results"]} == {"CALL-02"}
+
+
+def test_unreadable_data_exits_3_naming_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "claims.csv"
+    bad.write_bytes(b"PK\x03\x04 not really a csv")
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path),
+                               "--data", f"claims={bad}"])
+    assert done.exit_code == 3
+    assert "claims.csv: this file is a zip or Excel workbook, not CSV text" in done.output
+    assert "Traceback" not in done.output
+
+
+def test_a_missing_column_is_named_with_a_did_you_mean(tmp_path: Path) -> None:
+    source = (ROOT / "standards" / "extracts" / "complaints.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "complaints.csv"
+    bad.write_text(source.replace("Acknowledged;", "Acknowledgd;", 1), encoding="utf-8")
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path),
+                               "--data", f"complaints={bad}", "--standard", "CMP-01"])
+    assert done.exit_code == 3
+    assert "row 1: missing column(s) 'Acknowledged' (did you mean 'Acknowledgd'?" in \
+        done.output
+
+
+def test_bad_usage_exits_2() -> None:
+    assert runner.invoke(app, ["check", "--as-of", "30/06/2025"]).exit_code == 2
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--standard", "BEN-99"])
+    assert done.exit_code == 2
+    assert "unknown standard 'BEN-99'" in done.output

@@ -1,0 +1,114 @@
+"""Reading extracts: formats, coercion, rejects at spreadsheet row numbers, reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from engine.model.dataset import Dataset
+from engine.problems import InputError
+from engine.read.extract import Extract, read_dataset
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def dataset(**options: object) -> Dataset:
+    return Dataset.model_validate({
+        "name": "cases", "title": "Cases", "files": "x", "key": ["ref"],
+        "columns": {
+            "ref": {"header": "Ref", "required": True},
+            "opened": {"header": "Opened", "type": "date", "format": "%d/%m/%Y"},
+            "amount": {"header": "Amount", "type": "decimal"},
+            "ok": {"header": "OK", "type": "boolean"},
+        },
+        "checks": [{"rule": "opened <= as_of", "reason": "in_future"}],
+    } | options)
+
+
+def read(tmp_path: Path, text: str, name: str = "cases.csv", encoding: str = "utf-8",
+         **options: object) -> Extract:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return read_dataset(dataset(**options), [path], AS_OF, shown_base=tmp_path)
+
+
+def test_csv_with_title_rows_bom_and_quoted_newline(tmp_path: Path) -> None:
+    ex = read(tmp_path, "Report title,,,\r\n,,,\r\nRef,Opened,Amount,OK\r\n"
+              'A,01/02/2025,"1.5",Y\r\nB,2025-02-03,2,no\r\n"C\nD",31/02/2025,3,1\r\n,,,\r\n',
+              encoding="utf-8-sig")
+    assert ex.rows_read == 4 and ex.rows_used == 2
+    assert ex.filtered_by == {"blank row (every declared cell is empty)": 1}
+    assert [(r.row, r.column, r.value, r.reason) for r in ex.rejects] == [
+        (6, "Opened", "31/02/2025", "bad_date")]
+    rows = ex.table.to_pylist()
+    assert rows[0]["opened"] == dt.date(2025, 2, 1) and rows[0]["ok"] is True
+    assert rows[1]["opened"] == dt.date(2025, 2, 3) and rows[1]["ok"] is False
+    assert rows[0]["_row"] == 4
+
+
+def test_semicolons_decimal_commas_and_cp1252(tmp_path: Path) -> None:
+    ex = read(tmp_path, "Ref;Opened;Amount;OK\nÉ1;01/02/2025;1.234,50;Y\nÉ2;01/02/2025;7;Oui\n",
+              encoding="cp1252", csv={"delimiter": ";", "decimal": ",", "encoding": "cp1252"})
+    assert ex.table.to_pylist()[0]["amount"] == 1234.5
+    assert ex.table.to_pylist()[0]["ref"] == "É1"
+    assert ex.rows_rejected == 1  # "Oui" is not a yes/no the dataset accepts
+    assert (ex.rejects[0].row, ex.rejects[0].reason) == (3, "not_a_boolean")
+
+
+@pytest.mark.parametrize(("cells", "reason", "column"), [
+    (",01/02/2025,1,Y", "missing_value", "Ref"),
+    ("A,1 Feb 2025,1,Y", "bad_date", "Opened"),
+    ("A,01/02/2025,lots,Y", "not_a_number", "Amount"),
+    ("A,01/02/2025,1,maybe", "not_a_boolean", "OK"),
+    ("A,01/08/2025,1,Y", "in_future", "Opened"),
+])
+def test_each_bad_cell_is_rejected_with_its_reason(tmp_path: Path, cells: str, reason: str,
+                                                  column: str) -> None:
+    ex = read(tmp_path, f"Ref,Opened,Amount,OK\nZ,01/01/2025,1,Y\n{cells}\n")
+    assert [(r.row, r.column, r.reason) for r in ex.rejects] == [(3, column, reason)]
+    assert ex.rows_read == ex.rows_used + ex.rows_filtered + ex.rows_rejected
+
+
+def test_duplicate_keys_reject_every_copy(tmp_path: Path) -> None:
+    ex = read(tmp_path, "Ref,Opened,Amount,OK\nA,01/01/2025,1,Y\nB,01/01/2025,1,Y\n"
+              "A,02/01/2025,2,N\n")
+    assert [(r.row, r.reason) for r in ex.rejects] == [(2, "duplicate_key"),
+                                                       (4, "duplicate_key")]
+
+
+def test_xlsx_with_real_dates_serials_and_a_title_block(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Data"
+    sheet.append(["A title"])
+    sheet.append([])
+    sheet.append(["Ref", "Opened", "Amount", "OK"])
+    sheet.append(["A", dt.date(2025, 2, 1), 1.5, "Y"])
+    sheet.append(["B", 45691, 2, "N"])  # an Excel serial: 2025-02-03
+    path = tmp_path / "cases.xlsx"
+    book.save(path)
+    ex = read_dataset(dataset(excel={"sheet": "Data"}), [path], AS_OF, shown_base=tmp_path)
+    assert [r["opened"] for r in ex.table.to_pylist()] == [dt.date(2025, 2, 1),
+                                                           dt.date(2025, 2, 3)]
+    assert [r["_row"] for r in ex.table.to_pylist()] == [4, 5]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("cases.xlsx", b"not a zip", "this file is not an Excel workbook"),
+    ("cases.xlsx", b"\xd0\xcf\x11\xe0 legacy", "encrypted or legacy workbook"),
+    ("cases.csv", b"", "the file is empty"),
+    ("cases.csv", b"Something,Else\n1,2\n", "no header row with the declared columns"),
+    ("cases.pdf", b"%PDF", "cannot read '.pdf' files"),
+])
+def test_unreadable_files_say_why(tmp_path: Path, name: str, content: bytes, message: str
+                                  ) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        read_dataset(dataset(), [path], AS_OF, shown_base=tmp_path)
+    assert err.value.exit_code == 3
+    assert message in str(err.value) and name in str(err.value)
