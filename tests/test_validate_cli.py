@@ -269,7 +269,7 @@ def test_a_duplicate_standard_id_names_both_files(catalogue: Path) -> None:
     assert code == 2
     assert problem_lines(output) == [
         f"pensions/copy.yaml:1:1: standard 'BEN-01' is already defined in {STD} "
-        "(each standard needs its own id)"
+        "(give each standard its own id)"
     ]
 
 

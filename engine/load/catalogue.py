@@ -82,20 +82,25 @@ def load_catalogue(root: Path | str) -> Catalogue:
 
     dataset_files, std_files = standard_files(root)
     catalogue = Catalogue(root=root, settings=settings)
-    dataset_docs: dict[str, Located] = {}
+    def register(kind: str, name: str, doc: Located) -> bool:
+        """Record where ``name`` came from; False (with a problem) if it is taken."""
+        key = f"{kind}:{name}"
+        if key in catalogue.sources:
+            problems.append(doc.problem(("name",) if kind == "dataset" else ("id",),
+                                        f"{kind} '{name}' is already defined in "
+                                        f"{catalogue.sources[key].path}",
+                                        f"give each {kind} its own "
+                                        f"{'name' if kind == 'dataset' else 'id'}"))
+            return False
+        catalogue.sources[key] = Source(doc.path, digests[-1][1])
+        return True
+
     for path in dataset_files:
         ds, doc = parse(path, Dataset)
-        if ds is None or doc is None:
-            continue
-        if ds.name in catalogue.datasets:
-            first = catalogue.sources[f"dataset:{ds.name}"].path
-            problems.append(doc.problem(("name",), f"dataset '{ds.name}' is already declared "
-                                        f"in {first}", "give each dataset its own name"))
+        if ds is None or doc is None or not register("dataset", ds.name, doc):
             continue
         problems.extend(check_dataset(ds, doc, root))
         catalogue.datasets[ds.name] = ds
-        catalogue.sources[f"dataset:{ds.name}"] = Source(doc.path, digests[-1][1])
-        dataset_docs[ds.name] = doc
 
     for path in std_files:
         std, doc = parse(path, Standard)
@@ -109,15 +114,8 @@ def load_catalogue(root: Path | str) -> Catalogue:
         elif isinstance(name, str) and not any(_declares(d, name) for d in dataset_files):
             problems.append(doc.problem(("dataset",), f"unknown dataset '{name}'",
                                         unknown_name_hint(name, catalogue.datasets, "datasets")))
-        if std is None:
-            continue
-        if std.id in catalogue.standards:
-            first = catalogue.sources[f"standard:{std.id}"].path
-            problems.append(doc.problem(("id",), f"standard '{std.id}' is already defined "
-                                        f"in {first}", "each standard needs its own id"))
-            continue
-        catalogue.standards[std.id] = std
-        catalogue.sources[f"standard:{std.id}"] = Source(doc.path, digests[-1][1])
+        if std is not None and register("standard", std.id, doc):
+            catalogue.standards[std.id] = std
 
     if not std_files and not problems:
         problems.append(Problem(shown, "no standards found",
