@@ -112,3 +112,10 @@ def test_unreadable_files_say_why(tmp_path: Path, name: str, content: bytes, mes
         read_dataset(dataset(), [path], AS_OF, shown_base=tmp_path)
     assert err.value.exit_code == 3
     assert message in str(err.value) and name in str(err.value)
+
+
+def test_a_row_check_names_every_column_it_reads_by_its_header(tmp_path: Path) -> None:
+    ex = read(tmp_path, "Ref,Opened,Amount,OK\nA,01/01/2025,1,Y\nB,01/01/2025,-2,N\n",
+              checks=[{"rule": "amount > 0 or ok", "reason": "negative_refused"}])
+    assert [(r.row, r.column, r.value, r.reason) for r in ex.rejects] == [
+        (3, "Amount / OK", "-2.0 / false", "negative_refused")]

@@ -82,6 +82,7 @@ def load_catalogue(root: Path | str) -> Catalogue:
 
     dataset_files, std_files = standard_files(root)
     catalogue = Catalogue(root=root, settings=settings)
+
     def register(kind: str, name: str, doc: Located) -> bool:
         """Record where ``name`` came from; False (with a problem) if it is taken."""
         key = f"{kind}:{name}"

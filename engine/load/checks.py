@@ -57,21 +57,17 @@ def check_dataset(ds: Dataset, doc: Located, root: Path) -> list[Problem]:
     except LookupError:
         out.append(doc.problem(("csv", "encoding"), f"unknown encoding '{ds.csv.encoding}'",
                                "use utf-8, cp1252 or latin-1"))
-    types = column_types(ds)
+    types = ds.column_types()
     for i, check in enumerate(ds.checks):
         out += _expression(doc, ("checks", i, "rule"), check.rule, types)
     return out
-
-
-def column_types(ds: Dataset) -> dict[str, ColumnType]:
-    return {name: col.type for name, col in ds.columns.items()}
 
 
 def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Problem]:
     """Column and expression checks, run on the raw YAML so that they report even when
     other keys of the same standard are wrong (every problem in one pass)."""
     out: list[Problem] = []
-    types = column_types(ds)
+    types = ds.column_types()
 
     def column(loc: Loc, name: Any, allowed: set[ColumnType] | None, role: str) -> None:
         if not isinstance(name, str):

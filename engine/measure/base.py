@@ -69,7 +69,7 @@ def measure(kind: Kind, std: Standard, ds: Dataset, data: pa.Table, ctx: Context
     table = ibis.memtable(data)
     total = _scalar(ctx, table.count())
     if std.population:
-        types = {name: col.type for name, col in ds.columns.items()}
+        types = ds.column_types()
         keep = expr.parse(std.population, types).to_ibis(table, ctx.as_of)
         # A row whose population condition is unknown (blank cells) is outside it.
         table = table.filter(keep.fill_null(False))

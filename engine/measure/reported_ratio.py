@@ -30,7 +30,7 @@ NAME = "reported_ratio"
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     spec = std.measure.reported_ratio
     assert isinstance(spec, ReportedRatio)
-    types = {name: col.type for name, col in ds.columns.items()}
+    types = ds.column_types()
     num, den = table[spec.numerator], table[spec.denominator]
     return table.mutate(
         _num=num.fill_null(0),

@@ -32,7 +32,7 @@ NAME = "share_meeting"
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     spec = std.measure.share_meeting
     assert isinstance(spec, ShareMeeting)
-    types = {name: col.type for name, col in ds.columns.items()}
+    types = ds.column_types()
     condition = expr.parse(spec.condition, types).to_ibis(table, ctx.as_of)
     unknown = condition.isnull()
     exclude = spec.when_unknown is WhenUnknown.exclude

@@ -45,7 +45,7 @@ _SECONDS = {LimitUnit.seconds: 1, LimitUnit.minutes: 60, LimitUnit.hours: 3600}
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     spec = std.measure.share_within
     assert isinstance(spec, ShareWithin)
-    types = {name: col.type for name, col in ds.columns.items()}
+    types = ds.column_types()
     start, end = table[spec.start], table[spec.end]
     start_day, end_day = as_date(start, types[spec.start]), as_date(end, types[spec.end])
     as_of = ibis.literal(ctx.as_of)

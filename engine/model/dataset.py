@@ -107,5 +107,8 @@ class Dataset(Strict):
             )
         return value
 
+    def column_types(self) -> dict[str, ColumnType]:
+        return {name: col.type for name, col in self.columns.items()}
+
     def header_of(self, column: str) -> str:
         return self.columns[column].header or column

@@ -137,8 +137,10 @@ def _validate(ds: Dataset, raw: pl.DataFrame, files: list[FileRead], as_of: dt.d
 
     where = raw.select("_i", "_file", "_row")
     rejects = [
-        Reject(f["_file"], f["_row"], ds.header_of(f["column"]) if f["column"] in ds.columns
-               else f["column"], f["value"] or "", f["reason"], _message(ds, f["reason"]))
+        # Failures name columns (a row check names each it reads, joined by " / ");
+        # here, and only here, names become the headers people see in the extract.
+        Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "", f["reason"],
+               _message(ds, f["reason"]))
         for f in failures.join(where, on="_i").sort("_file", "_row", "column")
         .iter_rows(named=True)
     ]
@@ -160,11 +162,9 @@ def _duplicates(typed: pl.DataFrame, ds: Dataset) -> pl.DataFrame:
 def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFrame:
     import ibis
 
-    from engine.load.checks import column_types
-
     frames = []
     table = ibis.memtable(typed.drop("_file").to_arrow())
-    types = column_types(ds)
+    types = ds.column_types()
     con = ibis.duckdb.connect()
     for check in ds.checks:
         rule = expr.parse(check.rule, types)
@@ -174,9 +174,13 @@ def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFram
             [table[c].cast("string").fill_null("") for c in cols]) if cols else ibis.literal("")
         got = con.to_pyarrow(failed.select(_i=failed["_i"], value=value.name("value")))
         frames.append(pl.from_arrow(got).with_columns(  # type: ignore[union-attr]
-            column=pl.lit(" / ".join(ds.header_of(c) for c in cols)), reason=pl.lit(check.reason),
+            column=pl.lit(" / ".join(cols)), reason=pl.lit(check.reason),
         ).select("_i", "column", "value", "reason"))
     return pl.concat(frames) if frames else pl.DataFrame()
+
+
+def _headers(ds: Dataset, columns: str) -> str:
+    return " / ".join(ds.header_of(c) if c in ds.columns else c for c in columns.split(" / "))
 
 
 def _message(ds: Dataset, reason: str) -> str:

@@ -99,7 +99,7 @@ def _excel(path: Path, shown: Path, ds: Dataset, data: bytes) -> Grid:
         raise Unreadable(Problem(shown, f"the workbook has no sheet '{sheet_name}'",
                                  hint=unknown_name_hint(str(sheet_name), names, "sheets")))
     rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-    types = {name: col.type for name, col in ds.columns.items()}
+    types = ds.column_types()
     records = [(i, [_cell_text(v) for v in row]) for i, row in enumerate(rows, start=1)]
     grid = _grid(shown, ds, records, ds.excel.header_row)
     # Real Excel dates arrive as dates; numbers in a date column are Excel serials.
