@@ -3,8 +3,9 @@
 An expression such as ``benefit_type != 'Death grant' and region in ('North', 'East')``
 is parsed by sqlglot into a syntax tree, every node is checked against a whitelist,
 every name against the dataset's declared columns, and every operator against the
-types of its operands — all when the standards load. Only then is it translated into
-an Ibis expression for the query engine. Nothing from a standard is executed as Python.
+types of its operands — all when the standards load. Only then is it translated, into
+an Ibis expression for the query engine or a Polars expression for row checks while
+reading. Nothing from a standard is executed as Python.
 
 The language:
 
@@ -67,9 +68,14 @@ class Expression:
     tree: exp.Expression
     type: str
     columns: frozenset[str]
+    kinds: tuple[tuple[str, str], ...] = ()  # every declared column's expression type
 
     def to_ibis(self, table: Any, as_of: dt.date) -> Any:
         return _Translator(table, as_of).visit(self.tree)
+
+    def to_polars(self, as_of: dt.date) -> Any:
+        """The same expression over a Polars frame of the declared columns."""
+        return _ToPolars(dict(self.kinds), as_of).visit(self.tree)
 
 
 def parse(text: str, columns: Mapping[str, ColumnType], *, want: str | None = BOOLEAN
@@ -91,7 +97,8 @@ def parse(text: str, columns: Mapping[str, ColumnType], *, want: str | None = BO
     if want is not None and kind not in (want, NULL):
         raise ExprError(f"'{text}' gives a {kind}, but a {want} is needed here",
                         "write a comparison, like region = 'North'" if want == BOOLEAN else None)
-    return Expression(text, tree, kind, frozenset(checker.used))
+    return Expression(text, tree, kind, frozenset(checker.used),
+                      tuple((n, _KIND[t]) for n, t in columns.items()))
 
 
 def _parse_hint(detail: str) -> str:
@@ -271,6 +278,14 @@ def _iso_literal(node: exp.Expression) -> dt.date | None:
     return None
 
 
+def _compare(left: Any, right: Any, op: type[exp.Expression]) -> Any:
+    import operator
+
+    fn = {exp.EQ: operator.eq, exp.NEQ: operator.ne, exp.GT: operator.gt,
+          exp.GTE: operator.ge, exp.LT: operator.lt, exp.LTE: operator.le}[op]
+    return fn(left, right)
+
+
 class _Translator:
     """Checked sqlglot tree → Ibis expression."""
 
@@ -309,9 +324,9 @@ class _Translator:
         if type(node) in _COMPARISONS:
             if _iso_literal(node.left) is not None:
                 right = self.visit(node.right)
-                return self._compare(self._operand(node.left, right), right, type(node))
+                return _compare(self._operand(node.left, right), right, type(node))
             left = self.visit(node.left)
-            return self._compare(left, self._operand(node.right, left), type(node))
+            return _compare(left, self._operand(node.right, left), type(node))
         if type(node) in _ARITHMETIC:
             left, right = self.visit(node.left), self.visit(node.right)
             return {exp.Add: left.__add__, exp.Sub: left.__sub__, exp.Mul: left.__mul__,
@@ -328,13 +343,6 @@ class _Translator:
         if isinstance(node, exp.Like):
             return self.visit(node.this).like(node.expression.this)
         return self._call(node)
-
-    def _compare(self, left: Any, right: Any, op: type[exp.Expression]) -> Any:
-        import operator
-
-        fn = {exp.EQ: operator.eq, exp.NEQ: operator.ne, exp.GT: operator.gt,
-              exp.GTE: operator.ge, exp.LT: operator.lt, exp.LTE: operator.le}[op]
-        return fn(left, right)
 
     def _call(self, node: exp.Expression) -> Any:
         if isinstance(node, exp.Coalesce):
@@ -353,3 +361,111 @@ class _Translator:
         if day is not None and beside.type().is_temporal():
             return self.ibis.literal(day)
         return self.visit(node)
+
+
+class _ToPolars:
+    """Checked sqlglot tree → Polars expression, with SQL's three-valued logic (Polars'
+    ``&``, ``|`` and ``~`` on booleans are Kleene logic, as SQL's are)."""
+
+    def __init__(self, kinds: dict[str, str], as_of: dt.date) -> None:
+        import polars as pl
+
+        self.pl = pl
+        self.kinds = kinds
+        self.as_of = as_of
+
+    def kind(self, node: exp.Expression) -> str:
+        return _KindOf(self.kinds).visit(node)
+
+    def visit(self, node: exp.Expression) -> Any:
+        pl = self.pl
+        if isinstance(node, exp.Paren):
+            return self.visit(node.this)
+        if isinstance(node, exp.Column):
+            if node.name == "as_of" and node.name not in self.kinds:
+                return pl.lit(self.as_of)
+            return pl.col(node.name)
+        if isinstance(node, exp.Literal):
+            if node.is_string:
+                return pl.lit(node.this)
+            text = node.this
+            return pl.lit(float(text) if any(c in text for c in ".eE") else int(text))
+        if isinstance(node, exp.Boolean):
+            return pl.lit(bool(node.this))
+        if isinstance(node, exp.Null):
+            return pl.lit(None)
+        if isinstance(node, exp.Neg):
+            return -self.visit(node.this)
+        if isinstance(node, exp.And):
+            return self.visit(node.left) & self.visit(node.right)
+        if isinstance(node, exp.Or):
+            return self.visit(node.left) | self.visit(node.right)
+        if isinstance(node, exp.Not):
+            return ~self.visit(node.this)
+        if type(node) in _COMPARISONS:
+            left, right = self._pair(node.left, node.right)
+            return _compare(left, right, type(node))
+        if type(node) in _ARITHMETIC:
+            left, right = self.visit(node.left), self.visit(node.right)
+            return {exp.Add: left.__add__, exp.Sub: left.__sub__, exp.Mul: left.__mul__,
+                    exp.Div: left.__truediv__}[type(node)](right)
+        if isinstance(node, exp.Between):
+            this, low = self._pair(node.this, node.args["low"])
+            _, high = self._pair(node.this, node.args["high"])
+            return this.is_between(low, high)
+        if isinstance(node, exp.In):
+            this = self.visit(node.this)
+            values = [self._pair(node.this, v)[1] for v in node.expressions]
+            return pl.any_horizontal([this == v for v in values]) if values else pl.lit(False)
+        if isinstance(node, exp.Is):
+            return self.visit(node.this).is_null()
+        if isinstance(node, exp.Like):
+            return self.visit(node.this).str.contains(_like_regex(node.expression.this))
+        return self._call(node)
+
+    def _pair(self, left: exp.Expression, right: exp.Expression) -> tuple[Any, Any]:
+        """Both sides, with a quoted ISO date read as a date beside a date, and a date
+        beside a date-time read as its midnight."""
+        lk, rk = self.kind(left), self.kind(right)
+        lv, rv = self._side(left, lk, rk), self._side(right, rk, lk)
+        return lv, rv
+
+    def _side(self, node: exp.Expression, kind: str, other: str) -> Any:
+        pl = self.pl
+        day = _iso_literal(node)
+        if day is not None and other in (DATE, DATETIME):
+            kind, value = DATE, pl.lit(day)
+        else:
+            value = self.visit(node)
+        if kind == DATE and other == DATETIME:
+            return value.cast(pl.Datetime("us"))
+        return value
+
+    def _call(self, node: exp.Expression) -> Any:
+        if isinstance(node, exp.Coalesce):
+            return self.pl.coalesce([self.visit(a) for a in [node.this, *node.expressions]])
+        name = (str(node.this).lower() if isinstance(node, exp.Anonymous)
+                else type(node).__name__.lower())
+        arg = self.visit(node.expressions[0] if isinstance(node, exp.Anonymous) else node.this)
+        calls: dict[str, Callable[[Any], Any]] = {
+            "lower": lambda a: a.str.to_lowercase(), "upper": lambda a: a.str.to_uppercase(),
+            "trim": lambda a: a.str.strip_chars(), "length": lambda a: a.str.len_chars(),
+            "abs": lambda a: a.abs(),
+        }
+        return calls[name](arg)
+
+
+class _KindOf(_Checker):
+    """The expression type of a checked node (the checker's answer, without recording)."""
+
+    def __init__(self, kinds: Mapping[str, str]) -> None:
+        self.columns = dict(kinds)
+        self.columns.setdefault("as_of", DATE)
+        self.used = set()
+
+
+def _like_regex(pattern: str) -> str:
+    import re
+
+    body = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    return f"(?s)^{body}$"

@@ -26,8 +26,8 @@ from engine.model.results import (
 )
 from engine.model.standard import Standard
 from engine.problems import InputError, Problem, unknown_name_hint
-from engine.read.extract import Extract, read_dataset, resolve_files
-from engine.report import write_outputs
+from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
+from engine.report import write_outputs, write_rejects
 
 DEFAULT_STANDARDS = Path("standards")
 
@@ -53,7 +53,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     catalogue = load_catalogue(standards)
     as_of = as_of or catalogue.settings.as_of or dt.date.today()
     chosen = _choose(catalogue, only)
-    extracts = _read(catalogue, {s.dataset for s in chosen}, data or {}, as_of)
+    extracts = _read(catalogue, {s.dataset for s in chosen}, data or {}, as_of,
+                     Path(out) if out is not None else None)
 
     import ibis
 
@@ -99,8 +100,8 @@ def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:
     return [catalogue.standards[s] for s in only]
 
 
-def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt.date
-          ) -> dict[str, Extract]:
+def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt.date,
+          out: Path | None) -> dict[str, Extract]:
     problems: list[Problem] = []
     for name in data:
         if name not in catalogue.datasets:
@@ -121,9 +122,14 @@ def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt
             paths = resolve_files(ds, catalogue.root)
         try:
             extracts[name] = read_dataset(ds, paths, as_of)
+        except TooManyRejects as err:  # keep its rejects: they show what to fix
+            problems.extend(err.problems)
+            extracts[name] = err.extract
         except InputError as err:  # gather every unreadable file before stopping
             problems.extend(err.problems)
     if problems:
+        if out is not None and extracts:
+            write_rejects(out, extracts)
         raise InputError(problems, exit_code=3)
     return extracts
 
@@ -131,7 +137,9 @@ def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt
 def _dataset_record(e: Extract) -> DatasetRecord:
     return DatasetRecord(
         name=e.dataset.name,
-        files=[FileRecord(path=f.path, sha256=f.sha256, rows_read=f.rows_read) for f in e.files],
+        files=[FileRecord(path=f.path, sha256=f.sha256, rows_read=f.rows_read,
+                          header_row=f.header_row, sheet=f.sheet,
+                          unexpected_columns=f.unexpected_columns) for f in e.files],
         rows_read=e.rows_read, rows_used=e.rows_used, rows_filtered=e.rows_filtered,
         rows_rejected=e.rows_rejected,
         filtered_by=[FilterRecord(rule=k, rows=v) for k, v in e.filtered_by.items()],

@@ -99,9 +99,9 @@ def test_xlsx_with_real_dates_serials_and_a_title_block(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("cases.xlsx", b"not a zip", "this file is not an Excel workbook"),
-    ("cases.xlsx", b"\xd0\xcf\x11\xe0 legacy", "encrypted or legacy workbook"),
+    ("cases.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 encrypted", "password-protected (encrypted)"),
     ("cases.csv", b"", "the file is empty"),
-    ("cases.csv", b"Something,Else\n1,2\n", "no header row with the declared columns"),
+    ("cases.csv", b"Something,Else\n1,2\n", "no row among the first 30 holds the declared headers"),
     ("cases.pdf", b"%PDF", "cannot read '.pdf' files"),
 ])
 def test_unreadable_files_say_why(tmp_path: Path, name: str, content: bytes, message: str

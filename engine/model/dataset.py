@@ -8,7 +8,10 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from engine.model.common import IDENTIFIER, Strict
+from engine.model.common import IDENTIFIER, Percent, Strict
+
+# strftime codes a date format may use; anything else is a typo caught at load time.
+FORMAT_CODES = set("dmyYbBHIMSpfzjaA%")
 
 
 class ColumnType(StrEnum):
@@ -34,10 +37,12 @@ class Column(Strict):
         None, description="The header in the extract; defaults to the column's name."
     )
     type: ColumnType = ColumnType.string
-    format: str | None = Field(
+    format: str | list[str] | None = Field(
         None,
-        description="How dates are written, in strftime codes: '%d/%m/%Y' for 31/01/2025. "
-        "ISO dates (2025-01-31) and real Excel dates are always accepted.",
+        description="How dates are written, in strftime codes: '%d/%m/%Y' for 31/01/2025 "
+        "(day first), '%m/%d/%Y' for 01/31/2025 (month first), '%Y-%m-%dT%H:%M:%S%z' for a "
+        "time with its offset. A list accepts any of several. ISO dates (2025-01-31) and real "
+        "Excel dates (or Excel serial numbers in a workbook) are always accepted.",
     )
     required: bool = Field(False, description="A row with this cell blank is rejected.")
     values: list[str] | None = Field(
@@ -51,7 +56,20 @@ class Column(Strict):
             raise ValueError("'format' applies only to date and datetime columns")
         if self.values is not None and self.type is not ColumnType.category:
             raise ValueError("'values' applies only to category columns")
+        for fmt in self.formats():
+            bad = sorted({c for c in re.findall(r"%(.)", fmt) if c not in FORMAT_CODES})
+            if bad or "%" not in fmt:
+                raise ValueError(
+                    f"'{fmt}' is not a date format: "
+                    + (f"unknown code(s) {', '.join('%' + c for c in bad)}; " if bad else "")
+                    + "write it with %d (day), %m (month), %Y (year), e.g. '%d/%m/%Y'")
         return self
+
+    def formats(self) -> list[str]:
+        """The declared formats, in the order they are tried."""
+        if self.format is None:
+            return []
+        return [self.format] if isinstance(self.format, str) else list(self.format)
 
 
 class CsvOptions(Strict):
@@ -89,6 +107,17 @@ class Dataset(Strict):
     key: list[str] = Field(default_factory=list, description="Columns that identify a row.")
     columns: dict[str, Column] = Field(min_length=1)
     checks: list[RowCheck] = Field(default_factory=list)
+    max_rejected: Percent | None = Field(
+        None,
+        description="Stop the run (exit 3) when more than this share of the rows read is "
+        "rejected, e.g. 1%: results from a broken extract would mislead. No limit if omitted.",
+    )
+    timezone: str | None = Field(
+        None,
+        description="The institution's time zone, e.g. America/Toronto. Date-times written "
+        "with an offset (…+01:00, …Z) are converted to it; those without one are taken as "
+        "written there. If omitted, an offset is dropped and the time kept as written.",
+    )
 
     # json_schema_input_type: the schema for editors admits one pattern as plain text too.
     @field_validator("files", mode="before",
@@ -105,6 +134,19 @@ class Dataset(Strict):
             raise ValueError(
                 f"column names must be lower_case_words: {', '.join(bad)}"
             )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            import zoneinfo
+
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"'{value}' is not a time zone; write it like "
+                                 "America/Toronto or Europe/Paris") from None
         return value
 
     def column_types(self) -> dict[str, ColumnType]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Verdict(StrEnum):
@@ -29,7 +29,11 @@ class _Out(BaseModel):
 class FileRecord(_Out):
     path: str
     sha256: str
-    rows_read: int
+    rows_read: int = Field(description="Rows below the header, blank ones included")
+    header_row: int = Field(0, description="The header's row number (0 for Parquet)")
+    sheet: str | None = Field(None, description="The sheet read, for a workbook")
+    unexpected_columns: list[str] = Field(
+        default_factory=list, description="Headers in the file that the dataset does not declare")
 
 
 class FilterRecord(_Out):

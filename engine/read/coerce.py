@@ -1,26 +1,48 @@
-"""Text cells → declared types, vectorised with Polars; every failed cell becomes a reject.
+"""Cells → declared types, vectorised with Polars; every cell that fails becomes a reject.
+
+Two paths give the same answer. The *fast path* runs on every row while the file is
+parsed: one cheap test per cell (the declared date format, a plain number, a listed
+category). A row it cannot settle is *flagged*, and only flagged rows take the *full
+path*, which knows every accepted spelling and names the reason a cell fails. The fast
+path accepts nothing the full path would refuse, so a row's result never depends on
+which path it took.
 
 Conventions (stated in the README):
-* blank cells (empty or spaces only) are missing values;
-* dates accept the declared ``format`` and ISO 8601 (``2025-01-31``), which is also how
-  real Excel dates reach this module;
+
+* blank cells (empty, or spaces only) are missing values; spaces around a value are removed;
+* dates accept the declared ``format`` (or formats) and ISO 8601 (``2025-01-31``); in a
+  workbook, real Excel dates and Excel serial numbers (45678) are dates too;
+* date-times with an offset (``…+01:00``, ``…Z``) are converted to the dataset's
+  ``timezone``; without a declared zone the time is kept as written;
 * booleans accept Y/N, Yes/No, True/False, T/F and 1/0 in any case;
-* decimals use the dataset's decimal mark; integers may not have a fraction.
+* numbers use the dataset's decimal mark; thousands separators (``1,234`` or ``1.234``
+  with decimal commas, spaces) are allowed; integers may not have a fraction other than ``.0``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from engine.model.dataset import ColumnType, Dataset
+from engine.model.dataset import Column, ColumnType, Dataset
+from engine.read.sources import Kind
 
 TRUE = ["y", "yes", "true", "t", "1"]
 FALSE = ["n", "no", "false", "f", "0"]
+BOOLEANS = {**dict.fromkeys(TRUE, True), **dict.fromkeys(FALSE, False)}
+_BOOLEANS_AS_WRITTEN = {v: b for k, b in BOOLEANS.items() for v in (k, k.upper(), k.title())}
+_TIME_CODES = ("%H", "%I", "%M", "%S", "%p", "%f", "%z")
 _ISO_DATETIME = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
                  "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+_EXCEL_DATETIME = "%Y-%m-%d %H:%M:%S"  # how the Excel reader writes a real date cell
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_LAST = 2_958_466  # 9999-12-31, the last date Excel knows
+_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+_SPACES = r"[\s\u00a0\u202f']"
 
 REASONS = {
     "missing_value": "a required cell is blank",
@@ -31,80 +53,198 @@ REASONS = {
     "not_a_boolean": "not yes/no (Y/N, Yes/No, 1/0, True/False)",
     "not_allowed_value": "not one of the declared values",
     "duplicate_key": "the same key appears on more than one row",
-    "extra_cells": "the row has more cells than the header",
+    "extra_cells": "the row has more cells than the header (a delimiter inside a value?)",
 }
+_FAILS = {
+    ColumnType.date: "bad_date", ColumnType.datetime: "bad_datetime",
+    ColumnType.integer: "not_an_integer", ColumnType.decimal: "not_a_number",
+    ColumnType.boolean: "not_a_boolean",
+}
+TYPES: dict[ColumnType, Any] = {
+    ColumnType.string: pl.String, ColumnType.category: pl.String,
+    ColumnType.integer: pl.Int64, ColumnType.decimal: pl.Float64,
+    ColumnType.boolean: pl.Boolean, ColumnType.date: pl.Date,
+    ColumnType.datetime: pl.Datetime("us"),
+}
+
+
+def raw_name(column: str) -> str:
+    return f"_raw_{column}"
+
+
+@dataclass(frozen=True)
+class Fast:
+    """Expressions for the fast path over a frame of the declared columns as read."""
+
+    columns: list[pl.Expr]  # typed declared columns, then each raw cell as _raw_<name>
+    blank: pl.Expr  # every declared cell is empty
+    flagged: pl.Expr  # the row needs the full path (and is not blank)
+
+
+def fast(ds: Dataset, kind: Kind, schema: pl.Schema) -> Fast:
+    typed, raws, blanks, flags = [], [], [], [pl.col("_extra")]
+    for name, col in ds.columns.items():
+        cell = pl.col(name)
+        raws.append(cell.alias(raw_name(name)))
+        blanks.append(cell.is_null())
+        if schema[name] != pl.String:  # a typed source (Parquet) already in the declared type
+            typed.append(cell.alias(name))
+            if col.required or name in ds.key:
+                flags.append(cell.is_null())
+            continue
+        value, doubtful = _fast_value(cell, col, ds, kind)
+        typed.append(value.alias(name))
+        flags.append(doubtful)
+        if col.required or name in ds.key:
+            flags.append(cell.is_null())
+    blank = pl.all_horizontal(blanks)
+    return Fast(typed + raws, blank, pl.any_horizontal(flags) & ~blank)
+
+
+def _fast_value(cell: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> tuple[pl.Expr, pl.Expr]:
+    """(value, doubtful): the value where the cell is plainly valid; doubtful rows are flagged."""
+    if col.type in (ColumnType.string, ColumnType.category):
+        if col.values is not None:  # a listed value has no surrounding spaces either
+            return cell, cell.is_not_null() & cell.cast(pl.Enum(col.values),
+                                                        strict=False).is_null()
+        # Testing for surrounding spaces is far cheaper than stripping every cell.
+        doubtful = (cell == "") | cell.str.starts_with(" ") | cell.str.ends_with(" ") \
+            | cell.str.starts_with("\t") | cell.str.ends_with("\t")
+        return cell, cell.is_not_null() & doubtful
+    if col.type is ColumnType.integer:
+        value = cell.cast(pl.Int64, strict=False)
+    elif col.type is ColumnType.decimal:
+        text = cell
+        if ds.csv.decimal == ",":
+            text = pl.when(cell.str.contains(".", literal=True)).then(None).otherwise(
+                cell.str.replace(",", ".", literal=True))
+        number = text.cast(pl.Float64, strict=False)
+        value = pl.when(number.is_finite()).then(number)
+    elif col.type is ColumnType.boolean:
+        value = cell.replace_strict(_BOOLEANS_AS_WRITTEN, default=None,
+                                    return_dtype=pl.Boolean)
+    elif col.type is ColumnType.date:
+        if kind is Kind.excel:
+            value = cell.str.strptime(pl.Datetime("us"), _EXCEL_DATETIME, strict=False,
+                                      exact=True).dt.date()
+        else:
+            fmt = next((f for f in col.formats() if not _has_time(f)), "%Y-%m-%d")
+            value = cell.str.strptime(pl.Date, fmt, strict=False, exact=True)
+    else:
+        fmt = _EXCEL_DATETIME if kind is Kind.excel else next(
+            (f for f in col.formats() if "%z" not in f), _ISO_DATETIME[0])
+        value = cell.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
+    return value, cell.is_not_null() & value.is_null()
 
 
 @dataclass
 class Coerced:
     frame: pl.DataFrame  # typed declared columns, in declaration order
+    blank: pl.Series  # True where every declared cell is blank
     failures: pl.DataFrame  # _i (row index), column, value, reason
 
 
-def coerce(raw: pl.DataFrame, ds: Dataset) -> Coerced:
-    """``raw`` holds one Utf8 column per declared column; returns typed columns and failures."""
-    typed, checks = [], []
+def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
+    """The full path: ``raw`` holds the declared columns as read (text, or already typed)."""
+    typed, checks, texts = [], [], []
     for name, col in ds.columns.items():
-        text = pl.col(name).str.strip_chars()
-        text = pl.when(text == "").then(None).otherwise(text)
-        value = _convert(text, col.type, col.format, ds.csv.decimal)
-        typed.append(value.alias(name))
         required = col.required or name in ds.key
+        if raw.schema[name] != pl.String:
+            value: pl.Expr = pl.col(name)
+            text = pl.col(name).cast(pl.String)
+        else:
+            text = pl.col(name).str.strip_chars()
+            text = pl.when(text == "").then(None).otherwise(text)
+            value = _convert(text, col, ds, kind)
+        texts.append(text.is_null())
+        typed.append(value.alias(name))
         reason: Any = pl.when(text.is_null() & pl.lit(required)).then(pl.lit("missing_value"))
-        reason = reason.when(text.is_not_null() & value.is_null()).then(pl.lit(_reason(col.type)))
+        reason = reason.when(text.is_not_null() & value.is_null()).then(
+            pl.lit(_FAILS.get(col.type, "missing_value")))
         if col.values is not None:
             reason = reason.when(text.is_not_null() & ~text.is_in(col.values)).then(
                 pl.lit("not_allowed_value"))
         checks.append(reason.otherwise(None).alias(name))
-    frame = raw.select(typed)
+    if "_extra" in raw.columns:  # more cells than the header: the row, not a cell, is wrong
+        checks.append(pl.when(pl.col("_extra")).then(pl.lit("extra_cells")).alias("_extra"))
+        texts_shown = [pl.lit(None, pl.String).alias("_extra")]
+    else:
+        texts_shown = []
     indexed = raw.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-    reasons = indexed.select("_i", *checks)
-    failures = (
-        reasons.unpivot(index="_i", variable_name="column", value_name="reason")
-        .drop_nulls("reason")
-        .join(indexed.unpivot(index="_i", variable_name="column",
-                                               value_name="value"), on=["_i", "column"])
-        .sort("_i", "column")
-    )
-    return Coerced(frame, failures.select("_i", "column", "value", "reason"))
+    blank = indexed.select(pl.all_horizontal(texts)).to_series()
+    keep = indexed.select("_i").filter(~blank)
+    reasons = indexed.select("_i", *checks).unpivot(index="_i", variable_name="column",
+                                                     value_name="reason").drop_nulls("reason")
+    shown = indexed.select("_i", *(pl.col(n).cast(pl.String) for n in ds.columns), *texts_shown)
+    failures = (reasons.join(keep, on="_i")
+                .join(shown.unpivot(index="_i", variable_name="column", value_name="value"),
+                      on=["_i", "column"])
+                .select("_i", "column", "value", "reason").sort("_i", "column"))
+    return Coerced(raw.select(typed), blank, failures)
 
 
-def _reason(kind: ColumnType) -> str:
-    return {
-        ColumnType.date: "bad_date", ColumnType.datetime: "bad_datetime",
-        ColumnType.integer: "not_an_integer", ColumnType.decimal: "not_a_number",
-        ColumnType.boolean: "not_a_boolean",
-    }.get(kind, "missing_value")
+def _has_time(fmt: str) -> bool:
+    return any(code in fmt for code in _TIME_CODES)
 
 
-def _convert(text: pl.Expr, kind: ColumnType, fmt: str | None, decimal: str) -> pl.Expr:
-    if kind in (ColumnType.string, ColumnType.category):
+def _convert(text: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> pl.Expr:
+    kind_ = col.type
+    if kind_ in (ColumnType.string, ColumnType.category):
         return text
+    if kind_ in (ColumnType.integer, ColumnType.decimal):
+        return _number(text, kind_, ds.csv.decimal)
+    if kind_ is ColumnType.boolean:
+        return text.str.to_lowercase().replace_strict(BOOLEANS, default=None,
+                                                      return_dtype=pl.Boolean)
+    moment = _datetime(text, col, ds, kind)
+    if kind_ is ColumnType.datetime:
+        return moment
+    dates = [text.str.strptime(pl.Date, f, strict=False, exact=True)
+             for f in [*col.formats(), "%Y-%m-%d"] if not _has_time(f)]
+    return pl.coalesce([*dates, moment.dt.date()])
+
+
+def _number(text: pl.Expr, kind: ColumnType, decimal: str) -> pl.Expr:
+    plain = text.str.replace_all(_SPACES, "")
+    thousands, mark = (",", r"\.") if decimal == "." else (r"\.", ",")
+    grouped = rf"^[+-]?\d{{1,3}}(?:{thousands}\d{{3}})+(?:{mark}\d*)?$"
+    plain = pl.when(plain.str.contains(grouped)).then(
+        plain.str.replace_all(thousands, "")).otherwise(plain)
+    if decimal == ",":
+        plain = pl.when(plain.str.contains(".", literal=True)).then(None).otherwise(
+            plain.str.replace(",", ".", literal=True))
+    plain = pl.when(plain.str.contains(_NUMBER)).then(plain)
     if kind is ColumnType.integer:
-        number = text.str.replace_all(r"[\s\u00a0]", "")
-        number = number.str.replace(r"\.0+$", "")  # 12.0 from a spreadsheet is 12
-        return number.cast(pl.Int64, strict=False)
-    if kind is ColumnType.decimal:
-        number = text.str.replace_all(r"[\s\u00a0]", "")
-        if decimal == ",":
-            number = number.str.replace_all(r"\.", "").str.replace(",", ".", literal=True)
-        return number.cast(pl.Float64, strict=False)
-    if kind is ColumnType.boolean:
-        lowered = text.str.to_lowercase()
-        return (pl.when(lowered.is_in(TRUE)).then(True)
-                .when(lowered.is_in(FALSE)).then(False).otherwise(None))
-    if kind is ColumnType.date:
-        formats = [f for f in (fmt, "%Y-%m-%d") if f]
-        # A real Excel datetime in a date column keeps its date.
-        candidates = [text.str.strptime(pl.Date, f, strict=False, exact=True) for f in formats]
-        candidates.append(
-            pl.when(text.str.contains(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}"))
-            .then(text.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False))
-        )
-        return pl.coalesce(candidates)
-    formats = [f for f in (fmt, *_ISO_DATETIME) if f]
-    candidates = [text.str.strptime(pl.Datetime("us"), f, strict=False, exact=True)
-                  for f in formats]
-    candidates.append(text.str.strptime(pl.Date, "%Y-%m-%d", strict=False, exact=True)
-                      .cast(pl.Datetime("us")))
-    return pl.coalesce(candidates)
+        return plain.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False)
+    return plain.cast(pl.Float64, strict=False)
+
+
+def _datetime(text: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> pl.Expr:
+    """Every accepted spelling of a moment, as a naive date-time in the institution's zone."""
+    declared = [f for f in col.formats() if _has_time(f)]
+    naive_formats = [f for f in declared if "%z" not in f] + _ISO_DATETIME
+    aware_formats = [f for f in declared if "%z" in f] + [f + "%z" for f in _ISO_DATETIME]
+    has_offset = text.str.contains(_OFFSET)
+    zulu = text.str.replace(r"Z$", "+00:00")
+    if ds.timezone:
+        aware = pl.coalesce([zulu.str.strptime(pl.Datetime("us", "UTC"), f, strict=False,
+                                               exact=True) for f in aware_formats])
+        from_offset = aware.dt.convert_time_zone(ds.timezone).dt.replace_time_zone(None)
+    else:  # no zone declared: the time as written, its offset set aside
+        bare = text.str.replace(_OFFSET, "")
+        from_offset = pl.coalesce([bare.str.strptime(pl.Datetime("us"), f, strict=False,
+                                                     exact=True) for f in naive_formats])
+    naive = pl.coalesce(
+        [text.str.strptime(pl.Datetime("us"), f, strict=False, exact=True)
+         for f in naive_formats]
+        + [text.str.strptime(pl.Date, f, strict=False, exact=True).cast(pl.Datetime("us"))
+           for f in [*col.formats(), "%Y-%m-%d"] if not _has_time(f)])
+    moment = pl.when(has_offset).then(from_offset).otherwise(naive)
+    if kind is Kind.excel:  # a number in a date column of a workbook is an Excel serial
+        serial = pl.when(text.str.contains(r"^\d+(?:\.\d+)?$")).then(
+            text.cast(pl.Float64, strict=False))
+        serial = pl.when((serial >= 1) & (serial < _EXCEL_LAST)).then(serial)
+        from_serial = pl.lit(_EXCEL_EPOCH, dtype=pl.Datetime("us")) + pl.duration(
+            microseconds=(serial * 86_400_000_000).round(0).cast(pl.Int64))
+        moment = pl.coalesce([moment, from_serial])
+    return moment

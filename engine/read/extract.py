@@ -1,11 +1,20 @@
-"""A dataset's files → one :class:`Extract`: typed rows used, rows filtered, rows rejected."""
+"""A dataset's files → one :class:`Extract`: typed rows used, rows filtered, rows rejected.
+
+For each file: find what it is (``sources``), scan it lazily with the reader for its
+format, and run the fast coercion path while it is parsed, in batches, so a ten-million
+row file never sits in memory as text. Flagged rows take the full path (``coerce``).
+Then, over all files together: duplicate keys, the dataset's row checks, and the
+``max_rejected`` threshold. Every row read ends up used, filtered (blank) or rejected.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import threading
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import polars as pl
@@ -14,10 +23,13 @@ import pyarrow as pa
 from engine import expr
 from engine.model.dataset import Dataset
 from engine.problems import InputError, Problem
-from engine.read.coerce import REASONS, coerce
-from engine.read.raw import Unreadable, read_grid
+from engine.read import csv_file, excel_file, parquet_file
+from engine.read.coerce import REASONS, coerce, fast, raw_name
+from engine.read.sources import Kind, Unreadable, identify, sha256
 
 BLANK_ROW = "blank row (every declared cell is empty)"
+BATCH_ROWS = 256 * 1024  # rows per batch while parsing: memory stays flat, overhead small
+WHOLE_ROW = ""  # the column named by a reject that concerns the row, not one cell
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,8 @@ class FileRead:
     sha256: str
     rows_read: int
     header_row: int
-    unexpected_columns: list[str]
+    sheet: str | None = None
+    unexpected_columns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -67,6 +80,15 @@ class Extract:
         return dict(sorted(Counter(first.values()).items()))
 
 
+class TooManyRejects(InputError):
+    """More rows rejected than the dataset's ``max_rejected`` allows; carries the extract
+    so the rejects can still be written for the person who has to fix the file."""
+
+    def __init__(self, problems: list[Problem], extract: Extract) -> None:
+        super().__init__(problems, exit_code=3)
+        self.extract = extract
+
+
 def resolve_files(ds: Dataset, root: Path) -> list[Path]:
     """The dataset's files under ``root`` (its glob patterns), sorted for a stable order."""
     found: set[Path] = set()
@@ -75,112 +97,199 @@ def resolve_files(ds: Dataset, root: Path) -> list[Path]:
     return sorted(found)
 
 
+@dataclass
+class _Part:
+    """One file, read: rows that passed, rejects by (row, column), blank rows."""
+
+    file: FileRead
+    typed: pl.DataFrame  # declared columns + _row
+    failures: pl.DataFrame  # _row, column, value, reason
+    blanks: int
+
+
 def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: Path | None = None
                  ) -> Extract:
     """Read every file of ``ds``; raise :class:`InputError` (exit 3) if one cannot be read."""
     problems: list[Problem] = []
-    frames: list[pl.DataFrame] = []
-    files: list[FileRead] = []
+    parts: list[_Part] = []
     for path in paths:
         shown = _shown(path, shown_base)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(shown, f"cannot read the file: {exc.strerror}",
-                                    hint="check the path and that the file is not open "
-                                    "elsewhere"))
-            continue
-        try:
-            grid = read_grid(path, shown, ds, data)
+            parts.append(_read_file(ds, path, shown))
         except Unreadable as err:
             problems.append(err.problem)
-            continue
-        frame = pl.DataFrame(
-            {name: pl.Series(name, values, dtype=pl.Utf8) for name, values in grid.columns.items()}
-            | {"_row": pl.Series("_row", grid.rows, dtype=pl.Int64)}
-        ).with_columns(_file=pl.lit(str(shown)))
-        frames.append(frame)
-        files.append(FileRead(str(shown), hashlib.sha256(data).hexdigest(), len(grid.rows),
-                              grid.header_row, grid.unexpected))
     if not paths:
-        patterns = ", ".join(ds.files)
-        problems.append(Problem(None, f"dataset '{ds.name}': no file matches {patterns}",
-                                hint="check the dataset's files, or give --data "
-                                f"{ds.name}=PATH"))
+        problems.append(Problem(None, f"dataset '{ds.name}': no file matches "
+                                f"{', '.join(ds.files)}",
+                                hint=f"check the dataset's files, or give --data {ds.name}=PATH"))
     if problems:
         raise InputError(problems, exit_code=3)
-    raw = pl.concat(frames) if frames else pl.DataFrame()
-    return _validate(ds, raw, files, as_of)
+    extract = _validate(ds, parts, as_of)
+    _enforce_threshold(extract)
+    return extract
 
 
-def _validate(ds: Dataset, raw: pl.DataFrame, files: list[FileRead], as_of: dt.date) -> Extract:
+def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
+    kind = identify(path, shown)
+    digest: list[str] = []
+    hasher = threading.Thread(target=lambda: digest.append(sha256(path)), daemon=True)
+    hasher.start()  # hashing releases the GIL: it overlaps the parse
+    sheet = None
+    with ExitStack() as stack:
+        try:
+            if kind is Kind.csv:
+                frame, header = csv_file.scan(path, shown, ds, stack)
+            elif kind is Kind.excel:
+                frame, header, sheet = excel_file.scan(path, shown, ds)
+            else:
+                frame, header = parquet_file.scan(path, shown, ds)
+            plan = fast(ds, kind, frame.collect_schema())
+            query = frame.select("_row", "_extra", *plan.columns,
+                                 plan.blank.alias("_blank"), plan.flagged.alias("_flag"))
+            batches, flagged = [], []
+            for batch in query.collect_batches(chunk_size=BATCH_ROWS):
+                batches.append(batch.select(*ds.columns, "_row", "_flag", "_blank"))
+                flagged.append(batch.filter("_flag"))
+        except pl.exceptions.PolarsError as exc:
+            hasher.join()
+            raise (csv_file.explain(exc, path, shown, ds) if kind is Kind.csv else Unreadable(
+                Problem(shown, f"the file cannot be read ({str(exc).splitlines()[0][:160]})",
+                        hint="export the extract again"))) from None
+    hasher.join()
+    scanned = pl.concat(batches, rechunk=False) if batches else pl.DataFrame()
+    blanks = int(scanned["_blank"].sum()) if scanned.height else 0
+    good = scanned.filter(~pl.col("_flag") & ~pl.col("_blank")).drop("_flag", "_blank") \
+        if scanned.height else pl.DataFrame()
+    doubtful = pl.concat(flagged) if flagged else pl.DataFrame()
+    rescued, failures, more_blanks = _full_path(ds, kind, doubtful)
+    pieces = [p for p in (good, rescued) if p.width]
+    typed = pl.concat(pieces, how="vertical_relaxed") if pieces else pl.DataFrame()
+    if rescued.height:
+        typed = typed.sort("_row")
+    rows = scanned.height
+    record = FileRead(str(shown), digest[0], rows, header.row, sheet, header.unexpected)
+    return _Part(record, typed, failures, blanks + more_blanks)
+
+
+def _full_path(ds: Dataset, kind: Kind, doubtful: pl.DataFrame
+               ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Flagged rows: (rows rescued, failures by _row, rows found blank after all)."""
     declared = list(ds.columns)
-    rows_read = raw.height
-    blank = pl.all_horizontal(
-        [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in declared]
-    )
-    blanks = int(raw.select(blank.sum()).item()) if rows_read else 0
-    filtered = {BLANK_ROW: blanks} if blanks else {}
-    raw = raw.filter(~blank).with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-    coerced = coerce(raw.select(declared), ds)
-    typed = pl.concat([raw.select("_i", "_file", "_row"), coerced.frame], how="horizontal")
-    failures = coerced.failures.select("_i", "column", "value", "reason")
+    empty_failures = pl.DataFrame(schema={"_row": pl.Int64, "column": pl.String,
+                                          "value": pl.String, "reason": pl.String})
+    if doubtful.is_empty():
+        return pl.DataFrame(), empty_failures, 0
+    raw = doubtful.select(*(pl.col(raw_name(n)).alias(n) for n in declared), "_extra")
+    coerced = coerce(raw, ds, kind)
+    rows = doubtful["_row"]
+    failures = coerced.failures.with_columns(_row=rows.gather(coerced.failures["_i"]))
+    failed = failures["_i"].unique()
+    keep = ~coerced.blank & ~pl.Series(range(raw.height)).is_in(failed.implode())
+    rescued = coerced.frame.with_columns(_row=rows).filter(keep)
+    return rescued, failures.select("_row", "column", "value", "reason"), \
+        int(coerced.blank.sum())
 
-    bad = set(failures["_i"].to_list())
+
+def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
+    files = [p.file for p in parts]
+    names = pl.Enum(sorted({p.file.path for p in parts}))  # one small code per row, not a copy
+    typed = pl.concat(
+        [p.typed.with_columns(_file=pl.lit(p.file.path, names)) for p in parts if p.typed.height],
+        how="vertical_relaxed",
+    ) if any(p.typed.height for p in parts) else _empty(ds)
+    failures = pl.concat([p.failures.with_columns(_file=pl.lit(p.file.path)) for p in parts])
+    typed = typed.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+    found = []
     if ds.key:
-        failures = pl.concat([failures, _duplicates(typed.filter(~pl.col("_i").is_in(bad)), ds)])
-        bad = set(failures["_i"].to_list())
+        found.append(_duplicates(typed, ds))
     if ds.checks:
-        failures = pl.concat([failures, _row_checks(typed.filter(~pl.col("_i").is_in(bad)),
-                                                    ds, as_of)])
-        bad = set(failures["_i"].to_list())
-
-    where = raw.select("_i", "_file", "_row")
+        found.append(_row_checks(typed, ds, as_of))
+    later = pl.concat(found) if found else pl.DataFrame(schema={"_i": pl.Int64})
+    if later.height:
+        where = typed.select("_i", "_file", "_row")
+        failures = pl.concat([failures, later.join(where, on="_i").drop("_i")],
+                             how="diagonal_relaxed")
+        typed = typed.filter(~pl.col("_i").is_in(later["_i"].implode()))
+    blanks = sum(p.blanks for p in parts)
     rejects = [
         # Failures name columns (a row check names each it reads, joined by " / ");
         # here, and only here, names become the headers people see in the extract.
         Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "", f["reason"],
                _message(ds, f["reason"]))
-        for f in failures.join(where, on="_i").sort("_file", "_row", "column")
-        .iter_rows(named=True)
+        for f in failures.sort("_file", "_row", "column").iter_rows(named=True)
     ]
-    used = typed.filter(~pl.col("_i").is_in(bad)).select(*declared, "_file", "_row")
-    return Extract(ds, used.to_arrow(), files, rows_read, filtered, rejects)
+    used = typed.select(*ds.columns, "_file", "_row")
+    # The newest Arrow layout shares Polars' string buffers: no copy of a large extract.
+    table = used.to_arrow(compat_level=pl.CompatLevel.newest())
+    return Extract(ds, table, files, sum(f.rows_read for f in files),
+                   {BLANK_ROW: blanks} if blanks else {}, rejects)
+
+
+def _empty(ds: Dataset) -> pl.DataFrame:
+    from engine.read.coerce import TYPES
+
+    return pl.DataFrame(schema={**{n: TYPES[c.type] for n, c in ds.columns.items()},
+                                "_row": pl.Int64, "_file": pl.String})
 
 
 def _duplicates(typed: pl.DataFrame, ds: Dataset) -> pl.DataFrame:
     # Every copy is rejected: nothing says which of two conflicting rows is right.
-    dup = typed.filter(pl.struct(ds.key).is_duplicated())
+    key = pl.col(ds.key[0]) if len(ds.key) == 1 else pl.struct(ds.key)
+    # Hashes first (cheap on millions of rows), then the exact test on the few candidates.
+    dup = typed.filter(key.hash().is_duplicated())
+    dup = dup.filter(key.is_duplicated())
     return dup.select(
         "_i",
-        pl.lit(ds.key[0]).alias("column"),
-        pl.concat_str([pl.col(k).cast(pl.Utf8) for k in ds.key], separator=" / ").alias("value"),
+        pl.lit(" / ".join(ds.key)).alias("column"),
+        pl.concat_str([pl.col(k).cast(pl.String) for k in ds.key], separator=" / ")
+        .alias("value"),
         pl.lit("duplicate_key").alias("reason"),
     )
 
 
 def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFrame:
-    import ibis
-
-    frames = []
-    table = ibis.memtable(typed.drop("_file").to_arrow())
+    """Rows for which a check is false (a check that cannot be decided, for a blank cell,
+    passes: SQL's rule, so ``decided_date <= as_of`` does not reject an open case)."""
     types = ds.column_types()
-    con = ibis.duckdb.connect()
+    frames = []
     for check in ds.checks:
         rule = expr.parse(check.rule, types)
-        failed = table.filter((~rule.to_ibis(table, as_of)).fill_null(False))
         cols = sorted(rule.columns)
-        value = ibis.literal(" / ").join(  # e.g. "2025-04-08 / 2025-04-02"
-            [table[c].cast("string").fill_null("") for c in cols]) if cols else ibis.literal("")
-        got = con.to_pyarrow(failed.select(_i=failed["_i"], value=value.name("value")))
-        frames.append(pl.from_arrow(got).with_columns(  # type: ignore[union-attr]
-            column=pl.lit(" / ".join(cols)), reason=pl.lit(check.reason),
-        ).select("_i", "column", "value", "reason"))
-    return pl.concat(frames) if frames else pl.DataFrame()
+        value = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in cols],
+                              separator=" / ") if cols else pl.lit("")
+        frames.append(typed.filter((~rule.to_polars(as_of)).fill_null(False)).select(
+            "_i", pl.lit(" / ".join(cols)).alias("column"), value.alias("value"),
+            pl.lit(check.reason).alias("reason")))
+    return pl.concat(frames)
+
+
+def _enforce_threshold(extract: Extract) -> None:
+    limit = extract.dataset.max_rejected
+    if limit is None or not extract.rows_read:
+        return
+    share = Fraction(extract.rows_rejected, extract.rows_read)
+    if share <= Fraction(limit) / 100:
+        return
+    worst = sorted(extract.rejected_by().items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    examples = []
+    for reason, count in worst:
+        first = next(r for r in extract.rejects if r.reason == reason)
+        cell = f" ({first.column} = '{first.value}')" if first.column else ""
+        examples.append(f"{reason}: {count:,} rows, first at {first.file} row {first.row}{cell}")
+    ds = extract.dataset
+    raise TooManyRejects([Problem(
+        None,
+        f"dataset '{ds.name}': {extract.rows_rejected:,} of {extract.rows_read:,} rows read "
+        f"were rejected ({float(share):.2%}), more than max_rejected {limit}%; results from "
+        f"this extract would mislead. Most common: {'; '.join(examples)}",
+        hint="fix the extract (every rejected row is listed in rejects.csv), or raise "
+        f"max_rejected in the '{ds.name}' dataset if this many bad rows is expected",
+    )], extract)
 
 
 def _headers(ds: Dataset, columns: str) -> str:
-    return " / ".join(ds.header_of(c) if c in ds.columns else c for c in columns.split(" / "))
+    return " / ".join(ds.header_of(c) if c in ds.columns else WHOLE_ROW
+                      for c in columns.split(" / "))
 
 
 def _message(ds: Dataset, reason: str) -> str:

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from engine.report.console import render_results
-from engine.report.outputs import results_json, write_outputs
+from engine.report.outputs import results_json, write_outputs, write_rejects
 
-__all__ = ["render_results", "results_json", "write_outputs"]
+__all__ = ["render_results", "results_json", "write_outputs", "write_rejects"]

@@ -19,11 +19,19 @@ def write_outputs(out: Path, record: RunRecord, extracts: dict[str, Extract]) ->
     paths = [out / "results.json", out / "alerts.csv", out / "rejects.csv"]
     write_atomic(paths[0], results_json(record).encode())
     write_csv(paths[1], ALERT_COLUMNS, (_alert_row(a) for a in record.alerts))
-    write_csv(paths[2], REJECT_COLUMNS, (
+    write_rejects(out, extracts)
+    return paths
+
+
+def write_rejects(out: Path, extracts: dict[str, Extract]) -> Path:
+    """rejects.csv: every rejected row, with the file, row, column, value and reason."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "rejects.csv"
+    write_csv(path, REJECT_COLUMNS, (
         [name, r.file, r.row, r.column, r.value, r.reason, r.message]
         for name, ex in sorted(extracts.items()) for r in ex.rejects
     ))
-    return paths
+    return path
 
 
 def results_json(record: RunRecord) -> str:

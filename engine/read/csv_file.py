@@ -1,0 +1,135 @@
+"""CSV files → the declared columns as text, each row numbered as a spreadsheet shows it.
+
+Polars' CSV reader (multi-threaded, in Rust) parses the file: of the readers measured in
+``bench/`` (Polars, DuckDB, pyarrow, Python's csv module) it was the fastest, and it
+counts a quoted line break as part of its cell, as Excel does, so its row index plus the
+header's row number is the row a person sees. Python's csv module reads only the first
+rows, to find the header under a title block.
+
+Encodings other than UTF-8 are converted to a UTF-8 copy in the temporary folder first
+(in chunks, so memory stays flat); the copy is removed when the read ends.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import polars as pl
+
+from engine.model.dataset import Dataset
+from engine.problems import Problem
+from engine.read.header import SEARCH_ROWS, Header, locate
+from engine.read.sources import CHUNK, Unreadable
+
+UTF8 = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
+
+
+def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.LazyFrame, Header]:
+    """A lazy frame of the declared columns (text), ``_row`` and ``_extra``; and the header."""
+    encoding = ds.csv.encoding.lower().replace("_", "-")
+    if encoding not in UTF8:
+        path = _to_utf8(path, shown, ds.csv.encoding, stack)
+    head = _first_records(path, shown, ds)
+    header = locate(shown, ds, head, ds.csv.header_row)
+    # One more column than the header: a cell there means the row has more cells than
+    # the header (usually a delimiter inside an unquoted value) and is rejected.
+    width = header.width + 1
+    frame = pl.scan_csv(
+        path, has_header=False, separator=ds.csv.delimiter, quote_char='"',
+        skip_rows=header.row, schema={f"c{i}": pl.String for i in range(width)},
+        truncate_ragged_lines=True, missing_columns="insert", encoding="utf8",
+        raise_if_empty=False,
+    ).with_row_index("_i")
+    return frame.select(
+        *(pl.col(f"c{pos}").alias(name) for name, pos in header.positions.items()),
+        (pl.col("_i").cast(pl.Int64) + header.row + 1).alias("_row"),
+        pl.col(f"c{width - 1}").is_not_null().alias("_extra"),
+    ), header
+
+
+def explain(exc: Exception, path: Path, shown: Path, ds: Dataset) -> Unreadable:
+    """Turn a CSV parser failure into a problem that names the row and what to do."""
+    text = str(exc)
+    if "utf-8" in text.lower() or "utf8" in text.lower():
+        line = _bad_utf8_line(path)
+        return Unreadable(Problem(shown, f"line {line} is not UTF-8 text",
+                                  hint="set csv: {encoding: cp1252} (or the file's encoding) in "
+                                  "the dataset, or save the file as UTF-8"))
+    if "escaped" in text or "quote" in text.lower():
+        row = _unclosed_quote_row(path, ds)
+        return Unreadable(Problem(shown, f"row {row}: a quoted cell is never closed, so the "
+                                  "rest of the file would be read into it",
+                                  hint="fix the quotes on that row (a quote inside a cell is "
+                                  "written twice: \"\")"))
+    return Unreadable(Problem(shown, f"the file cannot be read as CSV ({text.splitlines()[0]})",
+                              hint="check the delimiter and the quoting"))
+
+
+def _first_records(path: Path, shown: Path, ds: Dataset) -> list[tuple[int, list[str]]]:
+    wanted = max(SEARCH_ROWS, ds.csv.header_row or 0)
+    try:
+        with path.open(encoding="utf-8-sig", newline="", errors="strict") as text:
+            reader = csv.reader(text, delimiter=ds.csv.delimiter)
+            return [(n, r) for n, r in enumerate(itertools.islice(reader, wanted), start=1)]
+    except UnicodeDecodeError:
+        raise Unreadable(Problem(shown, f"line {_bad_utf8_line(path)} is not UTF-8 text",
+                                 hint="set csv: {encoding: cp1252} (or the file's encoding) in "
+                                 "the dataset, or save the file as UTF-8")) from None
+    except csv.Error as exc:
+        raise Unreadable(Problem(shown, f"the first rows cannot be read as CSV ({exc})",
+                                 hint="check the delimiter and the quoting")) from None
+
+
+def _to_utf8(path: Path, shown: Path, encoding: str, stack: ExitStack) -> Path:
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    except LookupError:
+        raise Unreadable(Problem(shown, f"'{encoding}' is not an encoding Python knows",
+                                 hint="use utf-8, cp1252, latin-1, utf-16…")) from None
+    # The stack closes (and so deletes) the copy when the read ends.
+    out = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".csv", prefix="extract-"))  # noqa: SIM115
+    line = 1
+    with path.open("rb") as raw:
+        while chunk := raw.read(CHUNK):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line += chunk[: exc.start].count(b"\n")
+                raise Unreadable(Problem(shown, f"line {line} is not {encoding} text",
+                                         hint="check csv: encoding in the dataset")) from None
+            line += chunk.count(b"\n")
+            out.write(text.encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    out.flush()
+    return Path(out.name)
+
+
+def _bad_utf8_line(path: Path) -> int:
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    line = 1
+    with path.open("rb") as raw:
+        while chunk := raw.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return line + chunk[: exc.start].count(b"\n")
+            line += chunk.count(b"\n")
+    return line
+
+
+def _unclosed_quote_row(path: Path, ds: Dataset) -> int:
+    """The row where a quote opens and never closes (Python's csv module, slowly: errors only)."""
+    with path.open(encoding="utf-8-sig", newline="", errors="replace") as text:
+        reader = csv.reader(text, delimiter=ds.csv.delimiter, strict=True)
+        done = 0
+        try:
+            for _ in reader:
+                done += 1
+        except csv.Error:
+            return done + 1
+    return done
