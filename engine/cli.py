@@ -109,6 +109,11 @@ def check(
                 f"{ds.name}: {ds.rows_read:,} rows read = {ds.rows_used:,} used + "
                 f"{ds.rows_filtered:,} filtered + {ds.rows_rejected:,} rejected",
                 highlight=False)
+            for f in ds.files:
+                if f.unexpected_columns:
+                    out_console.print(
+                        f"  {f.path}: columns not declared in the dataset (ignored): "
+                        f"{', '.join(f.unexpected_columns)}", highlight=False, soft_wrap=True)
         out_console.print(f"Written: {', '.join(str(p) for p in outcome.written)}",
                           highlight=False, soft_wrap=True)
     verdicts = {r.verdict.value for r in record.results}
