@@ -275,7 +275,8 @@ def _enforce_threshold(extract: Extract) -> None:
     for reason, count in worst:
         first = next(r for r in extract.rejects if r.reason == reason)
         cell = f" ({first.column} = '{first.value}')" if first.column else ""
-        examples.append(f"{reason}: {count:,} rows, first at {first.file} row {first.row}{cell}")
+        rows = f"{count:,} row{'s' if count > 1 else ''}"
+        examples.append(f"{reason}: {rows}, first at {first.file} row {first.row}{cell}")
     ds = extract.dataset
     raise TooManyRejects([Problem(
         None,
