@@ -40,7 +40,9 @@ _ISO_DATETIME = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y
 _EXCEL_DATETIME = "%Y-%m-%d %H:%M:%S"  # how the Excel reader writes a real date cell
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _EXCEL_LAST = 2_958_466  # 9999-12-31, the last date Excel knows
-_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+_OFFSET = r"\s*(Z|[+-]\d{2}:?\d{2})$"  # Z, +01:00, +0100, also after a space
+_FIRST_YEAR = 1000  # %Y also reads "25" as the year 25: a year has four digits
+_EXCEL_FIRST = dt.date(1900, 1, 1)  # a time-only cell arrives as 1899-12-31 10:30
 _NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 _SPACES = r"[\s\u00a0\u202f']"
 
@@ -82,7 +84,7 @@ class Fast:
 
 
 def fast(ds: Dataset, kind: Kind, schema: pl.Schema) -> Fast:
-    typed, raws, blanks, flags = [], [], [], [pl.col("_extra")]
+    typed, raws, blanks, flags = [], [], [], [pl.col("_extra").is_not_null()]
     for name, col in ds.columns.items():
         cell = pl.col(name)
         raws.append(cell.alias(raw_name(name)))
@@ -115,7 +117,7 @@ def _fast_value(cell: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> tuple[pl
         value = cell.cast(pl.Int64, strict=False)
     elif col.type is ColumnType.decimal:
         text = cell
-        if ds.csv.decimal == ",":
+        if _decimal_mark(ds, kind) == ",":
             text = pl.when(cell.str.contains(".", literal=True)).then(None).otherwise(
                 cell.str.replace(",", ".", literal=True))
         number = text.cast(pl.Float64, strict=False)
@@ -130,11 +132,20 @@ def _fast_value(cell: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> tuple[pl
         else:
             fmt = next((f for f in col.formats() if not _has_time(f)), "%Y-%m-%d")
             value = cell.str.strptime(pl.Date, fmt, strict=False, exact=True)
+        value = _plausible(value, kind)
     else:
         fmt = _EXCEL_DATETIME if kind is Kind.excel else next(
             (f for f in col.formats() if "%z" not in f), _ISO_DATETIME[0])
-        value = cell.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True)
+        value = _plausible(cell.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True),
+                           kind)
     return value, cell.is_not_null() & value.is_null()
+
+
+def _plausible(moment: pl.Expr, kind: Kind) -> pl.Expr:
+    """Null for a year of fewer than four digits, and for a workbook's time-only cells."""
+    earliest = (pl.lit(_EXCEL_FIRST) if kind is Kind.excel else
+                pl.lit(dt.date(_FIRST_YEAR, 1, 1)))
+    return pl.when(moment >= earliest).then(moment)
 
 
 @dataclass
@@ -166,8 +177,9 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
                 pl.lit("not_allowed_value"))
         checks.append(reason.otherwise(None).alias(name))
     if "_extra" in raw.columns:  # more cells than the header: the row, not a cell, is wrong
-        checks.append(pl.when(pl.col("_extra")).then(pl.lit("extra_cells")).alias("_extra"))
-        texts_shown = [pl.lit(None, pl.String).alias("_extra")]
+        checks.append(pl.when(pl.col("_extra").is_not_null()).then(pl.lit("extra_cells"))
+                      .alias("_extra"))
+        texts_shown = [pl.col("_extra")]  # the first stray cell, for rejects.csv
     else:
         texts_shown = []
     indexed = raw.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
@@ -183,6 +195,11 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
     return Coerced(raw.select(typed), blank, failures)
 
 
+def _decimal_mark(ds: Dataset, kind: Kind) -> str:
+    """The CSV option applies to CSV text; a workbook's numbers always reach us as 1234.5."""
+    return ds.csv.decimal if kind is Kind.csv else "."
+
+
 def _has_time(fmt: str) -> bool:
     return any(code in fmt for code in _TIME_CODES)
 
@@ -192,16 +209,16 @@ def _convert(text: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> pl.Expr:
     if kind_ in (ColumnType.string, ColumnType.category):
         return text
     if kind_ in (ColumnType.integer, ColumnType.decimal):
-        return _number(text, kind_, ds.csv.decimal)
+        return _number(text, kind_, _decimal_mark(ds, kind))
     if kind_ is ColumnType.boolean:
         return text.str.to_lowercase().replace_strict(BOOLEANS, default=None,
                                                       return_dtype=pl.Boolean)
     moment = _datetime(text, col, ds, kind)
     if kind_ is ColumnType.datetime:
-        return moment
+        return _plausible(moment, kind)
     dates = [text.str.strptime(pl.Date, f, strict=False, exact=True)
              for f in [*col.formats(), "%Y-%m-%d"] if not _has_time(f)]
-    return pl.coalesce([*dates, moment.dt.date()])
+    return _plausible(pl.coalesce([*dates, moment.dt.date()]), kind)
 
 
 def _number(text: pl.Expr, kind: ColumnType, decimal: str) -> pl.Expr:
@@ -216,30 +233,37 @@ def _number(text: pl.Expr, kind: ColumnType, decimal: str) -> pl.Expr:
     plain = pl.when(plain.str.contains(_NUMBER)).then(plain)
     if kind is ColumnType.integer:
         return plain.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False)
-    return plain.cast(pl.Float64, strict=False)
+    number = plain.cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite()).then(number)  # 1e400 overflows: not a number we can use
 
 
 def _datetime(text: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> pl.Expr:
-    """Every accepted spelling of a moment, as a naive date-time in the institution's zone."""
+    """Every accepted spelling of a moment, as a naive date-time in the institution's zone.
+
+    A written offset is split off first (``10:00+01:00``, ``10:00 +0100``, ``10:00Z``) and
+    the rest read as a wall-clock time; with a declared ``timezone`` that time is moved
+    from its offset into the zone, without one it is kept as written.
+    """
     declared = [f for f in col.formats() if _has_time(f)]
-    naive_formats = [f for f in declared if "%z" not in f] + _ISO_DATETIME
-    aware_formats = [f for f in declared if "%z" in f] + [f + "%z" for f in _ISO_DATETIME]
-    has_offset = text.str.contains(_OFFSET)
-    zulu = text.str.replace(r"Z$", "+00:00")
-    if ds.timezone:
-        aware = pl.coalesce([zulu.str.strptime(pl.Datetime("us", "UTC"), f, strict=False,
-                                               exact=True) for f in aware_formats])
-        from_offset = aware.dt.convert_time_zone(ds.timezone).dt.replace_time_zone(None)
-    else:  # no zone declared: the time as written, its offset set aside
-        bare = text.str.replace(_OFFSET, "")
-        from_offset = pl.coalesce([bare.str.strptime(pl.Datetime("us"), f, strict=False,
-                                                     exact=True) for f in naive_formats])
+    walls = list(dict.fromkeys([f.replace("%z", "").rstrip() for f in declared]
+                               + _ISO_DATETIME))
+    days = [f for f in [*col.formats(), "%Y-%m-%d"] if not _has_time(f)]
     naive = pl.coalesce(
-        [text.str.strptime(pl.Datetime("us"), f, strict=False, exact=True)
-         for f in naive_formats]
+        [text.str.strptime(pl.Datetime("us"), f, strict=False, exact=True) for f in walls]
         + [text.str.strptime(pl.Date, f, strict=False, exact=True).cast(pl.Datetime("us"))
-           for f in [*col.formats(), "%Y-%m-%d"] if not _has_time(f)])
-    moment = pl.when(has_offset).then(from_offset).otherwise(naive)
+           for f in days])
+    offset = text.str.extract(_OFFSET, 1)
+    bare = pl.when(offset.is_not_null()).then(text.str.replace(_OFFSET, ""))
+    written = pl.coalesce([bare.str.strptime(pl.Datetime("us"), f, strict=False, exact=True)
+                           for f in walls])
+    if ds.timezone:
+        digits = offset.str.replace_all(r"[^0-9]", "")
+        minutes = (digits.str.slice(0, 2).cast(pl.Int64, strict=False) * 60
+                   + digits.str.slice(2, 2).cast(pl.Int64, strict=False)).fill_null(0)
+        minutes = pl.when(offset.str.starts_with("-")).then(-minutes).otherwise(minutes)
+        utc = (written - pl.duration(minutes=minutes)).dt.replace_time_zone("UTC")
+        written = utc.dt.convert_time_zone(ds.timezone).dt.replace_time_zone(None)
+    moment = pl.coalesce([naive, written])
     if kind is Kind.excel:  # a number in a date column of a workbook is an Excel serial
         serial = pl.when(text.str.contains(r"^\d+(?:\.\d+)?$")).then(
             text.cast(pl.Float64, strict=False))

@@ -32,8 +32,15 @@ UTF8 = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
 def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.LazyFrame, Header]:
     """A lazy frame of the declared columns (text), ``_row`` and ``_extra``; and the header."""
     encoding = ds.csv.encoding.lower().replace("_", "-")
-    if encoding not in UTF8:
-        path = _to_utf8(path, shown, ds.csv.encoding, stack)
+    with path.open("rb") as f:
+        start = f.read(1 << 16)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark is unambiguous
+        encoding = "utf-16"
+    # Old Mac exports end lines with CR alone, which the parser does not see as an end.
+    cr_only = b"\r" in start and b"\n" not in start
+    if encoding not in UTF8 or cr_only:
+        path = _to_utf8(path, shown, "utf-8-sig" if encoding in UTF8 else encoding, stack,
+                        cr_only)
     head = _first_records(path, shown, ds)
     header = locate(shown, ds, head, ds.csv.header_row)
     # One more column than the header: a cell there means the row has more cells than
@@ -48,7 +55,8 @@ def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.Laz
     return frame.select(
         *(pl.col(f"c{pos}").alias(name) for name, pos in header.positions.items()),
         (pl.col("_i").cast(pl.Int64) + header.row + 1).alias("_row"),
-        pl.col(f"c{width - 1}").is_not_null().alias("_extra"),
+        pl.when(pl.col(f"c{width - 1}").str.strip_chars() != "").then(pl.col(f"c{width - 1}"))
+        .alias("_extra"),
     ), header
 
 
@@ -85,7 +93,8 @@ def _first_records(path: Path, shown: Path, ds: Dataset) -> list[tuple[int, list
                                  hint="check the delimiter and the quoting")) from None
 
 
-def _to_utf8(path: Path, shown: Path, encoding: str, stack: ExitStack) -> Path:
+def _to_utf8(path: Path, shown: Path, encoding: str, stack: ExitStack, cr_only: bool
+             ) -> Path:
     try:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     except LookupError:
@@ -103,7 +112,7 @@ def _to_utf8(path: Path, shown: Path, encoding: str, stack: ExitStack) -> Path:
                 raise Unreadable(Problem(shown, f"line {line} is not {encoding} text",
                                          hint="check csv: encoding in the dataset")) from None
             line += chunk.count(b"\n")
-            out.write(text.encode("utf-8"))
+            out.write((text.replace("\r", "\n") if cr_only else text).encode("utf-8"))
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
     out.flush()
     return Path(out.name)

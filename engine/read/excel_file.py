@@ -81,7 +81,8 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, st
     return body.select(
         *(pl.col(f"c{pos}").alias(name) for name, pos in header.positions.items()),
         (pl.col("_i").cast(pl.Int64) + 1).alias("_row"),
-        pl.lit(False).alias("_extra"),  # cells right of a table are notes, not misalignment
+        # Cells right of a table are notes, not a misaligned row.
+        pl.lit(None, pl.String).alias("_extra"),
     ), header, sheet
 
 

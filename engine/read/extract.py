@@ -24,7 +24,7 @@ from engine import expr
 from engine.model.dataset import Dataset
 from engine.problems import InputError, Problem
 from engine.read import csv_file, excel_file, parquet_file
-from engine.read.coerce import REASONS, coerce, fast, raw_name
+from engine.read.coerce import REASONS, TYPES, coerce, fast, raw_name
 from engine.read.sources import Kind, Unreadable, identify, sha256
 
 BLANK_ROW = "blank row (every declared cell is empty)"
@@ -196,7 +196,7 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
     typed = pl.concat(
         [p.typed.with_columns(_file=pl.lit(p.file.path, names)) for p in parts if p.typed.height],
         how="vertical_relaxed",
-    ) if any(p.typed.height for p in parts) else _empty(ds)
+    ) if any(p.typed.height for p in parts) else _empty(ds, names)
     failures = pl.concat([p.failures.with_columns(_file=pl.lit(p.file.path)) for p in parts])
     typed = typed.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     found = []
@@ -225,11 +225,9 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
                    {BLANK_ROW: blanks} if blanks else {}, rejects)
 
 
-def _empty(ds: Dataset) -> pl.DataFrame:
-    from engine.read.coerce import TYPES
-
+def _empty(ds: Dataset, names: pl.Enum) -> pl.DataFrame:
     return pl.DataFrame(schema={**{n: TYPES[c.type] for n, c in ds.columns.items()},
-                                "_row": pl.Int64, "_file": pl.String})
+                                "_row": pl.Int64, "_file": names})
 
 
 def _duplicates(typed: pl.DataFrame, ds: Dataset) -> pl.DataFrame:

@@ -50,6 +50,13 @@ def locate(shown: Path, ds: Dataset, records: Sequence[Record], header_row: int 
         if header in texts:
             positions[name] = texts.index(header)  # the first of two equal headers
     missing = [name for name in wanted if name not in positions]
+    if len(missing) > len(wanted) // 2:  # not this dataset's header at all
+        holds = ", ".join(str(c).strip() for c in cells if normalise(c))[:200]
+        expected = ", ".join(ds.header_of(n) for n in ds.columns)
+        raise Unreadable(Problem(shown, f"row {number} is not the header: it holds "
+                                 f"{holds or 'nothing'} (expected: {expected})",
+                                 hint="correct header_row in the dataset declaration, or "
+                                 "remove it to have the header found automatically"))
     if missing:
         present = [str(c).strip() for c in cells if normalise(c)]
         details = "; ".join(

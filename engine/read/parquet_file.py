@@ -48,5 +48,5 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header]:
     return frame.with_row_index("_i").select(
         *columns,
         (pl.col("_i").cast(pl.Int64) + 1).alias("_row"),
-        pl.lit(False).alias("_extra"),
+        pl.lit(None, pl.String).alias("_extra"),
     ), header
