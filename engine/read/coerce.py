@@ -63,11 +63,19 @@ _FAILS = {
     ColumnType.boolean: "not_a_boolean",
 }
 TYPES: dict[ColumnType, Any] = {
-    ColumnType.string: pl.String, ColumnType.category: pl.String,
+    ColumnType.string: pl.String, ColumnType.category: pl.Categorical,
     ColumnType.integer: pl.Int64, ColumnType.decimal: pl.Float64,
     ColumnType.boolean: pl.Boolean, ColumnType.date: pl.Date,
     ColumnType.datetime: pl.Datetime("us"),
 }
+
+
+def dtype_of(col: Column) -> Any:
+    """A category is stored as a code per row (an Enum when its values are declared):
+    ten million region names take bytes, not a string each."""
+    if col.type is ColumnType.category and col.values is not None:
+        return pl.Enum(col.values)
+    return TYPES[col.type]
 
 
 def raw_name(column: str) -> str:
@@ -107,12 +115,12 @@ def _fast_value(cell: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> tuple[pl
     """(value, doubtful): the value where the cell is plainly valid; doubtful rows are flagged."""
     if col.type in (ColumnType.string, ColumnType.category):
         if col.values is not None:  # a listed value has no surrounding spaces either
-            return cell, cell.is_not_null() & cell.cast(pl.Enum(col.values),
-                                                        strict=False).is_null()
+            value = cell.cast(pl.Enum(col.values), strict=False)
+            return value, cell.is_not_null() & value.is_null()
         # Testing for surrounding spaces is far cheaper than stripping every cell.
         doubtful = (cell == "") | cell.str.starts_with(" ") | cell.str.ends_with(" ") \
             | cell.str.starts_with("\t") | cell.str.ends_with("\t")
-        return cell, cell.is_not_null() & doubtful
+        return cell.cast(dtype_of(col)), cell.is_not_null() & doubtful
     if col.type is ColumnType.integer:
         value = cell.cast(pl.Int64, strict=False)
     elif col.type is ColumnType.decimal:
@@ -156,8 +164,12 @@ class Coerced:
 
 
 def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
-    """The full path: ``raw`` holds the declared columns as read (text, or already typed)."""
-    typed, checks, texts = [], [], []
+    """The full path: ``raw`` holds the declared columns as read (text, or already typed).
+
+    One lazy query computes values, reasons and blankness together, so an expression
+    used by both a value and its reason is evaluated once.
+    """
+    columns, texts = [], []
     for name, col in ds.columns.items():
         required = col.required or name in ds.key
         if raw.schema[name] != pl.String:
@@ -168,31 +180,35 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
             text = pl.when(text == "").then(None).otherwise(text)
             value = _convert(text, col, ds, kind)
         texts.append(text.is_null())
-        typed.append(value.alias(name))
         reason: Any = pl.when(text.is_null() & pl.lit(required)).then(pl.lit("missing_value"))
-        reason = reason.when(text.is_not_null() & value.is_null()).then(
-            pl.lit(_FAILS.get(col.type, "missing_value")))
+        if col.type in _FAILS:
+            reason = reason.when(text.is_not_null() & value.is_null()).then(
+                pl.lit(_FAILS[col.type]))
         if col.values is not None:
             reason = reason.when(text.is_not_null() & ~text.is_in(col.values)).then(
                 pl.lit("not_allowed_value"))
-        checks.append(reason.otherwise(None).alias(name))
+        columns += [value.alias(name), reason.otherwise(None).alias(f"_why:{name}"),
+                    pl.col(name).cast(pl.String).alias(f"_text:{name}")]
     if "_extra" in raw.columns:  # more cells than the header: the row, not a cell, is wrong
-        checks.append(pl.when(pl.col("_extra").is_not_null()).then(pl.lit("extra_cells"))
-                      .alias("_extra"))
-        texts_shown = [pl.col("_extra")]  # the first stray cell, for rejects.csv
-    else:
-        texts_shown = []
-    indexed = raw.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-    blank = indexed.select(pl.all_horizontal(texts)).to_series()
-    keep = indexed.select("_i").filter(~blank)
-    reasons = indexed.select("_i", *checks).unpivot(index="_i", variable_name="column",
-                                                     value_name="reason").drop_nulls("reason")
-    shown = indexed.select("_i", *(pl.col(n).cast(pl.String) for n in ds.columns), *texts_shown)
-    failures = (reasons.join(keep, on="_i")
-                .join(shown.unpivot(index="_i", variable_name="column", value_name="value"),
-                      on=["_i", "column"])
+        columns += [pl.when(pl.col("_extra").is_not_null()).then(pl.lit("extra_cells"))
+                    .alias("_why:_extra"), pl.col("_extra").alias("_text:_extra")]
+    out = raw.lazy().with_row_index("_i").select(
+        pl.col("_i").cast(pl.Int64), *columns, pl.all_horizontal(texts).alias("_blank"),
+    ).collect()
+    blank = out["_blank"]
+    whys = [c for c in out.columns if c.startswith("_why:")]
+    failures = (
+        out.filter(~pl.col("_blank"))
+        .unpivot(index="_i", on=whys, variable_name="column", value_name="reason")
+        .drop_nulls("reason")
+        .with_columns(pl.col("column").str.strip_prefix("_why:"))
+    )
+    shown = out.unpivot(index="_i", on=[c.replace("_why:", "_text:") for c in whys],
+                        variable_name="column", value_name="value").with_columns(
+        pl.col("column").str.strip_prefix("_text:"))
+    failures = (failures.join(shown, on=["_i", "column"])
                 .select("_i", "column", "value", "reason").sort("_i", "column"))
-    return Coerced(raw.select(typed), blank, failures)
+    return Coerced(out.select(list(ds.columns)), blank, failures)
 
 
 def _decimal_mark(ds: Dataset, kind: Kind) -> str:
@@ -207,7 +223,7 @@ def _has_time(fmt: str) -> bool:
 def _convert(text: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> pl.Expr:
     kind_ = col.type
     if kind_ in (ColumnType.string, ColumnType.category):
-        return text
+        return text.cast(dtype_of(col), strict=False)
     if kind_ in (ColumnType.integer, ColumnType.decimal):
         return _number(text, kind_, _decimal_mark(ds, kind))
     if kind_ is ColumnType.boolean:

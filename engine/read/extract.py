@@ -24,7 +24,7 @@ from engine import expr
 from engine.model.dataset import Dataset
 from engine.problems import InputError, Problem
 from engine.read import csv_file, excel_file, parquet_file
-from engine.read.coerce import REASONS, TYPES, coerce, fast, raw_name
+from engine.read.coerce import REASONS, coerce, dtype_of, fast, raw_name
 from engine.read.sources import Kind, Unreadable, identify, sha256
 
 BLANK_ROW = "blank row (every declared cell is empty)"
@@ -102,9 +102,10 @@ class _Part:
     """One file, read: rows that passed, rejects by (row, column), blank rows."""
 
     file: FileRead
-    typed: pl.DataFrame  # declared columns + _row
+    typed: pl.DataFrame  # declared columns, _row, and _drop (flagged or blank: not used)
     failures: pl.DataFrame  # _row, column, value, reason
     blanks: int
+    reordered: bool  # rescued rows were appended after the others
 
 
 def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: Path | None = None
@@ -148,27 +149,35 @@ def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
                                  plan.blank.alias("_blank"), plan.flagged.alias("_flag"))
             batches, flagged = [], []
             for batch in query.collect_batches(chunk_size=BATCH_ROWS):
-                batches.append(batch.select(*ds.columns, "_row", "_flag", "_blank"))
                 flagged.append(batch.filter("_flag"))
+                batches.append(batch.select(*ds.columns, "_row", _drop=pl.col("_flag")
+                                            | pl.col("_blank"), _blank=pl.col("_blank"),
+                                            **_key_hash(ds)))
         except pl.exceptions.PolarsError as exc:
             hasher.join()
             raise (csv_file.explain(exc, path, shown, ds) if kind is Kind.csv else Unreadable(
                 Problem(shown, f"the file cannot be read ({str(exc).splitlines()[0][:160]})",
                         hint="export the extract again"))) from None
     hasher.join()
-    scanned = pl.concat(batches, rechunk=False) if batches else pl.DataFrame()
-    blanks = int(scanned["_blank"].sum()) if scanned.height else 0
-    good = scanned.filter(~pl.col("_flag") & ~pl.col("_blank")).drop("_flag", "_blank") \
-        if scanned.height else pl.DataFrame()
-    doubtful = pl.concat(flagged) if flagged else pl.DataFrame()
-    rescued, failures, more_blanks = _full_path(ds, kind, doubtful)
-    pieces = [p for p in (good, rescued) if p.width]
-    typed = pl.concat(pieces, how="vertical_relaxed") if pieces else pl.DataFrame()
-    if rescued.height:
-        typed = typed.sort("_row")
-    rows = scanned.height
+    scanned = pl.concat(batches, rechunk=False) if batches else query.clear().collect().select(
+        *ds.columns, "_row", _drop=pl.col("_flag"), _blank=pl.col("_blank"), **_key_hash(ds))
+    rows, blanks = scanned.height, int(scanned["_blank"].sum())
+    rescued, failures, more_blanks = _full_path(ds, kind, pl.concat(flagged) if flagged
+                                                else query.clear().collect())
+    # Rows are dropped (and rescued rows put back in order) once, at the end of the read.
+    typed = pl.concat([scanned.drop("_blank"), rescued.select(
+        *(pl.col(n).cast(scanned.schema[n]) for n in ds.columns), "_row",
+        _drop=pl.lit(False)).with_columns(**_key_hash(ds))], rechunk=False)
     record = FileRead(str(shown), digest[0], rows, header.row, sheet, header.unexpected)
-    return _Part(record, typed, failures, blanks + more_blanks)
+    return _Part(record, typed, failures, blanks + more_blanks, bool(rescued.height))
+
+
+def _key_hash(ds: Dataset) -> dict[str, pl.Expr]:
+    """The key's hash, computed while the file is parsed (in parallel) for the duplicate test."""
+    if not ds.key:
+        return {}
+    key = pl.col(ds.key[0]) if len(ds.key) == 1 else pl.struct(ds.key)
+    return {"_hash": key.hash()}
 
 
 def _full_path(ds: Dataset, kind: Kind, doubtful: pl.DataFrame
@@ -178,7 +187,7 @@ def _full_path(ds: Dataset, kind: Kind, doubtful: pl.DataFrame
     empty_failures = pl.DataFrame(schema={"_row": pl.Int64, "column": pl.String,
                                           "value": pl.String, "reason": pl.String})
     if doubtful.is_empty():
-        return pl.DataFrame(), empty_failures, 0
+        return doubtful.clear(), empty_failures, 0
     raw = doubtful.select(*(pl.col(raw_name(n)).alias(n) for n in declared), "_extra")
     coerced = coerce(raw, ds, kind)
     rows = doubtful["_row"]
@@ -205,11 +214,15 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
     if ds.checks:
         found.append(_row_checks(typed, ds, as_of))
     later = pl.concat(found) if found else pl.DataFrame(schema={"_i": pl.Int64})
+    keep = ~pl.col("_drop")
     if later.height:
         where = typed.select("_i", "_file", "_row")
         failures = pl.concat([failures, later.join(where, on="_i").drop("_i")],
                              how="diagonal_relaxed")
-        typed = typed.filter(~pl.col("_i").is_in(later["_i"].implode()))
+        keep = keep & ~pl.col("_i").is_in(later["_i"].implode())
+    typed = typed.filter(keep)  # the one copy of the rows read
+    if any(p.reordered for p in parts):
+        typed = typed.sort("_file", "_row")
     blanks = sum(p.blanks for p in parts)
     rejects = [
         # Failures name columns (a row check names each it reads, joined by " / ");
@@ -226,15 +239,20 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
 
 
 def _empty(ds: Dataset, names: pl.Enum) -> pl.DataFrame:
-    return pl.DataFrame(schema={**{n: TYPES[c.type] for n, c in ds.columns.items()},
-                                "_row": pl.Int64, "_file": names})
+    return pl.DataFrame(schema={**{n: dtype_of(c) for n, c in ds.columns.items()},
+                                "_row": pl.Int64, "_drop": pl.Boolean, "_hash": pl.UInt64,
+                                "_file": names})
 
 
 def _duplicates(typed: pl.DataFrame, ds: Dataset) -> pl.DataFrame:
     # Every copy is rejected: nothing says which of two conflicting rows is right.
     key = pl.col(ds.key[0]) if len(ds.key) == 1 else pl.struct(ds.key)
-    # Hashes first (cheap on millions of rows), then the exact test on the few candidates.
-    dup = typed.filter(key.hash().is_duplicated())
+    # Hashes first: sorted, equal neighbours are the candidates (far cheaper on millions
+    # of rows than a hash table); then the exact test on those few rows. Rows already
+    # rejected or blank take no part.
+    hashes = typed.filter(~pl.col("_drop"))["_hash"].sort()
+    repeated = hashes.filter(hashes == hashes.shift(1)).unique()
+    dup = typed.filter(pl.col("_hash").is_in(repeated.implode()) & ~pl.col("_drop"))
     dup = dup.filter(key.is_duplicated())
     return dup.select(
         "_i",
@@ -255,7 +273,8 @@ def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFram
         cols = sorted(rule.columns)
         value = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in cols],
                               separator=" / ") if cols else pl.lit("")
-        frames.append(typed.filter((~rule.to_polars(as_of)).fill_null(False)).select(
+        failed = (~rule.to_polars(as_of)).fill_null(False) & ~pl.col("_drop")
+        frames.append(typed.filter(failed).select(
             "_i", pl.lit(" / ".join(cols)).alias("column"), value.alias("value"),
             pl.lit(check.reason).alias("reason")))
     return pl.concat(frames)
