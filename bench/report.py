@@ -27,8 +27,11 @@ class Goal:
         return f"{self.status:<4} {self.name}: {self.target}{got}"
 
 
-def fastest_raw(results: list[Measured]) -> Measured | None:
-    raw = [m for m in results if not m.reader.engine and m.seconds is not None]
+def fastest_raw(results: list[Measured], typed: bool = False) -> Measured | None:
+    raw = [m for m in results if not m.reader.engine and m.seconds is not None
+           and (m.reader.typed or not typed)]
+    if typed:
+        raw = [m for m in raw if m.reader.typed]
     return min(raw, key=lambda m: m.seconds or 0.0) if raw else None
 
 
@@ -72,6 +75,10 @@ def table(title: str, results: list[Measured]) -> list[str]:
     if r is not None and fastest is not None:
         fmt = fastest.reader.fmt.upper()
         lines.append(f"engine {fmt} read: {r:.2f}× the fastest raw reader ({fastest.reader.name})")
+    typed = fastest_raw(results, typed=True)
+    if typed is not None and engine is not None and engine.seconds and typed.seconds:
+        lines.append(f"engine {typed.reader.fmt.upper()} read: {engine.seconds / typed.seconds:.2f}"
+                     f"× the fastest typed raw read ({typed.reader.name}), the like-for-like job")
     return lines
 
 

@@ -145,14 +145,18 @@ def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
             else:
                 frame, header = parquet_file.scan(path, shown, ds)
             plan = fast(ds, kind, frame.collect_schema())
+            # Everything per row is computed inside Polars' streaming engine, in parallel
+            # with the parse; Python only sets each batch's doubtful rows aside.
             query = frame.select("_row", "_extra", *plan.columns,
-                                 plan.blank.alias("_blank"), plan.flagged.alias("_flag"))
+                                 plan.blank.alias("_blank"), plan.flagged.alias("_flag")
+                                 ).with_columns(_drop=pl.col("_flag") | pl.col("_blank"),
+                                                **_key_hash(ds))
+            kept = [*ds.columns, "_row", "_drop", "_blank", *_key_hash(ds)]
             batches, flagged = [], []
             for batch in query.collect_batches(chunk_size=BATCH_ROWS):
-                flagged.append(batch.filter("_flag"))
-                batches.append(batch.select(*ds.columns, "_row", _drop=pl.col("_flag")
-                                            | pl.col("_blank"), _blank=pl.col("_blank"),
-                                            **_key_hash(ds)))
+                if batch["_flag"].any():
+                    flagged.append(batch.filter("_flag"))
+                batches.append(batch.select(kept))
         except pl.exceptions.PolarsError as exc:
             hasher.join()
             raise (csv_file.explain(exc, path, shown, ds) if kind is Kind.csv else Unreadable(
@@ -160,7 +164,7 @@ def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
                         hint="export the extract again"))) from None
     hasher.join()
     scanned = pl.concat(batches, rechunk=False) if batches else query.clear().collect().select(
-        *ds.columns, "_row", _drop=pl.col("_flag"), _blank=pl.col("_blank"), **_key_hash(ds))
+        kept)
     rows, blanks = scanned.height, int(scanned["_blank"].sum())
     rescued, failures, more_blanks = _full_path(ds, kind, pl.concat(flagged) if flagged
                                                 else query.clear().collect())
@@ -250,7 +254,7 @@ def _duplicates(typed: pl.DataFrame, ds: Dataset) -> pl.DataFrame:
     # Hashes first: sorted, equal neighbours are the candidates (far cheaper on millions
     # of rows than a hash table); then the exact test on those few rows. Rows already
     # rejected or blank take no part.
-    hashes = typed.filter(~pl.col("_drop"))["_hash"].sort()
+    hashes = typed.select(pl.col("_hash").filter(~pl.col("_drop")).sort()).to_series()
     repeated = hashes.filter(hashes == hashes.shift(1)).unique()
     dup = typed.filter(pl.col("_hash").is_in(repeated.implode()) & ~pl.col("_drop"))
     dup = dup.filter(key.is_duplicated())
