@@ -224,7 +224,9 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
         failures = pl.concat([failures, later.join(where, on="_i").drop("_i")],
                              how="diagonal_relaxed")
         keep = keep & ~pl.col("_i").is_in(later["_i"].implode())
-    typed = typed.filter(keep)  # the one copy of the rows read
+    mask = typed.select(keep).to_series()
+    # The one copy of the rows read, of the columns that leave the reader only.
+    typed = typed.select(*ds.columns, "_file", "_row").filter(mask)
     if any(p.reordered for p in parts):
         typed = typed.sort("_file", "_row")
     blanks = sum(p.blanks for p in parts)
@@ -235,9 +237,8 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
                _message(ds, f["reason"]))
         for f in failures.sort("_file", "_row", "column").iter_rows(named=True)
     ]
-    used = typed.select(*ds.columns, "_file", "_row")
     # The newest Arrow layout shares Polars' string buffers: no copy of a large extract.
-    table = used.to_arrow(compat_level=pl.CompatLevel.newest())
+    table = typed.to_arrow(compat_level=pl.CompatLevel.newest())
     return Extract(ds, table, files, sum(f.rows_read for f in files),
                    {BLANK_ROW: blanks} if blanks else {}, rejects)
 
