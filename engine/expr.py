@@ -71,7 +71,7 @@ class Expression:
     kinds: tuple[tuple[str, str], ...] = ()  # every declared column's expression type
 
     def to_ibis(self, table: Any, as_of: dt.date) -> Any:
-        return _Translator(table, as_of).visit(self.tree)
+        return _ToIbis(table, dict(self.kinds), as_of).visit(self.tree)
 
     def to_polars(self, as_of: dt.date) -> Any:
         """The same expression over a Polars frame of the declared columns."""
@@ -286,114 +286,30 @@ def _compare(left: Any, right: Any, op: type[exp.Expression]) -> Any:
     return fn(left, right)
 
 
-class _Translator:
-    """Checked sqlglot tree → Ibis expression."""
+class _Translate:
+    """Checked sqlglot tree → an expression of one backend; the backends differ only in
+    the leaf and method names below, so the language means the same on each."""
 
-    def __init__(self, table: Any, as_of: dt.date) -> None:
-        import ibis
-
-        self.ibis = ibis
-        self.table = table
-        self.as_of = as_of
-
-    def visit(self, node: exp.Expression) -> Any:
-        ibis = self.ibis
-        if isinstance(node, exp.Paren):
-            return self.visit(node.this)
-        if isinstance(node, exp.Column):
-            if node.name == "as_of" and node.name not in self.table.columns:
-                return ibis.literal(self.as_of)
-            return self.table[node.name]
-        if isinstance(node, exp.Literal):
-            if node.is_string:
-                return ibis.literal(node.this)  # a date only beside a date: see _operand
-            text = node.this
-            return ibis.literal(float(text) if any(c in text for c in ".eE") else int(text))
-        if isinstance(node, exp.Boolean):
-            return ibis.literal(bool(node.this))
-        if isinstance(node, exp.Null):
-            return ibis.null()
-        if isinstance(node, exp.Neg):
-            return -self.visit(node.this)
-        if isinstance(node, exp.And):
-            return self.visit(node.left) & self.visit(node.right)
-        if isinstance(node, exp.Or):
-            return self.visit(node.left) | self.visit(node.right)
-        if isinstance(node, exp.Not):
-            return ~self.visit(node.this)
-        if type(node) in _COMPARISONS:
-            if _iso_literal(node.left) is not None:
-                right = self.visit(node.right)
-                return _compare(self._operand(node.left, right), right, type(node))
-            left = self.visit(node.left)
-            return _compare(left, self._operand(node.right, left), type(node))
-        if type(node) in _ARITHMETIC:
-            left, right = self.visit(node.left), self.visit(node.right)
-            return {exp.Add: left.__add__, exp.Sub: left.__sub__, exp.Mul: left.__mul__,
-                    exp.Div: left.__truediv__}[type(node)](right)
-        if isinstance(node, exp.Between):
-            this = self.visit(node.this)
-            return this.between(self._operand(node.args["low"], this),
-                                self._operand(node.args["high"], this))
-        if isinstance(node, exp.In):
-            this = self.visit(node.this)
-            return this.isin([self._operand(v, this) for v in node.expressions])
-        if isinstance(node, exp.Is):
-            return self.visit(node.this).isnull()
-        if isinstance(node, exp.Like):
-            return self.visit(node.this).like(node.expression.this)
-        return self._call(node)
-
-    def _call(self, node: exp.Expression) -> Any:
-        if isinstance(node, exp.Coalesce):
-            return self.ibis.coalesce(*(self.visit(a) for a in [node.this, *node.expressions]))
-        name = (str(node.this).lower() if isinstance(node, exp.Anonymous)
-                else type(node).__name__.lower())
-        arg = self.visit(node.expressions[0] if isinstance(node, exp.Anonymous) else node.this)
-        # Look the method up by name: a string column has no .abs, a number no .lower.
-        method = {"lower": "lower", "upper": "upper", "trim": "strip",
-                  "length": "length", "abs": "abs"}[name]
-        return getattr(arg, method)()
-
-    def _operand(self, node: exp.Expression, beside: Any) -> Any:
-        """A quoted ISO date is a date beside a date or datetime, and text beside text."""
-        day = _iso_literal(node)
-        if day is not None and beside.type().is_temporal():
-            return self.ibis.literal(day)
-        return self.visit(node)
-
-
-class _ToPolars:
-    """Checked sqlglot tree → Polars expression, with SQL's three-valued logic (Polars'
-    ``&``, ``|`` and ``~`` on booleans are Kleene logic, as SQL's are)."""
-
-    def __init__(self, kinds: dict[str, str], as_of: dt.date) -> None:
-        import polars as pl
-
-        self.pl = pl
+    def __init__(self, kinds: Mapping[str, str], as_of: dt.date) -> None:
         self.kinds = kinds
         self.as_of = as_of
 
-    def kind(self, node: exp.Expression) -> str:
-        return _KindOf(self.kinds).visit(node)
-
     def visit(self, node: exp.Expression) -> Any:
-        pl = self.pl
         if isinstance(node, exp.Paren):
             return self.visit(node.this)
         if isinstance(node, exp.Column):
             if node.name == "as_of" and node.name not in self.kinds:
-                return pl.lit(self.as_of)
-            return pl.col(node.name)
+                return self.literal(self.as_of)
+            return self.column(node.name)
         if isinstance(node, exp.Literal):
-            if node.is_string:
-                return pl.lit(node.this)
             text = node.this
-            return pl.lit(float(text) if any(c in text for c in ".eE") else int(text))
+            if node.is_string:
+                return self.literal(text)  # a date only beside a date: see pair()
+            return self.literal(float(text) if any(c in text for c in ".eE") else int(text))
         if isinstance(node, exp.Boolean):
-            return pl.lit(bool(node.this))
+            return self.literal(bool(node.this))
         if isinstance(node, exp.Null):
-            return pl.lit(None)
+            return self.literal(None)
         if isinstance(node, exp.Neg):
             return -self.visit(node.this)
         if isinstance(node, exp.And):
@@ -403,56 +319,132 @@ class _ToPolars:
         if isinstance(node, exp.Not):
             return ~self.visit(node.this)
         if type(node) in _COMPARISONS:
-            left, right = self._pair(node.left, node.right)
-            return _compare(left, right, type(node))
+            return _compare(*self.pair(node.left, node.right), type(node))
         if type(node) in _ARITHMETIC:
             left, right = self.visit(node.left), self.visit(node.right)
             return {exp.Add: left.__add__, exp.Sub: left.__sub__, exp.Mul: left.__mul__,
                     exp.Div: left.__truediv__}[type(node)](right)
         if isinstance(node, exp.Between):
-            this, low = self._pair(node.this, node.args["low"])
-            _, high = self._pair(node.this, node.args["high"])
-            return this.is_between(low, high)
+            this, low = self.pair(node.this, node.args["low"])
+            return self.between(this, low, self.pair(node.this, node.args["high"])[1])
         if isinstance(node, exp.In):
-            this = self.visit(node.this)
-            values = [self._pair(node.this, v)[1] for v in node.expressions]
-            return pl.any_horizontal([this == v for v in values]) if values else pl.lit(False)
+            return self.isin(self.visit(node.this),
+                             [self.pair(node.this, v)[1] for v in node.expressions])
         if isinstance(node, exp.Is):
-            return self.visit(node.this).is_null()
+            return self.isnull(self.visit(node.this))
         if isinstance(node, exp.Like):
-            return self.visit(node.this).str.contains(_like_regex(node.expression.this))
-        return self._call(node)
-
-    def _pair(self, left: exp.Expression, right: exp.Expression) -> tuple[Any, Any]:
-        """Both sides, with a quoted ISO date read as a date beside a date, and a date
-        beside a date-time read as its midnight."""
-        lk, rk = self.kind(left), self.kind(right)
-        lv, rv = self._side(left, lk, rk), self._side(right, rk, lk)
-        return lv, rv
-
-    def _side(self, node: exp.Expression, kind: str, other: str) -> Any:
-        pl = self.pl
-        day = _iso_literal(node)
-        if day is not None and other in (DATE, DATETIME):
-            kind, value = DATE, pl.lit(day)
-        else:
-            value = self.visit(node)
-        if kind == DATE and other == DATETIME:
-            return value.cast(pl.Datetime("us"))
-        return value
-
-    def _call(self, node: exp.Expression) -> Any:
+            return self.like(self.visit(node.this), node.expression.this)
         if isinstance(node, exp.Coalesce):
-            return self.pl.coalesce([self.visit(a) for a in [node.this, *node.expressions]])
+            return self.coalesce([self.visit(a) for a in [node.this, *node.expressions]])
         name = (str(node.this).lower() if isinstance(node, exp.Anonymous)
                 else type(node).__name__.lower())
-        arg = self.visit(node.expressions[0] if isinstance(node, exp.Anonymous) else node.this)
+        return self.function(name, self.visit(
+            node.expressions[0] if isinstance(node, exp.Anonymous) else node.this))
+
+    def pair(self, left: exp.Expression, right: exp.Expression) -> tuple[Any, Any]:
+        """Both sides of a comparison: a quoted ISO date is a date beside a date or
+        date-time (and text beside text), and a date beside a date-time is its midnight."""
+        lk, rk = _KindOf(self.kinds).visit(left), _KindOf(self.kinds).visit(right)
+        return self._side(left, lk, rk), self._side(right, rk, lk)
+
+    def _side(self, node: exp.Expression, kind: str, other: str) -> Any:
+        day = _iso_literal(node)
+        if day is not None and other in (DATE, DATETIME):
+            kind, value = DATE, self.literal(day)
+        else:
+            value = self.visit(node)
+        return self.as_datetime(value) if kind == DATE and other == DATETIME else value
+
+    # The backend's vocabulary.
+    def column(self, name: str) -> Any: raise NotImplementedError
+    def literal(self, value: object) -> Any: raise NotImplementedError
+    def between(self, this: Any, low: Any, high: Any) -> Any: raise NotImplementedError
+    def isin(self, this: Any, values: list[Any]) -> Any: raise NotImplementedError
+    def isnull(self, this: Any) -> Any: raise NotImplementedError
+    def like(self, this: Any, pattern: str) -> Any: raise NotImplementedError
+    def coalesce(self, values: list[Any]) -> Any: raise NotImplementedError
+    def function(self, name: str, arg: Any) -> Any: raise NotImplementedError
+    def as_datetime(self, value: Any) -> Any: raise NotImplementedError
+
+
+class _ToIbis(_Translate):
+    def __init__(self, table: Any, kinds: Mapping[str, str], as_of: dt.date) -> None:
+        import ibis
+
+        super().__init__(kinds, as_of)
+        self.ibis = ibis
+        self.table = table
+
+    def column(self, name: str) -> Any:
+        return self.table[name]
+
+    def literal(self, value: object) -> Any:
+        return self.ibis.null() if value is None else self.ibis.literal(value)
+
+    def between(self, this: Any, low: Any, high: Any) -> Any:
+        return this.between(low, high)
+
+    def isin(self, this: Any, values: list[Any]) -> Any:
+        return this.isin(values)
+
+    def isnull(self, this: Any) -> Any:
+        return this.isnull()
+
+    def like(self, this: Any, pattern: str) -> Any:
+        return this.like(pattern)
+
+    def coalesce(self, values: list[Any]) -> Any:
+        return self.ibis.coalesce(*values)
+
+    def function(self, name: str, arg: Any) -> Any:
+        # Look the method up by name: a string column has no .abs, a number no .lower.
+        return getattr(arg, {"trim": "strip"}.get(name, name))()
+
+    def as_datetime(self, value: Any) -> Any:
+        return value.cast("timestamp")
+
+
+class _ToPolars(_Translate):
+    """Polars' ``&``, ``|`` and ``~`` on booleans are Kleene logic, as SQL's are."""
+
+    def __init__(self, kinds: Mapping[str, str], as_of: dt.date) -> None:
+        import polars as pl
+
+        super().__init__(kinds, as_of)
+        self.pl = pl
+
+    def column(self, name: str) -> Any:
+        return self.pl.col(name)
+
+    def literal(self, value: object) -> Any:
+        return self.pl.lit(value)
+
+    def between(self, this: Any, low: Any, high: Any) -> Any:
+        return this.is_between(low, high)
+
+    def isin(self, this: Any, values: list[Any]) -> Any:
+        pl = self.pl
+        return pl.any_horizontal([this == v for v in values]) if values else pl.lit(False)
+
+    def isnull(self, this: Any) -> Any:
+        return this.is_null()
+
+    def like(self, this: Any, pattern: str) -> Any:
+        return this.str.contains(_like_regex(pattern))
+
+    def coalesce(self, values: list[Any]) -> Any:
+        return self.pl.coalesce(values)
+
+    def function(self, name: str, arg: Any) -> Any:
         calls: dict[str, Callable[[Any], Any]] = {
             "lower": lambda a: a.str.to_lowercase(), "upper": lambda a: a.str.to_uppercase(),
             "trim": lambda a: a.str.strip_chars(), "length": lambda a: a.str.len_chars(),
             "abs": lambda a: a.abs(),
         }
         return calls[name](arg)
+
+    def as_datetime(self, value: Any) -> Any:
+        return value.cast(self.pl.Datetime("us"))
 
 
 class _KindOf(_Checker):
