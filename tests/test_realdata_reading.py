@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ import pytest
 from engine.model.dataset import Dataset
 from engine.read import read_dataset
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+# Beside the checkout by default; REALDATA=/path points elsewhere.
+REALDATA = Path(os.environ.get("REALDATA", Path(__file__).resolve().parents[2] / "shared"
+                               / "realdata"))
 pytestmark = [
     pytest.mark.realdata,
     pytest.mark.skipif(not REALDATA.is_dir(),
