@@ -25,6 +25,7 @@ from engine.model.dataset import Dataset
 from engine.problems import InputError, Problem
 from engine.read import csv_file, excel_file, parquet_file
 from engine.read.coerce import REASONS, coerce, dtype_of, fast, raw_name
+from engine.read.header import Header
 from engine.read.sources import Kind, Unreadable, identify, sha256
 
 BLANK_ROW = "blank row (every declared cell is empty)"
@@ -135,15 +136,9 @@ def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
     digest: list[str] = []
     hasher = threading.Thread(target=lambda: digest.append(sha256(path)), daemon=True)
     hasher.start()  # hashing releases the GIL: it overlaps the parse
-    sheet = None
     with ExitStack() as stack:
         try:
-            if kind is Kind.csv:
-                frame, header = csv_file.scan(path, shown, ds, stack)
-            elif kind is Kind.excel:
-                frame, header, sheet = excel_file.scan(path, shown, ds)
-            else:
-                frame, header = parquet_file.scan(path, shown, ds)
+            frame, header, sheet = _scan(kind, path, shown, ds, stack)
             plan = fast(ds, kind, frame.collect_schema())
             # Everything per row is computed inside Polars' streaming engine, in parallel
             # with the parse; Python only sets each batch's doubtful rows aside.
@@ -168,12 +163,22 @@ def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
     rows, blanks = scanned.height, int(scanned["_blank"].sum())
     rescued, failures, more_blanks = _full_path(ds, kind, pl.concat(flagged) if flagged
                                                 else query.clear().collect())
-    # Rows are dropped (and rescued rows put back in order) once, at the end of the read.
+    # Rescued rows join the end; dropped rows leave (and order is restored) in _validate.
     typed = pl.concat([scanned.drop("_blank"), rescued.select(
         *(pl.col(n).cast(scanned.schema[n]) for n in ds.columns), "_row",
         _drop=pl.lit(False)).with_columns(**_key_hash(ds))], rechunk=False)
     record = FileRead(str(shown), digest[0], rows, header.row, sheet, header.unexpected)
     return _Part(record, typed, failures, blanks + more_blanks, bool(rescued.height))
+
+
+def _scan(kind: Kind, path: Path, shown: Path, ds: Dataset, stack: ExitStack
+          ) -> tuple[pl.LazyFrame, Header, str | None]:
+    """The reader for the file's kind: declared columns as read, ``_row`` and ``_extra``."""
+    if kind is Kind.csv:
+        return (*csv_file.scan(path, shown, ds, stack), None)
+    if kind is Kind.excel:
+        return excel_file.scan(path, shown, ds)
+    return (*parquet_file.scan(path, shown, ds), None)
 
 
 def _key_hash(ds: Dataset) -> dict[str, pl.Expr]:
