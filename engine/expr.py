@@ -11,7 +11,8 @@ The language:
 
 * names: the dataset's columns, and ``as_of`` (the extract's as-of date)
 * literals: ``'text'`` (single quotes), numbers, ``true``, ``false``, ``null``;
-  ``'2025-04-01'`` compared with a date column is a date
+  ``'2025-04-01'`` compared with a date column is a date; a date-time compared with a
+  date (``as_of`` included) is compared by its day
 * comparison: ``=  !=  <>  <  <=  >  >=``, ``between … and …``, ``in (…)``,
   ``not in (…)``, ``is null``, ``is not null``, ``like 'A%'``
 * logic: ``and``, ``or``, ``not``, parentheses
@@ -343,17 +344,22 @@ class _Translate:
 
     def pair(self, left: exp.Expression, right: exp.Expression) -> tuple[Any, Any]:
         """Both sides of a comparison: a quoted ISO date is a date beside a date or
-        date-time (and text beside text), and a date beside a date-time is its midnight."""
-        lk, rk = _KindOf(self.kinds).visit(left), _KindOf(self.kinds).visit(right)
+        date-time (and text beside text), and a date-time beside a date is compared by its
+        day, so ``decided_at <= as_of`` holds all through the as-of day."""
+        lk, rk = self._kind(left, right), self._kind(right, left)
         return self._side(left, lk, rk), self._side(right, rk, lk)
+
+    def _kind(self, node: exp.Expression, beside: exp.Expression) -> str:
+        kind = _KindOf(self.kinds).visit(node)
+        if _iso_literal(node) is not None and \
+                _KindOf(self.kinds).visit(beside) in (DATE, DATETIME):
+            return DATE
+        return kind
 
     def _side(self, node: exp.Expression, kind: str, other: str) -> Any:
         day = _iso_literal(node)
-        if day is not None and other in (DATE, DATETIME):
-            kind, value = DATE, self.literal(day)
-        else:
-            value = self.visit(node)
-        return self.as_datetime(value) if kind == DATE and other == DATETIME else value
+        value = self.literal(day) if day is not None and kind == DATE else self.visit(node)
+        return self.day_of(value) if kind == DATETIME and other == DATE else value
 
     # The backend's vocabulary.
     def column(self, name: str) -> Any: raise NotImplementedError
@@ -364,7 +370,7 @@ class _Translate:
     def like(self, this: Any, pattern: str) -> Any: raise NotImplementedError
     def coalesce(self, values: list[Any]) -> Any: raise NotImplementedError
     def function(self, name: str, arg: Any) -> Any: raise NotImplementedError
-    def as_datetime(self, value: Any) -> Any: raise NotImplementedError
+    def day_of(self, value: Any) -> Any: raise NotImplementedError
 
 
 class _ToIbis(_Translate):
@@ -400,8 +406,8 @@ class _ToIbis(_Translate):
         # Look the method up by name: a string column has no .abs, a number no .lower.
         return getattr(arg, {"trim": "strip"}.get(name, name))()
 
-    def as_datetime(self, value: Any) -> Any:
-        return value.cast("timestamp")
+    def day_of(self, value: Any) -> Any:
+        return value.date()
 
 
 class _ToPolars(_Translate):
@@ -443,8 +449,8 @@ class _ToPolars(_Translate):
         }
         return calls[name](arg)
 
-    def as_datetime(self, value: Any) -> Any:
-        return value.cast(self.pl.Datetime("us"))
+    def day_of(self, value: Any) -> Any:
+        return value.dt.date()
 
 
 class _KindOf(_Checker):

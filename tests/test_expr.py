@@ -160,6 +160,10 @@ KEPT = [
     ("decided_date in ('2025-01-01', '2025-07-01')", [1, 3]),
     ("decided_date between '2025-01-01' and '2025-06-30'", [1, 2]),
     ("answered_at >= '2025-04-01'", [2]),
+    # A date-time beside a date is compared by its day: 23:59 on 31 March is on 31 March.
+    ("answered_at <= '2025-03-31'", [1, 4]),
+    ("answered_at between '2025-01-01' and '2025-03-31'", [1, 4]),
+    ("answered_at <= as_of", [1, 2, 4]),
     ("decided_date >= lodged_date", [1, 2, 3]),
     ("benefit_type in ('A', 'B')", [1, 2]),
     ("benefit_type not in ('A')", [2, 3]),
@@ -204,6 +208,16 @@ def test_translation_keeps_the_right_rows(table: Any, con: Any, text: str, kept:
                                           ) -> None:
     condition = parse(text, COLUMNS).to_ibis(table, AS_OF)
     assert sorted(ids(con, table.filter(condition))) == kept
+
+
+@pytest.mark.parametrize(("text", "kept"), KEPT)
+def test_polars_translation_keeps_the_same_rows(text: str, kept: list[int]) -> None:
+    import polars as pl
+
+    frame = pl.DataFrame(ROWS, schema={**dict.fromkeys(ROWS, None),
+                                       "answered_at": pl.Datetime("us")})
+    condition = parse(text, COLUMNS).to_polars(AS_OF)
+    assert frame.filter(condition)["id"].to_list() == kept
 
 
 def test_as_of_is_the_run_date_not_a_constant(table: Any, con: Any) -> None:
