@@ -64,10 +64,7 @@ def explain(exc: Exception, path: Path, shown: Path, ds: Dataset) -> Unreadable:
     """Turn a CSV parser failure into a problem that names the row and what to do."""
     text = str(exc)
     if "utf-8" in text.lower() or "utf8" in text.lower():
-        line = _bad_utf8_line(path)
-        return Unreadable(Problem(shown, f"line {line} is not UTF-8 text",
-                                  hint="set csv: {encoding: cp1252} (or the file's encoding) in "
-                                  "the dataset, or save the file as UTF-8"))
+        return _not_utf8(path, shown)
     if "escaped" in text or "quote" in text.lower():
         row = _unclosed_quote_row(path, ds)
         return Unreadable(Problem(shown, f"row {row}: a quoted cell is never closed, so the "
@@ -85,9 +82,7 @@ def _first_records(path: Path, shown: Path, ds: Dataset) -> list[tuple[int, list
             reader = csv.reader(text, delimiter=ds.csv.delimiter)
             return [(n, r) for n, r in enumerate(itertools.islice(reader, wanted), start=1)]
     except UnicodeDecodeError:
-        raise Unreadable(Problem(shown, f"line {_bad_utf8_line(path)} is not UTF-8 text",
-                                 hint="set csv: {encoding: cp1252} (or the file's encoding) in "
-                                 "the dataset, or save the file as UTF-8")) from None
+        raise _not_utf8(path, shown) from None
     except csv.Error as exc:
         raise Unreadable(Problem(shown, f"the first rows cannot be read as CSV ({exc})",
                                  hint="check the delimiter and the quoting")) from None
@@ -116,6 +111,12 @@ def _to_utf8(path: Path, shown: Path, encoding: str, stack: ExitStack, cr_only: 
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
     out.flush()
     return Path(out.name)
+
+
+def _not_utf8(path: Path, shown: Path) -> Unreadable:
+    return Unreadable(Problem(shown, f"line {_bad_utf8_line(path)} is not UTF-8 text",
+                              hint="set csv: {encoding: cp1252} (or the file's encoding) in "
+                              "the dataset, or save the file as UTF-8"))
 
 
 def _bad_utf8_line(path: Path) -> int:
