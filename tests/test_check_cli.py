@@ -27,6 +27,10 @@ def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_pa
         record["run"])
     assert len(record["datasets"]) == 5 and len(record["standards"]) == 9
     assert all(len(f["sha256"]) == 64 for d in record["datasets"] for f in d["files"])
+    files = {d["name"]: d["files"][0] for d in record["datasets"]}
+    assert (files["claims"]["header_row"], files["claims"]["sheet"]) == (4, None)
+    assert (files["telephony"]["header_row"], files["telephony"]["sheet"]) == (
+        4, "Daily queue stats")
     verdicts = {r["verdict"] for r in record["results"]}
     assert verdicts <= {"met", "warning", "breach", "insufficient_data"}
     with (tmp_path / "alerts.csv").open(encoding="utf-8-sig") as handle:
@@ -74,3 +78,18 @@ def test_bad_usage_exits_2() -> None:
     done = runner.invoke(app, ["check", "--standards", STANDARDS, "--standard", "BEN-99"])
     assert done.exit_code == 2
     assert "unknown standard 'BEN-99'" in done.output
+
+
+def test_columns_the_dataset_does_not_declare_are_named_on_the_console(tmp_path: Path
+                                                                      ) -> None:
+    lines = (Path(STANDARDS) / "extracts" / "claims.csv").read_text(encoding="utf-8")
+    lines = lines.splitlines()
+    extended = lines[:3] + [line + ",Notes" for line in lines[3:]]
+    path = tmp_path / "claims.csv"
+    path.write_text("\n".join(extended) + "\n", encoding="utf-8")
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path),
+                               "--standard", "BEN-01", "--data", f"claims={path}"])
+    assert done.exit_code == 1, done.output
+    assert "columns not declared in the dataset (ignored): Notes" in done.output
+    record = json.loads((tmp_path / "results.json").read_text())
+    assert record["datasets"][0]["files"][0]["unexpected_columns"] == ["Notes"]

@@ -119,3 +119,10 @@ def test_a_row_check_names_every_column_it_reads_by_its_header(tmp_path: Path) -
               checks=[{"rule": "amount > 0 or ok", "reason": "negative_refused"}])
     assert [(r.row, r.column, r.value, r.reason) for r in ex.rejects] == [
         (3, "Amount / OK", "-2.0 / false", "negative_refused")]
+
+
+def test_utf16_with_a_byte_order_mark_is_read_whatever_the_declared_encoding(tmp_path: Path
+                                                                             ) -> None:
+    ex = read(tmp_path, "Ref,Opened,Amount,OK\r\nÉ1,01/02/2025,1,Y\r\n", encoding="utf-16")
+    assert ex.table.to_pylist()[0]["ref"] == "É1"
+    assert (ex.rows_read, ex.rows_rejected) == (1, 0)
