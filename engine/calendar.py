@@ -33,6 +33,22 @@ def period_end(kind: PeriodKind, start: dt.date, *, days: int | None = None) -> 
     return add_months(start, months) - dt.timedelta(days=1)
 
 
+def period_start(kind: PeriodKind, day: dt.date, fiscal_start: int = 1) -> dt.date:
+    """The first day of the (non-rolling) period that contains ``day``."""
+    if kind is PeriodKind.week:
+        return day - dt.timedelta(days=day.weekday())
+    if kind is PeriodKind.month:
+        return day.replace(day=1)
+    if kind is PeriodKind.quarter:
+        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    if kind is PeriodKind.year:
+        return dt.date(day.year, 1, 1)
+    if kind is PeriodKind.fiscal_year:
+        year = day.year if day.month >= fiscal_start else day.year - 1
+        return dt.date(year, fiscal_start, 1)
+    raise ValueError(f"a {kind.value} period has no fixed start")
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)

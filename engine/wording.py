@@ -19,6 +19,29 @@ def show_percent(value: Fraction | float | None, target: Fraction | None = None,
     return f"{float(exact):.{places}f}%"
 
 
+def show_value(value: Fraction | float | None, unit: str, target: Fraction | None = None
+               ) -> str:
+    """A value in its unit: 82.5%, 4.33 per 1,000, 19.40 days, 4.21 (a score)."""
+    if unit == "%":
+        return show_percent(value, target)
+    if value is None:
+        return "—"
+    exact = Fraction(value)
+    places = 2
+    while places < 6 and target is not None and exact != target and \
+            _round(exact, places) == _round(target, places):
+        places += 1
+    return f"{float(exact):,.{places}f}{' ' + unit if unit else ''}"
+
+
+def show_level(level: Fraction, unit: str) -> str:
+    """A target level as written: 80%, 4.5 per 1,000, 21 days."""
+    text = f"{level.numerator}" if level.denominator == 1 else f"{float(level):g}"
+    if unit == "%":
+        return f"{text}%"
+    return f"{text}{' ' + unit if unit else ''}"
+
+
 def _round(value: Fraction, places: int) -> Fraction:
     scaled = value * 10**places
     return Fraction(round(scaled), 10**places)

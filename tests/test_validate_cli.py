@@ -122,7 +122,8 @@ def test_the_broken_catalogue_reports_all_four_mistakes(monkeypatch: pytest.Monk
         "(did you mean 'benefit_type'? columns: as_of, benefit_type, claim_id, decided_date, "
         "lodged_date, region)",
         "broken_catalogue/benefits/BEN-04.yaml:12:3: target.at_least: 'eighty percent' is not "
-        "a percentage; write it like 80% or 92.5%",
+        "a percentage or a number; write it like 80% (or, for a rate or a summary, a number "
+        "like 4.2)",
     ]
     assert reported_count(output) == 4
 
@@ -151,7 +152,7 @@ LOADER_CASES = [
     pytest.param(
         {STD: edit(STANDARD, "    limit:", "    limt:")},
         [f"{STD}:12:5: unknown key 'limt' under measure.share_within (did you mean 'limit'? "
-         "allowed here: due, from, limit, open_cases, to)"],
+         "allowed here: due, from, limit, limits, open_cases, pause, to)"],
         id="misspelt nested key",
     ),
     pytest.param(
@@ -365,7 +366,7 @@ def test_schema_prints_json_schema(name: str, keys: set[str]) -> None:
 def test_the_standard_schema_uses_the_yaml_spelling() -> None:
     schema = json.loads(run_cli("schema", "standard")[1])
     share_within = schema["$defs"]["ShareWithin"]["properties"]
-    assert {"from", "to", "limit", "due", "open_cases"} == set(share_within)
+    assert {"from", "to", "limit", "limits", "due", "pause", "open_cases"} == set(share_within)
     assert {"id", "measure", "target"} <= set(schema["required"])
     # A single target step is accepted without a list (as PEN-01 is written).
     target = schema["properties"]["target"]["anyOf"]

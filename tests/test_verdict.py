@@ -83,4 +83,4 @@ def test_shortfall(target: dict[str, Any], num: int, den: int, needed: int) -> N
     std = Standard.model_validate(BASE | {"target": target})
     d = decide(std, cell(num, den))
     assert d.value is not None and d.target is not None
-    assert shortfall(d.value, cell(num, den), d.target) == needed
+    assert shortfall(d.threshold, cell(num, den), d.target) == needed

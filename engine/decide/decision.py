@@ -10,8 +10,8 @@ from engine.decide.verdict import Decision, decide, shortfall
 from engine.measure.base import Cell, Measured
 from engine.model.catalogue import Catalogue
 from engine.model.results import Alert, AlertState, Result, TargetRecord, Verdict
-from engine.model.standard import Standard, TargetStep
-from engine.wording import segment_key, show_number, show_percent, show_segment
+from engine.model.standard import ColumnTarget, Standard, TargetStep
+from engine.wording import segment_key, show_level, show_number, show_segment, show_value
 
 
 def decide_results(measured: list[Measured], catalogue: Catalogue,
@@ -40,13 +40,18 @@ def decide_results(measured: list[Measured], catalogue: Catalogue,
     return results, raised
 
 
-def target_record(step: TargetStep) -> TargetRecord:
-    at_least = step.at_least is not None
-    warning = step.warning_below if at_least else step.warning_above
+def target_record(step: TargetStep, threshold: Fraction | None, unit: str) -> TargetRecord:
+    """The target as applied to one cell (a column target shows the level it read)."""
+    level = step.threshold
+    if isinstance(level, ColumnTarget):
+        value = show_level(threshold, unit) if threshold is not None else "—"
+    else:
+        value = str(level)
     return TargetRecord(
-        direction="at_least" if at_least else "at_most",
-        value=f"{step.threshold}%",
-        warning=f"{warning}%" if warning is not None else None,
+        direction="at_least" if step.higher_is_better else "at_most",
+        value=value,
+        source=str(level) if isinstance(level, ColumnTarget) else None,
+        warning=str(step.band) if step.band is not None else None,
         minimum_sample=step.minimum_sample,
         effective=step.effective,
     )
@@ -60,38 +65,41 @@ def _result(std: Standard, version: str, cell: Cell, d: Decision) -> Result:
         numerator=cell.numerator, denominator=cell.denominator,
         value=float(value) if value is not None else None,
         value_exact=f"{value.numerator}/{value.denominator}" if value is not None else None,
-        target=target_record(d.target) if d.target else None,
+        unit=std.measure.unit,
+        target=target_record(d.target, d.threshold, std.measure.unit) if d.target else None,
         verdict=d.verdict, decided_by=d.decided_by, counts=cell.counts,
     )
 
 
 def _alert(rule: str, policy: dict[str, Any], std: Standard, cell: Cell, d: Decision,
            catalogue: Catalogue) -> Alert:
-    assert d.value is not None and d.target is not None
-    step = d.target
-    target = Fraction(step.threshold)
+    assert d.value is not None and d.target is not None and d.threshold is not None
+    step, target, unit = d.target, d.threshold, std.measure.unit
     gap = abs(d.value - target)
     direction = "at least" if step.higher_is_better else "at most"
     where = show_segment(cell.segment)
+    shown = show_level(target, unit)
+    of = (f" ({show_number(cell.numerator)} of {show_number(cell.denominator)})"
+          if unit == "%" and cell.numerator is not None and cell.exact is None
+          else f" (over {show_number(cell.cases)} cases)")
     text = (
         f"{std.id} {std.title}: {d.verdict.value} in {cell.period}"
         f"{'' if not cell.segment else ', ' + where}. "
-        f"{show_percent(d.value, target)} ({show_number(cell.numerator)} of "
-        f"{show_number(cell.denominator)}) against a target of {direction} {step.threshold}%"
+        f"{show_value(d.value, unit, target)}{of} against a target of {direction} {shown}"
     )
-    short = shortfall(d.value, cell, step)
+    short = shortfall(target, cell, step)
     if d.verdict is Verdict.breach:
         side = "below" if step.higher_is_better else "above"
-        text += f": {float(gap):.1f} points {side} the target"
+        points = "points" if unit == "%" else (unit or "points")
+        text += f": {float(gap):.1f} {points} {side} the target"
         if short:
             need = "more cases meeting the standard" if step.higher_is_better \
                 else "fewer cases counted"
             text += f"; it needed {short:,} {need}"
         text += "."
     else:
-        band = step.warning_below if step.higher_is_better else step.warning_above
         side = "below" if step.higher_is_better else "above"
-        text += f": met, but inside the warning band ({side} {band}%)."
+        text += f": met, but inside the warning band ({side} {step.band})."
     overdue = cell.counts.get("open_overdue_counted")
     if overdue:
         text += (f" Includes {overdue:,} open case(s) already past the limit on the as-of "
@@ -102,7 +110,7 @@ def _alert(rule: str, policy: dict[str, Any], std: Standard, cell: Cell, d: Deci
         period=cell.period, segment=cell.segment, message=text,
         evidence={
             "numerator": cell.numerator, "denominator": cell.denominator,
-            "value": float(d.value), "target": f"{direction} {step.threshold}%",
+            "value": float(d.value), "target": f"{direction} {shown}",
             "shortfall": short, "standard_file": str(catalogue.source_of(std).path),
             **({"open_overdue_counted": overdue} if overdue else {}),
         },

@@ -10,59 +10,71 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-from engine.measure.base import Cell
+from engine.measure.base import Cell, exact
+from engine.model.common import Level
 from engine.model.results import Verdict
-from engine.model.standard import RoundingMethod, Standard, TargetStep
+from engine.model.standard import RoundingMethod, Standard, TargetStep, WrittenAs
 
 
 @dataclass(frozen=True)
 class Decision:
     verdict: Verdict
-    value: Fraction | None  # percent
+    value: Fraction | None  # a percentage, or a number in the measure's unit
     target: TargetStep | None
     decided_by: str
+    threshold: Fraction | None = None  # the target level applied to this cell
 
 
-def exact(number: int | float) -> Fraction:
-    return Fraction(number) if isinstance(number, int) else Fraction(Decimal(repr(number)))
-
-
-def percent(cell: Cell) -> Fraction | None:
-    if not cell.denominator:
-        return None
-    return exact(cell.numerator) * 100 / exact(cell.denominator)
+def threshold_of(step: TargetStep, cell: Cell) -> tuple[Fraction | None, str]:
+    """The target level for this cell, and where it came from (or why there is none)."""
+    level = step.threshold
+    if isinstance(level, Level):
+        return Fraction(level.value), ""
+    low, high = cell.row_targets or (None, None)
+    if low is None:
+        return None, f"no target in the '{level.column}' column for this cell"
+    if low != high:
+        return None, (f"the '{level.column}' column gives different targets in this cell "
+                      f"({low} to {high}); segment the standard so each cell has one")
+    scale = 100 if level.written_as is WrittenAs.fraction else 1
+    return exact(low) * scale, f"target {low} from the '{level.column}' column"
 
 
 def decide(std: Standard, cell: Cell) -> Decision:
-    value = percent(cell)
+    value = cell.value
     step = std.target_on(cell.period_start)
     if step is None:
         return Decision(Verdict.insufficient_data, value, None,
                         f"no target in force on {cell.period_start}")
-    if value is None or cell.denominator < step.minimum_sample:
+    threshold, source = threshold_of(step, cell)
+    if threshold is None:
+        return Decision(Verdict.insufficient_data, value, step, source)
+    if value is None or cell.cases < step.minimum_sample:
         return Decision(Verdict.insufficient_data, value, step,
-                        f"{_fmt(cell.denominator)} cases, fewer than the minimum sample of "
-                        f"{step.minimum_sample}")
+                        f"{_fmt(cell.cases)} cases, fewer than the minimum sample of "
+                        f"{step.minimum_sample}", threshold)
     compared, how = value, "exact value compared with the target"
     if std.rounding is not None:
         compared = Fraction(round_percent(value, std.rounding.decimals, std.rounding.method))
         how = (f"value rounded to {std.rounding.decimals} decimal(s) "
                f"({std.rounding.method.value.replace('_', ' ')}) before comparing, "
                "as the standard declares")
-    return Decision(_verdict(compared, step), value, step, how)
+    if source:
+        how = f"{how} ({source})"
+    return Decision(_verdict(compared, threshold, step), value, step, how, threshold)
 
 
-def _verdict(value: Fraction, step: TargetStep) -> Verdict:
-    if step.at_least is not None:
-        if value < Fraction(step.at_least):
+def _verdict(value: Fraction, threshold: Fraction, step: TargetStep) -> Verdict:
+    band = Fraction(step.band.value) if step.band is not None else None
+    if step.higher_is_better:
+        if value < threshold:
             return Verdict.breach
-        if step.warning_below is not None and value < Fraction(step.warning_below):
+        if band is not None and value < band:
             return Verdict.warning
         return Verdict.met
-    assert step.at_most is not None
-    if value > Fraction(step.at_most):
+    if value > threshold:
         return Verdict.breach
-    if step.warning_above is not None and value > Fraction(step.warning_above):
+    if band is not None and value > band:
         return Verdict.warning
     return Verdict.met
 
@@ -75,19 +87,17 @@ def round_percent(value: Fraction, decimals: int, method: RoundingMethod) -> Dec
         return exact_value.quantize(Decimal(1).scaleb(-decimals), rounding=mode)
 
 
-def shortfall(value: Fraction, cell: Cell, step: TargetStep) -> int | None:
-    """How many more cases meeting the standard (at_least) or fewer failing (at_most) would
+def shortfall(threshold: Fraction, cell: Cell, step: TargetStep) -> int | None:
+    """How many more cases meeting the standard (at_least) or fewer counted (at_most) would
     have been needed, for case-level counts; None where that is not meaningful."""
-    if not isinstance(cell.numerator, int) or not isinstance(cell.denominator, int):
+    if cell.exact is not None or not isinstance(cell.numerator, int) \
+            or not isinstance(cell.denominator, int):
         return None
-    den = cell.denominator
-    if step.at_least is not None:
-        needed = Fraction(step.at_least) * den / 100
-        need = -(-needed.numerator // needed.denominator)  # ceiling
+    bound = threshold * cell.denominator / cell.scale
+    if step.higher_is_better:
+        need = -(-bound.numerator // bound.denominator)  # ceiling
         return max(0, need - cell.numerator)
-    assert step.at_most is not None
-    allowed = Fraction(step.at_most) * den / 100
-    return max(0, cell.numerator - allowed.numerator // allowed.denominator)
+    return max(0, cell.numerator - bound.numerator // bound.denominator)
 
 
 def _fmt(number: int | float) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,7 +20,7 @@ from engine.load.errors import problems_from
 from engine.load.yamlsafe import Located, read_yaml
 from engine.model.catalogue import Catalogue, Settings, Source
 from engine.model.dataset import Dataset
-from engine.model.standard import Standard
+from engine.model.standard import Measure, Standard
 from engine.problems import InputError, Problem, unknown_name_hint
 
 SETTINGS_FILE = "catalogue.yaml"
@@ -67,7 +67,7 @@ def load_catalogue(root: Path | str) -> Catalogue:
             problems.append(doc.problem((), "the file must be a mapping of keys to values"))
             return None, doc
         try:
-            return model.model_validate(doc.value), doc
+            return model.model_validate(doc.value, context=_context(doc.value)), doc
         except ValidationError as exc:
             problems.extend(problems_from(exc, doc, model))
             return None, doc
@@ -149,3 +149,16 @@ def _display_base(root: Path) -> Path:
         return root
 
 
+
+
+def _context(raw: dict[str, Any]) -> dict[str, Any]:
+    """What field validators may know of the rest of a standard: whether its measure gives a
+    percentage (so a target level in the wrong unit is reported at its own key)."""
+    measure = raw.get("measure")
+    if not isinstance(measure, dict) or len(measure) != 1:
+        return {}
+    spec = Measure.model_fields.get(next(iter(measure)))
+    if spec is None:
+        return {}
+    kind = next(a for a in get_args(spec.annotation) if a is not type(None))
+    return {"percent": kind.RESULT == "percent"}

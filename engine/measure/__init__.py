@@ -10,15 +10,28 @@ from types import ModuleType
 
 import pyarrow as pa
 
-from engine.measure import reported_ratio, share_meeting, share_within
+from engine.measure import (
+    advance_notice,
+    availability,
+    backlog,
+    rate,
+    reported_ratio,
+    share_meeting,
+    share_within,
+    summary,
+    survey_share,
+)
 from engine.measure.base import Cell, Context, Measured, measure
 from engine.model.dataset import Dataset
 from engine.model.standard import Standard
 
+_MODULES = (share_within, advance_notice, share_meeting, reported_ratio, rate, summary,
+            survey_share, backlog, availability)
+
 
 def kinds() -> dict[str, ModuleType]:
     """Every measure kind, by the key a standard uses for it."""
-    return {m.NAME: m for m in (share_within, share_meeting, reported_ratio)}
+    return {m.NAME: m for m in _MODULES}
 
 
 def measure_standard(std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:

@@ -1,6 +1,7 @@
 """What every measure kind shares: population, periods, segments, and the one aggregation.
 
-A kind (one module each) turns the population's rows into four row-level columns:
+A kind (one module each) turns the population's rows into four row-level columns
+with its ``rows`` function:
 
 * ``_num`` — how much this row adds to the numerator (0 or 1, or a reported count)
 * ``_den`` — how much it adds to the denominator
@@ -9,22 +10,29 @@ A kind (one module each) turns the population's rows into four row-level columns
 
 and optionally ``_open_overdue`` (1 for an open case counted as a miss). This module
 then places rows in periods and sums them per period and segment — all in the query
-engine, in one pass per segmentation.
+engine, in one pass per segmentation. A kind whose value is not a sum of rows (a
+median, the availability of a service over time) supplies its own ``aggregate`` or
+``cells`` function instead.
+
+A kind module also states ``SCALE``: the value is ``numerator × SCALE / denominator``
+(100 for a percentage, the ``per`` of a rate, 1 for a mean).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from fractions import Fraction
+from typing import Any
 
 import ibis
 import pyarrow as pa
 
 from engine import calendar, expr
+from engine.measure.elapsed import as_date
 from engine.model.catalogue import Calendar
-from engine.model.dataset import ColumnType, Dataset
-from engine.model.standard import PeriodKind, Standard
+from engine.model.dataset import Dataset
+from engine.model.standard import ColumnTarget, PeriodKind, Standard
 
 BLANK_SEGMENT = "(blank)"
 
@@ -45,9 +53,31 @@ class Cell:
     period_end: dt.date
     period: str
     segment: dict[str, str]
-    numerator: int | float
+    numerator: int | float | None
     denominator: int | float
     counts: dict[str, int] = field(default_factory=dict)
+    scale: int = 100
+    exact: Fraction | None = None  # set by kinds whose value is not a ratio of sums
+    sample: int | None = None  # cases behind the value, when not the denominator
+    row_targets: tuple[Any, Any] | None = None  # (lowest, highest) of a target column
+
+    @property
+    def value(self) -> Fraction | None:
+        """The value, exact: a percentage, a rate per ``scale``, or the kind's own figure."""
+        if self.exact is not None:
+            return self.exact
+        if not self.denominator or self.numerator is None:
+            return None
+        return exact(self.numerator) * self.scale / exact(self.denominator)
+
+    @property
+    def cases(self) -> int | float:
+        return self.sample if self.sample is not None else self.denominator
+
+
+def exact(number: int | float) -> Fraction:
+    """A count or a decimal as an exact fraction (a float by its shortest repr: 0.1 is 1/10)."""
+    return Fraction(number) if isinstance(number, int) else Fraction(repr(number))
 
 
 @dataclass
@@ -59,13 +89,8 @@ class Measured:
     excluded: dict[str, int]
 
 
-class Kind(Protocol):
-    """A measure kind module."""
-
-    def rows(self, std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any: ...
-
-
-def measure(kind: Kind, std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
+def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
+    """Measure one standard with its kind module (see the module docstring)."""
     table = ibis.memtable(data)
     total = _scalar(ctx, table.count())
     if std.population:
@@ -74,20 +99,33 @@ def measure(kind: Kind, std: Standard, ds: Dataset, data: pa.Table, ctx: Context
         # A row whose population condition is unknown (blank cells) is outside it.
         table = table.filter(keep.fill_null(False))
     inside = _scalar(ctx, table.count())
+    if hasattr(kind, "cells"):  # a kind that measures over time, not over rows
+        over_time, excluded = kind.cells(std, ds, table, ctx)
+        return Measured(std, over_time, inside, total - inside, excluded)
     rows = kind.rows(std, ds, table, ctx)
     if "_open_overdue" not in rows.columns:
         rows = rows.mutate(_open_overdue=ibis.literal(0))
     rows = _place_in_periods(rows, std, ds, ctx)
     excluded = _count_by(ctx, rows.filter(rows._reason.notnull()), "_reason")
     counted = rows.filter(rows._reason.isnull())
+    aggregate = getattr(kind, "aggregate", aggregate_sums)
     cells: list[Cell] = []
     for columns in std.segment_sets():
-        cells.extend(_aggregate(counted, std, columns, ctx))
+        cells.extend(aggregate(counted, std, columns, ctx))
     return Measured(std, cells, inside, total - inside, excluded)
 
 
-def as_date(column: Any, kind: ColumnType) -> Any:
-    return column.date() if kind is ColumnType.datetime else column
+def period_date(std: Standard, ds: Dataset, table: Any) -> Any:
+    """The date that places each row in a period (``period.by``), as a date."""
+    return as_date(table[std.period.by], ds.column_types()[std.period.by]).cast("date")
+
+
+def target_column(std: Standard) -> str | None:
+    """The column a per-row target is read from, if the standard has one."""
+    for step in std.target:
+        if isinstance(step.threshold, ColumnTarget):
+            return step.threshold.column
+    return None
 
 
 def _place_in_periods(rows: Any, std: Standard, ds: Dataset, ctx: Context) -> Any:
@@ -111,28 +149,53 @@ def _place_in_periods(rows: Any, std: Standard, ds: Dataset, ctx: Context) -> An
     return rows.mutate(_pstart=start.cast("date"), _reason=reason)
 
 
-def _aggregate(rows: Any, std: Standard, columns: tuple[str, ...], ctx: Context) -> list[Cell]:
-    keys = [rows._pstart.name("_pstart")] + [
+def group_keys(rows: Any, columns: tuple[str, ...]) -> list[Any]:
+    """Period start and segment values (a blank segment value is shown as ``(blank)``)."""
+    return [rows._pstart.name("_pstart")] + [
         rows[c].cast("string").fill_null(BLANK_SEGMENT).name(c) for c in columns
     ]
-    grouped = rows.group_by(keys).aggregate(
+
+
+def target_aggregates(rows: Any, std: Standard) -> dict[str, Any]:
+    column = target_column(std)
+    if column is None:
+        return {}
+    return {"_tlo": rows[column].min(), "_thi": rows[column].max()}
+
+
+def new_cell(std: Standard, rec: dict[str, Any], columns: tuple[str, ...], **values: Any
+             ) -> Cell:
+    """A cell for one grouped record (``_pstart``, segment columns, optional ``_tlo``)."""
+    start = rec["_pstart"]
+    return Cell(
+        period_start=start,
+        period_end=calendar.period_end(std.period.kind, start, days=std.period.days),
+        period=calendar.label(std.period.kind, start, days=std.period.days),
+        segment={c: rec[c] for c in columns},
+        row_targets=(rec["_tlo"], rec["_thi"]) if "_tlo" in rec else None,
+        **values,
+    )
+
+
+def in_order(cells: list[Cell]) -> list[Cell]:
+    return sorted(cells, key=lambda c: (c.period_start, sorted(c.segment.items())))
+
+
+def aggregate_sums(rows: Any, std: Standard, columns: tuple[str, ...], ctx: Context,
+                   scale: int = 100) -> list[Cell]:
+    """Sum ``_num`` and ``_den`` per period and segment."""
+    grouped = rows.group_by(group_keys(rows, columns)).aggregate(
         _num=rows._num.sum(), _den=rows._den.sum(), _open=rows._open_overdue.sum(),
-        _n=rows.count(),
+        _n=rows.count(), **target_aggregates(rows, std),
     )
     out = []
     for rec in ctx.backend.to_pyarrow(grouped).to_pylist():
-        start = rec["_pstart"]
         counts = {"cases": int(rec["_n"])}
         if rec["_open"]:
             counts["open_overdue_counted"] = int(rec["_open"])
-        out.append(Cell(
-            period_start=start,
-            period_end=calendar.period_end(std.period.kind, start, days=std.period.days),
-            period=calendar.label(std.period.kind, start, days=std.period.days),
-            segment={c: rec[c] for c in columns},
-            numerator=_number(rec["_num"]), denominator=_number(rec["_den"]), counts=counts,
-        ))
-    return sorted(out, key=lambda c: (c.period_start, sorted(c.segment.items())))
+        out.append(new_cell(std, rec, columns, numerator=_number(rec["_num"]),
+                            denominator=_number(rec["_den"]), counts=counts, scale=scale))
+    return in_order(out)
 
 
 def _number(value: Any) -> int | float:

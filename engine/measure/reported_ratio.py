@@ -6,6 +6,10 @@ standard and total volume per service and year; A&E attendances and those seen w
 four hours per provider and month — over each period and segment, and divides the sums.
 It never averages percentages: a busy day weighs more than a quiet one.
 
+Numerator and denominator are columns or arithmetic on columns: the NHS publishes
+attendances and breaches, so the share seen within four hours is
+``numerator: attendances - breaches``, ``denominator: attendances``.
+
 A row with a blank numerator or denominator is left out and counted as
 ``missing_counts``.
 
@@ -20,22 +24,25 @@ from typing import Any
 
 import ibis
 
-from engine.measure.base import Context, as_date
+from engine import expr
+from engine.measure.base import Context, period_date
 from engine.model.dataset import Dataset
 from engine.model.standard import ReportedRatio, Standard
 
 NAME = "reported_ratio"
+SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     spec = std.measure.reported_ratio
     assert isinstance(spec, ReportedRatio)
     types = ds.column_types()
-    num, den = table[spec.numerator], table[spec.denominator]
+    num = expr.parse(spec.numerator, types, want=expr.NUMBER).to_ibis(table, ctx.as_of)
+    den = expr.parse(spec.denominator, types, want=expr.NUMBER).to_ibis(table, ctx.as_of)
     return table.mutate(
         _num=num.fill_null(0),
         _den=den.fill_null(0),
-        _pdate=as_date(table[std.period.by], types[std.period.by]).cast("date"),
+        _pdate=period_date(std, ds, table),
         _reason=ibis.ifelse(num.isnull() | den.isnull(), "missing_counts",
                             ibis.null().cast("string")),
     )

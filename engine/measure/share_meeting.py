@@ -22,11 +22,12 @@ from typing import Any
 import ibis
 
 from engine import expr
-from engine.measure.base import Context, as_date
+from engine.measure.base import Context, period_date
 from engine.model.dataset import Dataset
 from engine.model.standard import ShareMeeting, Standard, WhenUnknown
 
 NAME = "share_meeting"
+SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
@@ -39,7 +40,7 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     return table.mutate(
         _num=ibis.ifelse(condition.fill_null(False), 1, 0),
         _den=ibis.literal(1),
-        _pdate=as_date(table[std.period.by], types[std.period.by]).cast("date"),
+        _pdate=period_date(std, ds, table),
         _reason=ibis.ifelse(unknown & ibis.literal(exclude), "condition_unknown",
                             ibis.null().cast("string")),
     )

@@ -11,7 +11,15 @@ The limit is inclusive: "within 28 days" is met by a claim decided on day 28.
   Thursday 17 April 2025 and acknowledged on Tuesday 22 April took 2 business days in
   Ontario (Good Friday is a holiday): met within 2 business days.
 * **hours / minutes / seconds** — exact elapsed time between two date-times.
-* **due** — each case's own due-date column: met when completed on or before it.
+* **limits by category** — a different limit per category (``limits: {by: type, values:
+  {Passport: 20 business days, Visa: 30 days}, otherwise: 40 days}``); a case whose
+  category has no limit and no ``otherwise`` is left out, counted as
+  ``no_limit_for_category``.
+* **due** — each case's own (negotiated) due-date column: met when completed on or
+  before it. Given with a limit, the due date overrides the limit where it is present.
+* **pause** (stop-the-clock) — time waiting for the client is taken off the elapsed time:
+  a column of paused days, or the dates the clock stopped and restarted. Received 1 March,
+  decided 3 April (33 days) with 6 days paused: 27 days, met within 28 days.
 
 Open cases (no ``to`` date on the as-of date): with ``open_cases: count_when_overdue``
 a case already past its limit counts as not met, in the period of the as-of date when
@@ -26,71 +34,50 @@ past 28 days on the as-of date 31 May → 31 / 42 = 73.8%, breach.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ibis
-import pyarrow as pa
 
-from engine.calendar import business_days
-from engine.measure.base import Context, as_date
-from engine.model.common import LimitUnit
+from engine.measure.base import Context, period_date
+from engine.measure.elapsed import Base, Clock, amount_in_base, base_of
+from engine.model.common import Limit
 from engine.model.dataset import Dataset
 from engine.model.standard import OpenCases, ShareWithin, Standard
 
 NAME = "share_within"
-_SECONDS = {LimitUnit.seconds: 1, LimitUnit.minutes: 60, LimitUnit.hours: 3600}
+SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     spec = std.measure.share_within
     assert isinstance(spec, ShareWithin)
-    types = ds.column_types()
-    start, end = table[spec.start], table[spec.end]
-    start_day, end_day = as_date(start, types[spec.start]), as_date(end, types[spec.end])
-    as_of = ibis.literal(ctx.as_of)
-
+    clock = Clock(table, ds.column_types(), ctx.as_of, ctx.calendar, ctx.backend)
+    met, overdue, no_limit = _against_limits(spec, clock)
+    t = clock.table
+    start, end = t[spec.start], t[spec.end]
     if spec.due is not None:
-        due = as_date(table[spec.due], types[spec.due])
-        met, overdue, missing = end_day <= due, as_of > due, due.isnull()
-    else:
-        assert spec.limit is not None
-        unit, amount = spec.limit.unit, spec.limit.amount
-        missing = ibis.literal(False)
-        if unit in _SECONDS:
-            limit = amount * _SECONDS[unit]
-            # An open case's clock runs to the end of the as-of day.
-            now = ibis.literal(dt.datetime.combine(ctx.as_of + dt.timedelta(days=1), dt.time()))
-            met = (end.epoch_seconds() - start.epoch_seconds()) <= limit
-            overdue = (now.epoch_seconds() - start.epoch_seconds()) > limit
-        elif unit is LimitUnit.business_days:
-            table, done, so_far = _business_days(table, start_day, end_day, ctx)
-            met, overdue = done <= amount, so_far > amount
-        else:
-            days = amount * (7 if unit is LimitUnit.weeks else 1)
-            met = end_day.delta(start_day, unit="day") <= days
-            overdue = as_of.delta(start_day, unit="day") > days
-        start, end = table[spec.start], table[spec.end]
-        start_day, end_day = as_date(start, types[spec.start]), as_date(end, types[spec.end])
-
+        due = clock.day(spec.due)
+        has_due = due.notnull()
+        met = ibis.ifelse(has_due, clock.day(spec.end) <= due, met)
+        overdue = ibis.ifelse(has_due, ibis.literal(ctx.as_of) > due, overdue)
+        no_limit = no_limit & ~has_due
     is_open = end.isnull()
-    open_overdue = is_open & overdue
+    open_overdue = is_open & overdue.fill_null(False)
     counted_open = spec.open_cases is OpenCases.count_when_overdue
-    reason = (
-        ibis.cases(
-            (start.isnull(), "missing_start"),
-            (missing, "missing_due_date"),
-            (is_open & ~overdue, "open_within_limit"),
-            (open_overdue & ibis.literal(not counted_open), "open_overdue_excluded"),
-            (~is_open & (end_day < start_day), "ends_before_start"),
-            else_=ibis.null().cast("string"),
-        )
+    reason = ibis.cases(
+        (start.isnull(), "missing_start"),
+        (no_limit, "missing_due_date" if spec.limit is None and spec.limits is None
+         else "no_limit_for_category"),
+        (is_open & ~open_overdue, "open_within_limit"),
+        (open_overdue & ibis.literal(not counted_open), "open_overdue_excluded"),
+        (~is_open & (clock.day(spec.end) < clock.day(spec.start)), "ends_before_start"),
+        else_=ibis.null().cast("string"),
     )
-    by = as_date(table[std.period.by], types[std.period.by])
+    by = period_date(std, ds, t)
     # An overdue open case has no completion date; it is a breach now, on the as-of date.
-    pdate = ibis.ifelse(by.isnull() & open_overdue, as_of, by)
-    return table.mutate(
-        _num=ibis.ifelse(~is_open & met, 1, 0),
+    pdate = ibis.ifelse(by.isnull() & open_overdue, ibis.literal(ctx.as_of), by)
+    return t.mutate(
+        _num=ibis.ifelse(~is_open & met.fill_null(False), 1, 0),
         _den=ibis.literal(1),
         _open_overdue=ibis.ifelse(open_overdue, 1, 0),
         _pdate=pdate.cast("date"),
@@ -98,18 +85,49 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     )
 
 
-def _business_days(table: Any, start: Any, end: Any, ctx: Context) -> tuple[Any, Any, Any]:
-    """Join the business-day calendar twice; return (table, elapsed done, elapsed so far)."""
-    bounds = ctx.backend.to_pyarrow(table.aggregate(lo=start.min(), hi=end.max())).to_pylist()[0]
-    first = bounds["lo"] or ctx.as_of
-    last = max(filter(None, [bounds["hi"], ctx.as_of]))
-    days, counts = zip(*business_days(ctx.calendar, first, last), strict=True)
-    cal = ibis.memtable(pa.table({"_d": pa.array(days, pa.date32()), "_n": list(counts)}))
-    as_of_count = dict(zip(days, counts, strict=True))[ctx.as_of] if ctx.as_of >= first else 0
-    t = table.mutate(_sd=start.cast("date"), _ed=end.cast("date"))
-    c1 = cal.rename(_sd="_d", _bs="_n")
-    t = t.left_join(c1, "_sd")
-    c2 = cal.rename(_ed="_d", _be="_n")
-    t = t.left_join(c2, "_ed")
-    t = t.drop(*[c for c in t.columns if c.endswith("_right")])
-    return t, t._be - t._bs, ibis.literal(as_of_count) - t._bs
+def limits_of(spec: ShareWithin) -> list[Limit]:
+    if spec.limit is not None:
+        return [spec.limit]
+    if spec.limits is not None:
+        extra = [spec.limits.otherwise] if spec.limits.otherwise is not None else []
+        return list(spec.limits.values.values()) + extra
+    return []
+
+
+def _against_limits(spec: ShareWithin, clock: Clock) -> tuple[Any, Any, Any]:
+    """(met, overdue if still open, no limit applies), per row."""
+    limits = limits_of(spec)
+    if not limits:  # a due-date column alone
+        null = ibis.null().cast("boolean")
+        return null, null, ibis.literal(True)
+    bases = {base_of(limit.unit) for limit in limits}
+    if Base.business_days in bases:
+        dates = [spec.start, spec.end]
+        if spec.pause is not None and spec.pause.start is not None:
+            dates += [spec.pause.start, spec.pause.end]  # type: ignore[list-item]
+        clock.join_business_days(dates)
+    done, so_far = {}, {}
+    for base in bases:
+        paused = (clock.paused(base, spec.pause.days, spec.pause.start, spec.pause.end)
+                  if spec.pause is not None else 0)
+        done[base] = clock.elapsed(base, spec.start, spec.end) - paused
+        so_far[base] = clock.elapsed(base, spec.start, None) - paused
+
+    def test(limit: Limit) -> tuple[Any, Any]:
+        base, amount = base_of(limit.unit), amount_in_base(limit)
+        return done[base] <= amount, so_far[base] > amount
+
+    if spec.limit is not None:
+        met, overdue = test(spec.limit)
+        return met, overdue, ibis.literal(False)
+    assert spec.limits is not None
+    category = clock.table[spec.limits.by].cast("string")
+    pairs = [(category == value, test(limit)) for value, limit in spec.limits.values.items()]
+    otherwise = (test(spec.limits.otherwise) if spec.limits.otherwise is not None
+                 else (ibis.null().cast("boolean"), ibis.null().cast("boolean")))
+    met = ibis.cases(*[(when, m) for when, (m, _) in pairs], else_=otherwise[0])
+    overdue = ibis.cases(*[(when, o) for when, (_, o) in pairs], else_=otherwise[1])
+    known = ibis.literal(spec.limits.otherwise is not None)
+    for when, _ in pairs:
+        known = known | when.fill_null(False)
+    return met, overdue, ~known

@@ -49,6 +49,44 @@ Percent = Annotated[
 ]
 
 
+def parse_level(value: Any) -> Any:
+    """A target level: '80%' (a percentage) or a bare number (4.2, 20) in the measure's unit."""
+    if isinstance(value, dict | BaseModel):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a target; write 80% or a number like 4.2")
+    if isinstance(value, str) and "%" in value:
+        return {"value": parse_percent(value), "percent": True}
+    if isinstance(value, int | float | str):
+        try:
+            number = Decimal(value.strip() if isinstance(value, str) else repr(value))
+        except InvalidOperation:
+            raise ValueError(f"'{value}' is not a percentage or a number; write it like 80% "
+                             "(or, for a rate or a summary, a number like 4.2)") from None
+        if not number.is_finite():
+            raise ValueError(f"'{value}' is not a finite number")
+        return {"value": number, "percent": False}
+    raise ValueError(f"{value!r} is not a target; write 80% or a number like 4.2")
+
+
+class Level(Strict):
+    """A target level: a percentage (``80%``) or a number in the measure's own unit."""
+
+    value: Decimal
+    percent: bool
+
+    def __str__(self) -> str:
+        return f"{self.value}%" if self.percent else f"{self.value}"
+
+
+LevelText = Annotated[
+    Level,
+    BeforeValidator(parse_level),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"anyOf": [{"type": "string", "examples": ["80%"]}, {"type": "number"}]}),
+]
+
+
 class LimitUnit(StrEnum):
     seconds = "seconds"
     minutes = "minutes"

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Verdict(StrEnum):
@@ -54,7 +54,10 @@ class DatasetRecord(_Out):
 
 class TargetRecord(_Out):
     direction: str = Field(description="'at_least' or 'at_most'")
-    value: str = Field(description="The target as published, e.g. '80%'")
+    value: str = Field(description="The target applied, e.g. '80%' (a percentage) or '21' "
+                       "(in the result's unit)")
+    source: str | None = Field(None, description="Where a target read from the extract came "
+                               "from, e.g. \"the 'target' column\"")
     warning: str | None = None
     minimum_sample: int
     effective: dt.date | None = None
@@ -67,10 +70,15 @@ class Result(_Out):
     period_start: dt.date
     period_end: dt.date
     segment: dict[str, str]
-    numerator: int | float
-    denominator: int | float
-    value: float | None = Field(description="numerator / denominator × 100, unrounded")
+    numerator: int | float | None = Field(
+        description="Cases meeting the standard, or the sum summarised (null for a median)")
+    denominator: int | float = Field(description="Cases counted (for availability: seconds)")
+    value: float | None = Field(description="The value, unrounded: numerator / denominator "
+                                "× 100 for a percentage, × per for a rate; a mean, median or "
+                                "percentile in its unit")
     value_exact: str | None = Field(description="The exact value as a fraction 'n/d'")
+    unit: str = Field("%", description="'%', 'per 1,000', or the unit of a summary "
+                      "(days, seconds, …; '' for a score)")
     target: TargetRecord | None
     verdict: Verdict
     decided_by: str = Field(description="How the verdict was reached, in words")

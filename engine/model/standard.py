@@ -8,35 +8,96 @@ that may change on a date.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
-from engine.model.common import Attribute, LimitText, Percent, Strict
+from engine.model.common import Attribute, Level, LevelText, LimitText, LimitUnit, Strict
+
+
+# Roles tell the loader how to check a field against the dataset (engine/load/checks.py).
+def _role(role: str) -> dict[str, Any]:
+    return {"role": role}
+
+
+DATE_COLUMN, NUMBER_COLUMN, COLUMN = _role("date column"), _role("number column"), _role("column")
+CONDITION, NUMBER_EXPR = _role("condition"), _role("number expression")
 
 
 class OpenCases(StrEnum):
-    """How cases still open on the as-of date enter a share-within-limit measure."""
+    """How cases still open on the as-of date enter a measure."""
 
     exclude = "exclude"
     count_when_overdue = "count_when_overdue"
 
 
+class LimitsByCategory(Strict):
+    """A limit that depends on a category, looked up from this table."""
+
+    by: str = Field(description="The column holding the category.", json_schema_extra=COLUMN)
+    values: dict[str, LimitText] = Field(min_length=1,
+                                         description="Category → limit, e.g. Passport: 20 days")
+    otherwise: LimitText | None = Field(
+        None, description="The limit for any other category (default: such cases are left "
+        "out and counted as no_limit_for_category).")
+
+
+class Pause(Strict):
+    """Stop-the-clock: time spent waiting for the client, excluded from the elapsed time."""
+
+    days: str | None = Field(None, description="A column of paused days (in the limit's unit).",
+                             json_schema_extra=NUMBER_COLUMN)
+    start: str | None = Field(None, alias="from", description="When the clock stopped.",
+                              json_schema_extra=DATE_COLUMN)
+    end: str | None = Field(None, alias="to", description="When the clock restarted.",
+                            json_schema_extra=DATE_COLUMN)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Pause:
+        if (self.days is None) == (self.start is None and self.end is None):
+            raise ValueError("give either 'days' (a column of paused days) or 'from' and 'to'")
+        if (self.start is None) != (self.end is None):
+            raise ValueError("a pause needs both 'from' and 'to'")
+        return self
+
+
 class ShareWithin(Strict):
     """Share of cases completed within a limit (see engine/measure/share_within.py)."""
 
-    start: str = Field(alias="from", description="The column holding when the clock starts.")
-    end: str = Field(alias="to", description="The column holding when the case was completed.")
+    RESULT: ClassVar[str] = "percent"
+    start: str = Field(alias="from", description="The column holding when the clock starts.",
+                       json_schema_extra=DATE_COLUMN)
+    end: str = Field(alias="to", description="The column holding when the case was completed.",
+                     json_schema_extra=DATE_COLUMN)
     limit: LimitText | None = Field(None, description="e.g. '28 days', '2 business days'.")
-    due: str | None = Field(None, description="A column holding each case's own due date.")
+    limits: LimitsByCategory | None = Field(None, description="A limit per category.")
+    due: str | None = Field(None, description="A column holding each case's own due date; "
+                            "where given it overrides the limit.", json_schema_extra=DATE_COLUMN)
+    pause: Pause | None = None
     open_cases: OpenCases = OpenCases.exclude
 
     @model_validator(mode="after")
-    def _limit_or_due(self) -> ShareWithin:
-        if (self.limit is None) == (self.due is None):
-            raise ValueError("give either 'limit' (like '28 days') or 'due' (a due-date column)")
+    def _some_limit(self) -> ShareWithin:
+        if self.limit is not None and self.limits is not None:
+            raise ValueError("give 'limit' or 'limits', not both")
+        if self.limit is None and self.limits is None and self.due is None:
+            raise ValueError("give 'limit' (like '28 days'), 'limits' (per category) or 'due' "
+                             "(a due-date column)")
         return self
+
+
+class AdvanceNotice(Strict):
+    """An event at least N days before a reference date (see engine/measure/advance_notice.py)."""
+
+    RESULT: ClassVar[str] = "percent"
+    event: str = Field(description="The column holding when the notice was given.",
+                       json_schema_extra=DATE_COLUMN)
+    before: str = Field(description="The column holding the date the notice is for.",
+                        json_schema_extra=DATE_COLUMN)
+    notice: LimitText = Field(description="The notice needed, e.g. '30 days'.")
+    open_cases: OpenCases = OpenCases.exclude
 
 
 class WhenUnknown(StrEnum):
@@ -47,7 +108,9 @@ class WhenUnknown(StrEnum):
 class ShareMeeting(Strict):
     """Share of records meeting a condition (see engine/measure/share_meeting.py)."""
 
-    condition: str = Field(description="e.g. payment_correct, or satisfaction >= 4")
+    RESULT: ClassVar[str] = "percent"
+    condition: str = Field(description="e.g. payment_correct, or satisfaction >= 4",
+                           json_schema_extra=CONDITION)
     when_unknown: WhenUnknown = Field(
         WhenUnknown.exclude,
         description="Records whose condition cannot be decided (a blank cell): "
@@ -58,16 +121,159 @@ class ShareMeeting(Strict):
 class ReportedRatio(Strict):
     """Ratio of counts already made (see engine/measure/reported_ratio.py)."""
 
-    numerator: str = Field(description="The column counting cases that met the standard.")
-    denominator: str = Field(description="The column counting all cases.")
+    RESULT: ClassVar[str] = "percent"
+    numerator: str = Field(description="The count of cases that met the standard: a column, "
+                           "or arithmetic on columns (attendances - breaches).",
+                           json_schema_extra=NUMBER_EXPR)
+    denominator: str = Field(description="The count of all cases.", json_schema_extra=NUMBER_EXPR)
+
+
+class Rate(Strict):
+    """Events per N (see engine/measure/rate.py)."""
+
+    RESULT: ClassVar[str] = "number"
+    events: str = Field(description="What counts as an event: a condition (abandoned) or a "
+                        "count column (complaints).", json_schema_extra=_role("events"))
+    exposure: str | None = Field(
+        None, description="What the events are counted against: a count column (clients). "
+        "Default: each row counts once.", json_schema_extra=NUMBER_EXPR)
+    per: int = Field(ge=1, description="The rate is events per this many, e.g. 100 or 1000.")
+
+
+class Statistic(StrEnum):
+    mean = "mean"
+    median = "median"
+    percentile = "percentile"
+
+
+class PercentileMethod(StrEnum):
+    nearest_rank = "nearest_rank"
+    linear = "linear"
+
+
+class Summary(Strict):
+    """Mean, median or percentile of a duration or a score (see engine/measure/summary.py)."""
+
+    RESULT: ClassVar[str] = "number"
+    statistic: Statistic
+    p: Decimal | None = Field(None, gt=0, le=100, description="percentile only, e.g. 90.")
+    method: PercentileMethod = Field(
+        PercentileMethod.nearest_rank,
+        description="percentile only: nearest_rank (an observed value) or linear "
+        "(interpolated, as Excel's PERCENTILE.INC).")
+    value: str | None = Field(None, description="A number column or expression to summarise.",
+                              json_schema_extra=NUMBER_EXPR)
+    start: str | None = Field(None, alias="from", description="Or a duration: its start…",
+                              json_schema_extra=DATE_COLUMN)
+    end: str | None = Field(None, alias="to", description="…and its end.",
+                            json_schema_extra=DATE_COLUMN)
+    unit: LimitUnit | None = Field(None, description="The duration's unit: days, business "
+                                   "days, weeks, hours, minutes or seconds.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Summary:
+        duration = self.start is not None or self.end is not None
+        if duration == (self.value is not None):
+            raise ValueError("give either 'value' (a number column) or 'from' and 'to' (dates)")
+        if duration and (self.start is None or self.end is None or self.unit is None):
+            raise ValueError("a duration needs 'from', 'to' and 'unit'")
+        if (self.p is None) != (self.statistic is not Statistic.percentile):
+            raise ValueError("'p' goes with statistic: percentile, and it needs one")
+        return self
+
+
+class SurveyShare(Strict):
+    """Share of respondents at or above a score (see engine/measure/survey_share.py)."""
+
+    RESULT: ClassVar[str] = "percent"
+    score: str = Field(description="The column holding each respondent's score.",
+                       json_schema_extra=NUMBER_COLUMN)
+    at_or_above: Decimal = Field(description="The lowest score that counts, e.g. 4.")
+    scale: tuple[Decimal, Decimal] = Field(description="The lowest and highest valid scores, "
+                                           "e.g. [1, 5].")
+
+    @model_validator(mode="after")
+    def _inside(self) -> SurveyShare:
+        low, high = self.scale
+        if low >= high:
+            raise ValueError("'scale' is [lowest, highest], lowest first")
+        if not low <= self.at_or_above <= high:
+            raise ValueError("'at_or_above' must be a score on the scale")
+        return self
+
+
+class Backlog(Strict):
+    """Open cases older than a limit on the as-of date (see engine/measure/backlog.py)."""
+
+    RESULT: ClassVar[str] = "percent"
+    start: str = Field(alias="from", json_schema_extra=DATE_COLUMN,
+                       description="The column holding when the case was opened.")
+    end: str = Field(alias="to", json_schema_extra=DATE_COLUMN,
+                     description="The column holding when the case was closed (blank: open).")
+    limit: LimitText = Field(description="A case open longer than this is in the backlog.")
+
+
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+
+class Schedule(Strict):
+    """When the service is meant to be available."""
+
+    days: list[Weekday] = Field(default_factory=lambda: list(Weekday), min_length=1)
+    hours: str = Field("00:00-24:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):"
+                       r"[0-5]\d|24:00)$", description="Opening hours, e.g. 08:00-20:00.")
+    business_days_only: bool = Field(False, description="Closed on public holidays and "
+                                     "closures of the catalogue's calendar.")
+
+    def window(self) -> tuple[int, int]:
+        """Opening and closing time in seconds after midnight."""
+        a, b = self.hours.split("-")
+        h1, m1 = map(int, a.split(":"))
+        h2, m2 = map(int, b.split(":"))
+        return h1 * 3600 + m1 * 60, h2 * 3600 + m2 * 60
+
+    @model_validator(mode="after")
+    def _opens_before_close(self) -> Schedule:
+        a, b = self.window()
+        if a >= b:
+            raise ValueError("opening hours must open before they close, e.g. 08:00-20:00")
+        return self
+
+
+class Availability(Strict):
+    """Share of scheduled service time available (see engine/measure/availability.py)."""
+
+    RESULT: ClassVar[str] = "percent"
+    start: str = Field(alias="from", json_schema_extra=DATE_COLUMN,
+                       description="The column holding when an outage began.")
+    end: str = Field(alias="to", json_schema_extra=DATE_COLUMN,
+                     description="The column holding when it ended (blank: still down).")
+    maintenance: str | None = Field(
+        None, description="Which outages were announced maintenance, e.g. planned = true; "
+        "their time is taken out of the scheduled time.", json_schema_extra=CONDITION)
+    schedule: Schedule = Schedule()
+    since: dt.date = Field(description="The first day the service was scheduled to run.")
 
 
 class Measure(Strict):
     """Exactly one measure kind, named by its key."""
 
     share_within: ShareWithin | None = None
+    advance_notice: AdvanceNotice | None = None
     share_meeting: ShareMeeting | None = None
     reported_ratio: ReportedRatio | None = None
+    rate: Rate | None = None
+    summary: Summary | None = None
+    survey_share: SurveyShare | None = None
+    backlog: Backlog | None = None
+    availability: Availability | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Measure:
@@ -82,9 +288,23 @@ class Measure(Strict):
         return next(k for k in type(self).model_fields if getattr(self, k) is not None)
 
     @property
-    def spec(self) -> ShareWithin | ShareMeeting | ReportedRatio:
-        spec: ShareWithin | ShareMeeting | ReportedRatio = getattr(self, self.kind)
-        return spec
+    def spec(self) -> Any:
+        return getattr(self, self.kind)
+
+    @property
+    def in_percent(self) -> bool:
+        """Whether the measure's value is a percentage (else a number in its own unit)."""
+        return bool(self.spec.RESULT == "percent")
+
+    @property
+    def unit(self) -> str:
+        """The unit its values are shown in: '%', 'per 1,000', 'days', or '' for a score."""
+        if self.in_percent:
+            return "%"
+        if self.rate is not None:
+            return f"per {self.rate.per:,}"
+        assert self.summary is not None
+        return self.summary.unit.value if self.summary.unit is not None else ""
 
 
 class PeriodKind(StrEnum):
@@ -115,17 +335,48 @@ class Period(Strict):
         return self
 
 
+class WrittenAs(StrEnum):
+    percent = "percent"
+    fraction = "fraction"
+
+
+class ColumnTarget(Strict):
+    """A target read from the extract, for data that carries each row's own target (a
+    service inventory). It must be the same on every row of a result's cell."""
+
+    column: str = Field(json_schema_extra=NUMBER_COLUMN)
+    written_as: WrittenAs = Field(description="'fraction' when 80% is written 0.8, 'percent' "
+                                  "when it is written 80.")
+
+    def __str__(self) -> str:
+        return f"the '{self.column}' column"
+
+
+def _target_kind(value: Any) -> str:
+    return "column" if isinstance(value, dict | ColumnTarget) else "level"
+
+
+TargetLevel = Annotated[
+    Annotated[LevelText, Tag("level")] | Annotated[ColumnTarget, Tag("column")],
+    Discriminator(_target_kind),
+]
+
+
 class TargetStep(Strict):
-    """The target in force from a date (or from the start, for the first step)."""
+    """The target in force from a date (or from the start, for the first step).
+
+    Levels are percentages (``80%``) for share measures, and numbers in the measure's
+    unit (``20`` days, ``4.2`` points, ``2.5`` per 1,000) for rates and summaries.
+    """
 
     effective: dt.date | None = Field(None, alias="from")
-    at_least: Percent | None = None
-    at_most: Percent | None = None
-    warning_below: Percent | None = Field(
+    at_least: TargetLevel | None = None
+    at_most: TargetLevel | None = None
+    warning_below: LevelText | None = Field(
         None, description="With at_least: a value at or above the target but below this "
         "is a warning."
     )
-    warning_above: Percent | None = Field(
+    warning_above: LevelText | None = Field(
         None, description="With at_most: a value at or below the target but above this "
         "is a warning."
     )
@@ -137,25 +388,45 @@ class TargetStep(Strict):
     def _coherent(self) -> TargetStep:
         if (self.at_least is None) == (self.at_most is None):
             raise ValueError("give exactly one of 'at_least' or 'at_most'")
-        if self.at_least is not None:
-            if self.warning_above is not None:
-                raise ValueError("with at_least, the warning band is 'warning_below'")
-            if self.warning_below is not None and self.warning_below < self.at_least:
+        if self.at_least is not None and self.warning_above is not None:
+            raise ValueError("with at_least, the warning band is 'warning_below'")
+        if self.at_most is not None and self.warning_below is not None:
+            raise ValueError("with at_most, the warning band is 'warning_above'")
+        band = self.warning_below or self.warning_above
+        level = self.threshold
+        if band is not None and isinstance(level, Level) and band.percent == level.percent:
+            if self.at_least is not None and band.value < level.value:
                 raise ValueError("'warning_below' must be at or above 'at_least'")
-        if self.at_most is not None:
-            if self.warning_below is not None:
-                raise ValueError("with at_most, the warning band is 'warning_above'")
-            if self.warning_above is not None and self.warning_above > self.at_most:
+            if self.at_most is not None and band.value > level.value:
                 raise ValueError("'warning_above' must be at or below 'at_most'")
         return self
+
+    @field_validator("at_least", "at_most", "warning_below", "warning_above")
+    @classmethod
+    def _in_the_measures_unit(cls, value: Any, info: ValidationInfo) -> Any:
+        """With the loader's context (whether the measure gives a percentage), a level in the
+        wrong unit is reported at its own key."""
+        percent = (info.context or {}).get("percent")
+        if percent is None or not isinstance(value, Level) or value.percent == percent:
+            return value
+        raise ValueError(_unit_mismatch(value, percent))
 
     @property
     def higher_is_better(self) -> bool:
         return self.at_least is not None
 
     @property
-    def threshold(self) -> Any:
-        return self.at_least if self.at_least is not None else self.at_most
+    def threshold(self) -> Level | ColumnTarget:
+        level = self.at_least if self.at_least is not None else self.at_most
+        assert level is not None
+        return level
+
+    @property
+    def band(self) -> Level | None:
+        return self.warning_below if self.higher_is_better else self.warning_above
+
+    def levels(self) -> list[Level]:
+        return [x for x in (self.threshold, self.band) if isinstance(x, Level)]
 
 
 class RoundingMethod(StrEnum):
@@ -215,6 +486,14 @@ class Standard(Strict):
             raise ValueError("target steps must be in date order, each from a later date")
         if len({s.higher_is_better for s in steps}) > 1:
             raise ValueError("all target steps must be at_least, or all at_most")
+        percent = self.measure.in_percent
+        for i, step in enumerate(steps, start=1):
+            for level in step.levels():
+                if level.percent != percent:
+                    raise ValueError(f"target step {i}: {_unit_mismatch(level, percent)}")
+            if isinstance(step.threshold, ColumnTarget) and not percent:
+                raise ValueError(f"target step {i}: a target from a column needs a "
+                                 "percentage measure")
         return self
 
     def target_on(self, day: dt.date) -> TargetStep | None:
@@ -233,3 +512,10 @@ class Standard(Strict):
             if cols not in sets:
                 sets.append(cols)
         return sets
+
+
+def _unit_mismatch(level: Level, percent: bool) -> str:
+    if percent:
+        return f"{level} is a bare number; write a percentage with its sign, like {level}%"
+    return (f"{level} is a percentage, but this measure gives a number in its own unit; "
+            f"write it as a number, like {level.value}")

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.model.results import Result, RunRecord, Verdict
-from engine.wording import show_number, show_percent, show_segment
+from engine.wording import show_number, show_segment, show_value
 
 STYLE = {Verdict.met: "green", Verdict.warning: "yellow", Verdict.breach: "bold red",
          Verdict.insufficient_data: "dim"}
@@ -32,15 +32,15 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
         if first and previous is not None:
             table.add_section()
         previous = r.standard
-        target = Fraction(r.target.value.rstrip("%")) if r.target else None
+        target = _level(r.target.value) if r.target else None
         value = Fraction(r.value_exact) if r.value_exact else None
         table.add_row(
             r.standard if first else "",
             r.period, show_segment(r.segment),
-            show_percent(value, target),
+            show_value(value, r.unit, target),
             f"{'≥' if r.target.direction == 'at_least' else '≤'} {r.target.value}"
             if r.target else "—",
-            show_number(r.denominator),
+            show_number(r.counts.get("cases", r.denominator)),
             Text(MARK[r.verdict], style=STYLE[r.verdict]),
         )
     console.print(table)
@@ -57,3 +57,11 @@ def latest(results: list[Result]) -> list[Result]:
         if r.standard not in newest or r.period_start.isoformat() > newest[r.standard]:
             newest[r.standard] = r.period_start.isoformat()
     return [r for r in results if r.period_start.isoformat() == newest[r.standard]]
+
+
+def _level(text: str) -> Fraction | None:
+    """The number in a target as shown ('80%', '21 days', '4.5 per 1,000')."""
+    try:
+        return Fraction(text.split()[0].rstrip("%"))
+    except (ValueError, IndexError):
+        return None

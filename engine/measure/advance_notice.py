@@ -1,0 +1,65 @@
+"""Share of notices given at least a stated time in advance.
+
+``advance_notice`` is met when the ``event`` (a notice sent, an appointment offered) came
+at least ``notice`` before the reference date ``before`` (the change of payment, the
+appointment itself): "clients are told of a change to their payment at least 30 days
+before it takes effect". The boundary is inclusive: a notice sent exactly 30 days before
+meets a 30-day notice. Units are days, weeks or business days (see ``elapsed``).
+
+A case with no event yet is open. Once the as-of date is past the last day a notice
+could still be given in time, it can no longer be met: with ``open_cases:
+count_when_overdue`` it counts as not met (in the period of its reference date, or of the
+as-of date when that is blank); an open case that can still be met is left out and
+counted as ``open_within_limit``.
+
+Example (met): target at least 95%, 200 payment changes in March, 192 notified 30 or more
+days before → 96.0%, met. Example (breach): 200 changes, 185 in time → 92.5%, breach.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from engine.measure.base import Context, period_date
+from engine.measure.elapsed import Base, Clock, amount_in_base, base_of
+from engine.model.dataset import Dataset
+from engine.model.standard import AdvanceNotice, OpenCases, Standard
+
+NAME = "advance_notice"
+SCALE = 100
+
+
+def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
+    spec = std.measure.advance_notice
+    assert isinstance(spec, AdvanceNotice)
+    clock = Clock(table, ds.column_types(), ctx.as_of, ctx.calendar, ctx.backend)
+    base, amount = base_of(spec.notice.unit), amount_in_base(spec.notice)
+    if base == Base.business_days:
+        clock.join_business_days([spec.event, spec.before])
+    given = clock.elapsed(base, spec.event, spec.before)   # notice given, event → reference
+    left = clock.elapsed(base, spec.before, None)          # reference → end of as-of day
+    t = clock.table
+    # An open case can still be met by a notice given the day after the as-of date (or,
+    # for a notice in hours, at the end of the as-of day); once that is too late, it is late.
+    remaining = -left
+    late_already = remaining < amount + (0 if base == Base.seconds else 1)
+    is_open = t[spec.event].isnull()
+    open_overdue = is_open & late_already.fill_null(False)
+    counted_open = spec.open_cases is OpenCases.count_when_overdue
+    reason = ibis.cases(
+        (t[spec.before].isnull(), "missing_reference_date"),
+        (is_open & ~open_overdue, "open_within_limit"),
+        (open_overdue & ibis.literal(not counted_open), "open_overdue_excluded"),
+        else_=ibis.null().cast("string"),
+    )
+    by = period_date(std, ds, t)
+    pdate = ibis.ifelse(by.isnull() & open_overdue, ibis.literal(ctx.as_of), by)
+    return t.mutate(
+        _num=ibis.ifelse(~is_open & (given >= amount).fill_null(False), 1, 0),
+        _den=ibis.literal(1),
+        _open_overdue=ibis.ifelse(open_overdue, 1, 0),
+        _pdate=pdate.cast("date"),
+        _reason=reason,
+    )

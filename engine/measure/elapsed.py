@@ -1,0 +1,115 @@
+"""Elapsed time between two dates, in a limit's unit: shared by every timed measure kind.
+
+* **days, weeks** — whole calendar days between the two dates (times of day ignored);
+* **business days** — the difference of the business-day counts of the two dates, from a
+  calendar table (Monday to Friday, less the catalogue's public holidays and closures)
+  joined in the query, so it runs on every engine: Thursday 17 April 2025 to Tuesday
+  22 April 2025 is 2 business days in Ontario (Good Friday and the weekend do not count);
+* **hours, minutes, seconds** — exact elapsed seconds between two date-times.
+
+An open case's clock runs to the end of the as-of day. A stop-the-clock pause is taken
+off the elapsed time in the same unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from engine.calendar import business_days
+from engine.model.common import Limit, LimitUnit
+from engine.model.dataset import ColumnType
+
+SECONDS = {LimitUnit.seconds: 1, LimitUnit.minutes: 60, LimitUnit.hours: 3600}
+
+
+class Base:
+    """What an elapsed time is counted in: each limit unit maps to one of three."""
+
+    days, business_days, seconds = "days", "business_days", "seconds"
+
+
+def base_of(unit: LimitUnit) -> str:
+    if unit in SECONDS:
+        return Base.seconds
+    return Base.business_days if unit is LimitUnit.business_days else Base.days
+
+
+def amount_in_base(limit: Limit) -> int:
+    """The limit counted in its base: weeks in days, hours and minutes in seconds."""
+    if limit.unit in SECONDS:
+        return limit.amount * SECONDS[limit.unit]
+    return limit.amount * (7 if limit.unit is LimitUnit.weeks else 1)
+
+
+def as_date(column: Any, kind: ColumnType) -> Any:
+    return column.date() if kind is ColumnType.datetime else column
+
+
+@dataclass
+class Clock:
+    """Elapsed-time expressions over one table; business-day counts joined on demand."""
+
+    table: Any
+    types: dict[str, ColumnType]
+    as_of: dt.date
+    calendar: Any
+    backend: Any
+
+    def day(self, name: str) -> Any:
+        return as_date(self.table[name], self.types[name])
+
+    def join_business_days(self, names: list[str]) -> None:
+        """Add ``_bd_<name>`` (business days up to that date) for each date column, and
+        remember the as-of date's count. Call before :meth:`elapsed` in business days."""
+        days = [self.day(n).cast("date") for n in names]
+        lo = ibis.least(*days) if len(days) > 1 else days[0]
+        hi = ibis.greatest(*days) if len(days) > 1 else days[0]
+        bounds = self.backend.to_pyarrow(
+            self.table.aggregate(lo=lo.min(), hi=hi.max())).to_pylist()[0]
+        first = min(filter(None, [bounds["lo"], self.as_of]))
+        last = max(filter(None, [bounds["hi"], self.as_of]))
+        pairs = list(business_days(self.calendar, first, last))
+        self.as_of_count = dict(pairs)[self.as_of]
+        cal = ibis.memtable(pa.table({"_d": pa.array([d for d, _ in pairs], pa.date32()),
+                                      "_n": pa.array([n for _, n in pairs], pa.int32())}))
+        table = self.table
+        for name, day in zip(names, days, strict=True):
+            if f"_bd_{name}" in table.columns:
+                continue
+            table = table.mutate(**{f"_d_{name}": day})
+            joined = cal.rename(**{f"_d_{name}": "_d", f"_bd_{name}": "_n"})
+            table = table.left_join(joined, f"_d_{name}")
+            table = table.drop(*[c for c in table.columns if c.endswith("_right")],
+                               f"_d_{name}")
+        self.table = table
+
+    def elapsed(self, base: str, start: str, end: str | None) -> Any:
+        """From ``start`` to ``end`` (a column), or to the end of the as-of day if None."""
+        t = self.table
+        if base == Base.seconds:
+            stop = (t[end].epoch_seconds() if end is not None else ibis.literal(
+                int(dt.datetime.combine(self.as_of + dt.timedelta(days=1), dt.time(),
+                                        dt.UTC).timestamp())))
+            return stop - t[start].epoch_seconds()
+        if base == Base.business_days:
+            stop = t[f"_bd_{end}"] if end is not None else ibis.literal(self.as_of_count)
+            return stop - t[f"_bd_{start}"]
+        stop_day = self.day(end) if end is not None else ibis.literal(self.as_of)
+        return stop_day.delta(self.day(start), unit="day")
+
+    def paused(self, base: str, days: str | None, start: str | None, end: str | None) -> Any:
+        """Time the clock was stopped, in ``base``: a column of paused days (taken as being
+        in the limit's unit of days), or the span between two date columns."""
+        t = self.table
+        if days is not None:
+            value = t[days].fill_null(0)
+            return value * 86400 if base == Base.seconds else value
+        assert start is not None and end is not None
+        span = self.elapsed(base, start, end)
+        # A pause not yet ended, or never started, stops nothing.
+        return ibis.ifelse(t[start].isnull() | t[end].isnull(), 0, span)
