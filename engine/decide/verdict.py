@@ -49,6 +49,9 @@ def decide(std: Standard, cell: Cell) -> Decision:
     threshold, source = threshold_of(step, cell)
     if threshold is None:
         return Decision(Verdict.insufficient_data, value, step, source)
+    if not cell.cases:
+        return Decision(Verdict.insufficient_data, value, step, "no cases in this period",
+                        threshold)
     if value is None or cell.cases < step.minimum_sample:
         return Decision(Verdict.insufficient_data, value, step,
                         f"{_fmt(cell.cases)} cases, fewer than the minimum sample of "

@@ -6,14 +6,18 @@ Each check returns problems positioned at the YAML key that caused them.
 from __future__ import annotations
 
 import codecs
+import contextlib
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from engine import expr
 from engine.load.yamlsafe import Loc, Located
 from engine.model.catalogue import Settings
-from engine.model.common import Limit
+from engine.model.common import Limit, LimitUnit
 from engine.model.dataset import ColumnType, Dataset
+from engine.model.standard import Measure
 from engine.problems import Problem, unknown_name_hint
 
 _TEMPORAL = {ColumnType.date, ColumnType.datetime}
@@ -80,25 +84,47 @@ def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Probl
             out.append(doc.problem(loc, f"'{name}' is a {types[name].value} column, but {role} "
                                    f"needs a {wanted} column"))
 
-    def expression(loc: Loc, text: Any) -> None:
+    def expression(loc: Loc, text: Any, want: str | None = expr.BOOLEAN) -> None:
         if isinstance(text, str):
-            out.extend(_expression(doc, loc, text, types))
+            out.extend(_expression(doc, loc, text, types, want))
+
+    def spec_fields(model: type[BaseModel], spec: dict[str, Any], at: Loc) -> None:
+        """Check each field by the role its model declares (a date column, a condition…)."""
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            if key not in spec:
+                continue
+            loc, value = (*at, key), spec[key]
+            role = (info.json_schema_extra or {}).get("role")  # type: ignore[union-attr]
+            if role in _COLUMN_ROLES:
+                column(loc, value, _COLUMN_ROLES[role], f"'{key}'")
+            elif role == "condition":
+                expression(loc, value)
+            elif role == "number expression":
+                expression(loc, value, expr.NUMBER)
+            elif role == "events":
+                expression(loc, value, None)
+            nested = _model_in(info.annotation)
+            if nested is not None and isinstance(value, dict):
+                spec_fields(nested, value, loc)
 
     expression(("population",), raw.get("population"))
     measure = raw.get("measure")
     for kind, spec in (measure.items() if isinstance(measure, dict) else []):
-        if not isinstance(spec, dict):
+        model = _model_in(Measure.model_fields[kind].annotation) \
+            if kind in Measure.model_fields else None
+        if not isinstance(spec, dict) or model is None:
             continue
-        at: Loc = ("measure", kind)
-        if kind == "share_within":
-            for key in ("from", "to", "due"):
-                column((*at, key), spec.get(key), _TEMPORAL, f"'{key}'")
-            out.extend(_time_of_day(doc, at, spec, types))
-        elif kind == "share_meeting":
-            expression((*at, "condition"), spec.get("condition"))
-        elif kind == "reported_ratio":
-            column((*at, "numerator"), spec.get("numerator"), _NUMERIC, "a count")
-            column((*at, "denominator"), spec.get("denominator"), _NUMERIC, "a count")
+        spec_fields(model, spec, ("measure", kind))
+        out.extend(_time_of_day(doc, ("measure", kind), spec, types))
+    steps = raw.get("target")
+    for i, step in enumerate(steps if isinstance(steps, list) else [steps]):
+        for side in ("at_least", "at_most"):
+            level = step.get(side) if isinstance(step, dict) else None
+            if isinstance(level, dict):
+                loc = ("target", i, side, "column") if isinstance(steps, list) \
+                    else ("target", side, "column")
+                column(loc, level.get("column"), _NUMERIC, "a target")
     period = raw.get("period")
     if isinstance(period, dict):
         column(("period", "by"), period.get("by"), _TEMPORAL, "'period.by'")
@@ -113,20 +139,48 @@ def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Probl
     return out
 
 
+_COLUMN_ROLES: dict[str, set[ColumnType] | None] = {
+    "date column": _TEMPORAL, "number column": _NUMERIC, "column": None,
+}
+_DATE_KEYS = ("from", "to", "event", "before")
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class in an annotation like ``Pause | None``, if there is one."""
+    for arg in (annotation, *get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def _units(spec: dict[str, Any]) -> list[LimitUnit]:
+    texts = [spec.get("limit"), spec.get("notice")]
+    limits = spec.get("limits")
+    if isinstance(limits, dict):
+        values = limits.get("values")
+        texts += list(values.values()) if isinstance(values, dict) else []
+        texts.append(limits.get("otherwise"))
+    units = []
+    for text in texts:
+        # A missing or malformed limit is the model's to report.
+        with contextlib.suppress(ValueError, TypeError):
+            units.append(Limit.model_validate(Limit.parse(text)).unit)
+    if isinstance(spec.get("unit"), str) and spec["unit"] in set(LimitUnit):
+        units.append(LimitUnit(spec["unit"]))
+    return units
+
+
 def _time_of_day(doc: Located, at: Loc, spec: dict[str, Any], types: dict[str, ColumnType]
                  ) -> list[Problem]:
-    try:
-        limit = Limit.model_validate(Limit.parse(spec.get("limit")))
-    except (ValueError, TypeError):
-        return []  # a missing or malformed limit is the model's to report
-    if not limit.unit.needs_time_of_day:
+    timed = [u for u in _units(spec) if u.needs_time_of_day]
+    if not timed:
         return []
     return [
-        doc.problem((*at, key), f"a limit in {limit.unit.value} needs times of day, but "
+        doc.problem((*at, key), f"a limit in {timed[0].value} needs times of day, but "
                     f"'{spec[key]}' is a date column",
                     "declare the column as datetime, or give the limit in days")
-        for key in ("from", "to")
-        if types.get(spec.get(key)) is ColumnType.date  # type: ignore[arg-type]
+        for key in _DATE_KEYS
+        if isinstance(spec.get(key), str) and types.get(spec[key]) is ColumnType.date
     ]
 
 
@@ -134,9 +188,13 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _expression(doc: Located, loc: Loc, text: str, types: dict[str, ColumnType]) -> list[Problem]:
+def _expression(doc: Located, loc: Loc, text: str, types: dict[str, ColumnType],
+                want: str | None = expr.BOOLEAN) -> list[Problem]:
     try:
-        expr.parse(text, types)
+        parsed = expr.parse(text, types, want=want)
     except expr.ExprError as err:
         return [doc.problem(loc, f"{loc[-1]}: {err.message}", err.hint)]
+    if want is None and parsed.type not in (expr.BOOLEAN, expr.NUMBER):
+        return [doc.problem(loc, f"{loc[-1]}: '{text}' gives a {parsed.type}, but a condition "
+                            "or a count is needed here")]
     return []

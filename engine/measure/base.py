@@ -112,7 +112,33 @@ def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context)
     cells: list[Cell] = []
     for columns in std.segment_sets():
         cells.extend(aggregate(counted, std, columns, ctx))
-    return Measured(std, cells, inside, total - inside, excluded)
+    return Measured(std, fill_gaps(cells, std), inside, total - inside, excluded)
+
+
+def fill_gaps(cells: list[Cell], std: Standard) -> list[Cell]:
+    """A period with no cases between the first and the last is reported, with no cases,
+    for the whole population and every segment seen: a quiet month is shown as such, not
+    left out (and never a breach)."""
+    kind = std.period.kind
+    if kind is PeriodKind.rolling or not cells:
+        return cells
+    first, last = min(c.period_start for c in cells), max(c.period_start for c in cells)
+    starts = [first]
+    while starts[-1] < last:
+        starts.append(calendar.period_end(kind, starts[-1]) + dt.timedelta(days=1))
+    have = {(c.period_start, tuple(c.segment.items())) for c in cells}
+    segments = dict.fromkeys(tuple(c.segment.items()) for c in cells)
+    empty = [
+        Cell(period_start=start, period_end=calendar.period_end(kind, start),
+             period=calendar.label(kind, start), segment=dict(segment), numerator=0,
+             denominator=0, counts={"cases": 0}, scale=cells[0].scale)
+        for segment in segments for start in starts if (start, segment) not in have
+    ]
+    if not empty:
+        return cells
+    sets = {k: i for i, k in enumerate(dict.fromkeys(tuple(c.segment) for c in cells))}
+    return sorted(cells + empty, key=lambda c: (sets[tuple(c.segment)], c.period_start,
+                                                sorted(c.segment.items())))
 
 
 def period_date(std: Standard, ds: Dataset, table: Any) -> Any:
