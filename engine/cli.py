@@ -136,6 +136,24 @@ def validate(standards: StandardsOpt = Path("standards")) -> None:
 
 
 @app.command()
+def explain(
+    standard: Annotated[str, typer.Argument(help="The standard's id, e.g. BEN-01.")],
+    standards: StandardsOpt = Path("standards"),
+    sql: Annotated[bool, typer.Option("--sql/--no-sql", help="Show the query it runs.")
+                   ] = True,
+) -> None:
+    """Explain a standard: plain words, target history, and the query it runs."""
+    from engine.explain import explain as explain_standard
+
+    try:
+        text = explain_standard(standards, standard, sql=sql)
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    out_console.print(text, markup=False, highlight=False, soft_wrap=True, end="")
+
+
+@app.command()
 def schema(
     what: Annotated[str, typer.Argument(help="standard, dataset, catalogue or results")
                     ] = "standard",

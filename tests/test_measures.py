@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from measure_cases import cells, excluded, run
+
+from engine.explain import explain
 
 CLAIMS = {"id": "string", "lodged": "date", "decided": "date", "region": "category"}
 
@@ -406,3 +407,6 @@ def test_measure(case: dict[str, Any], tmp_path: Path) -> None:
     for key, counts in case.get("counts", {}).items():
         assert counts.items() <= got[key].counts.items(), key
     assert excluded(outcome) == case.get("excluded", {})
+    words = explain(tmp_path, "T-01")  # every kind explains itself, with its query
+    assert f"Measure:    {next(iter(case['standard']['measure']))}: " in words
+    assert "SELECT" in words

@@ -62,7 +62,7 @@ def _result(std: Standard, version: str, cell: Cell, d: Decision) -> Result:
     return Result(
         standard=std.id, standard_version=version, period=cell.period,
         period_start=cell.period_start, period_end=cell.period_end, segment=cell.segment,
-        numerator=cell.numerator, denominator=cell.denominator,
+        numerator=cell.numerator, denominator=cell.denominator, cases=cell.cases,
         value=float(value) if value is not None else None,
         value_exact=f"{value.numerator}/{value.denominator}" if value is not None else None,
         unit=std.measure.unit,

@@ -21,7 +21,7 @@ from engine.measure import (
     summary,
     survey_share,
 )
-from engine.measure.base import Cell, Context, Measured, measure
+from engine.measure.base import Cell, Context, Measured, measure, query
 from engine.model.dataset import Dataset
 from engine.model.standard import Standard
 
@@ -38,4 +38,16 @@ def measure_standard(std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -
     return measure(kinds()[std.measure.kind], std, ds, data, ctx)
 
 
-__all__ = ["Cell", "Context", "Measured", "kinds", "measure_standard"]
+def describe_measure(std: Standard) -> str:
+    """The measure in plain words, from its kind module."""
+    words: str = kinds()[std.measure.kind].describe(std.measure.spec)
+    return words
+
+
+def query_of(std: Standard, ds: Dataset, ctx: Context) -> str:
+    """The SQL the engine runs for the whole population."""
+    return query(kinds()[std.measure.kind], std, ds, ctx)
+
+
+__all__ = ["Cell", "Context", "Measured", "describe_measure", "kinds", "measure_standard",
+           "query_of"]

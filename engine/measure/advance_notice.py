@@ -63,3 +63,11 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
         _pdate=pdate.cast("date"),
         _reason=reason,
     )
+
+
+def describe(spec: AdvanceNotice) -> str:
+    open_words = ("A case with no notice yet that can no longer be given in time counts as "
+                  "not met." if spec.open_cases is OpenCases.count_when_overdue
+                  else "Cases with no notice yet are left out.")
+    return (f"The share of cases whose {spec.event} came at least {spec.notice} before "
+            f"{spec.before}, exactly {spec.notice} included. {open_words}")

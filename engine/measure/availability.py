@@ -167,3 +167,13 @@ def _overlap_pairs(first: list[Span], second: list[Span], window: Span) -> int:
 
 def _seconds(start: dt.datetime, stop: dt.datetime) -> int:
     return max(0, int((stop - start).total_seconds()))
+
+
+def describe(spec: Availability) -> str:
+    days = ", ".join(d.value for d in spec.schedule.days)
+    closed = ", closed on public holidays" if spec.schedule.business_days_only else ""
+    planned = (f" Outages where {spec.maintenance} holds are announced maintenance, taken out "
+               "of the scheduled time." if spec.maintenance else "")
+    return (f"The share of scheduled time ({days}, {spec.schedule.hours}{closed}) since "
+            f"{spec.since} not lost to outages (from {spec.start} to {spec.end}; overlaps "
+            f"counted once).{planned}")

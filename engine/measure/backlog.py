@@ -52,3 +52,8 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
         _pdate=as_of,
         _reason=reason,
     )
+
+
+def describe(spec: Backlog) -> str:
+    return (f"Of the cases open at the end of the as-of date ({spec.start} on or before it, "
+            f"{spec.end} blank or later), the share open longer than {spec.limit}.")

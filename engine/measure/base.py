@@ -31,7 +31,7 @@ import pyarrow as pa
 from engine import calendar, expr
 from engine.measure.elapsed import as_date
 from engine.model.catalogue import Calendar
-from engine.model.dataset import Dataset
+from engine.model.dataset import ColumnType, Dataset
 from engine.model.standard import ColumnTarget, PeriodKind, Standard
 
 BLANK_SEGMENT = "(blank)"
@@ -93,19 +93,12 @@ def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context)
     """Measure one standard with its kind module (see the module docstring)."""
     table = ibis.memtable(data)
     total = _scalar(ctx, table.count())
-    if std.population:
-        types = ds.column_types()
-        keep = expr.parse(std.population, types).to_ibis(table, ctx.as_of)
-        # A row whose population condition is unknown (blank cells) is outside it.
-        table = table.filter(keep.fill_null(False))
+    table = _population(std, ds, table, ctx)
     inside = _scalar(ctx, table.count())
     if hasattr(kind, "cells"):  # a kind that measures over time, not over rows
         over_time, excluded = kind.cells(std, ds, table, ctx)
         return Measured(std, over_time, inside, total - inside, excluded)
-    rows = kind.rows(std, ds, table, ctx)
-    if "_open_overdue" not in rows.columns:
-        rows = rows.mutate(_open_overdue=ibis.literal(0))
-    rows = _place_in_periods(rows, std, ds, ctx)
+    rows = _rows(kind, std, ds, table, ctx)
     excluded = _count_by(ctx, rows.filter(rows._reason.notnull()), "_reason")
     counted = rows.filter(rows._reason.isnull())
     aggregate = getattr(kind, "aggregate", aggregate_sums)
@@ -113,6 +106,45 @@ def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context)
     for columns in std.segment_sets():
         cells.extend(aggregate(counted, std, columns, ctx))
     return Measured(std, fill_gaps(cells, std), inside, total - inside, excluded)
+
+
+def query(kind: Any, std: Standard, ds: Dataset, ctx: Context) -> str:
+    """The SQL the engine runs for the whole population (DuckDB dialect), for ``explain``."""
+    table = ibis.memtable(pa.table({name: pa.array([], _ARROW[t])
+                                    for name, t in ds.column_types().items()}))
+    table = _population(std, ds, table, ctx)
+    if hasattr(kind, "cells"):
+        return str(ibis.to_sql(table, dialect="duckdb"))
+    rows = _rows(kind, std, ds, table, ctx)
+    if hasattr(kind, "aggregate"):
+        return str(ibis.to_sql(rows, dialect="duckdb"))
+    counted = rows.filter(rows._reason.isnull())
+    grouped = counted.group_by(counted._pstart).aggregate(
+        numerator=counted._num.sum(), denominator=counted._den.sum(), cases=counted.count())
+    return str(ibis.to_sql(grouped, dialect="duckdb"))
+
+
+def _population(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
+    if not std.population:
+        return table
+    keep = expr.parse(std.population, ds.column_types()).to_ibis(table, ctx.as_of)
+    # A row whose population condition is unknown (blank cells) is outside it.
+    return table.filter(keep.fill_null(False))
+
+
+def _rows(kind: Any, std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
+    rows = kind.rows(std, ds, table, ctx)
+    if "_open_overdue" not in rows.columns:
+        rows = rows.mutate(_open_overdue=ibis.literal(0))
+    return _place_in_periods(rows, std, ds, ctx)
+
+
+_ARROW = {
+    ColumnType.string: pa.string(), ColumnType.category: pa.string(),
+    ColumnType.integer: pa.int64(), ColumnType.decimal: pa.float64(),
+    ColumnType.boolean: pa.bool_(), ColumnType.date: pa.date32(),
+    ColumnType.datetime: pa.timestamp("us"),
+}
 
 
 def fill_gaps(cells: list[Cell], std: Standard) -> list[Cell]:

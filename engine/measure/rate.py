@@ -52,3 +52,8 @@ def aggregate(rows: Any, std: Standard, columns: tuple[str, ...], ctx: Context) 
     spec = std.measure.rate
     assert isinstance(spec, Rate)
     return aggregate_sums(rows, std, columns, ctx, scale=spec.per)
+
+
+def describe(spec: Rate) -> str:
+    against = f"the sum of {spec.exposure}" if spec.exposure else "the number of records"
+    return f"Events ({spec.events}) per {spec.per:,}, counted against {against}."

@@ -46,3 +46,8 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
         _reason=ibis.ifelse(num.isnull() | den.isnull(), "missing_counts",
                             ibis.null().cast("string")),
     )
+
+
+def describe(spec: ReportedRatio) -> str:
+    return (f"The sum of {spec.numerator} divided by the sum of {spec.denominator}, over each "
+            "period and segment (counts already made by the source system).")

@@ -44,3 +44,10 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
         _reason=ibis.ifelse(unknown & ibis.literal(exclude), "condition_unknown",
                             ibis.null().cast("string")),
     )
+
+
+def describe(spec: ShareMeeting) -> str:
+    unknown = ("left out and counted" if spec.when_unknown is WhenUnknown.exclude
+               else "counted as not met")
+    return (f"The share of records for which {spec.condition} holds. Records where that "
+            f"cannot be decided (a blank cell) are {unknown}.")

@@ -16,7 +16,9 @@ The limit is inclusive: "within 28 days" is met by a claim decided on day 28.
   category has no limit and no ``otherwise`` is left out, counted as
   ``no_limit_for_category``.
 * **due** — each case's own (negotiated) due-date column: met when completed on or
-  before it. Given with a limit, the due date overrides the limit where it is present.
+  before it — by the day, or, when both the due and completion columns hold times of
+  day, by the moment (closed at 14:05 against a deadline of 14:00 is late). Given with a
+  limit, the due date overrides the limit where it is present.
 * **pause** (stop-the-clock) — time waiting for the client is taken off the elapsed time:
   a column of paused days, or the dates the clock stopped and restarted. Received 1 March,
   decided 3 April (33 days) with 6 days paused: 27 days, met within 28 days.
@@ -34,6 +36,7 @@ past 28 days on the as-of date 31 May → 31 / 42 = 73.8%, breach.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import ibis
@@ -41,7 +44,7 @@ import ibis
 from engine.measure.base import Context, period_date
 from engine.measure.elapsed import Base, Clock, amount_in_base, base_of
 from engine.model.common import Limit
-from engine.model.dataset import Dataset
+from engine.model.dataset import ColumnType, Dataset
 from engine.model.standard import OpenCases, ShareWithin, Standard
 
 NAME = "share_within"
@@ -56,10 +59,15 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     t = clock.table
     start, end = t[spec.start], t[spec.end]
     if spec.due is not None:
-        due = clock.day(spec.due)
+        types = ds.column_types()
+        if types[spec.due] is types[spec.end] is ColumnType.datetime:
+            due, done = t[spec.due], t[spec.end]
+            now = ibis.literal(dt.datetime.combine(ctx.as_of + dt.timedelta(days=1), dt.time()))
+        else:
+            due, done, now = clock.day(spec.due), clock.day(spec.end), ibis.literal(ctx.as_of)
         has_due = due.notnull()
-        met = ibis.ifelse(has_due, clock.day(spec.end) <= due, met)
-        overdue = ibis.ifelse(has_due, ibis.literal(ctx.as_of) > due, overdue)
+        met = ibis.ifelse(has_due, done <= due, met)
+        overdue = ibis.ifelse(has_due, now > due, overdue)
         no_limit = no_limit & ~has_due
     is_open = end.isnull()
     open_overdue = is_open & overdue.fill_null(False)
@@ -131,3 +139,32 @@ def _against_limits(spec: ShareWithin, clock: Clock) -> tuple[Any, Any, Any]:
     for when, _ in pairs:
         known = known | when.fill_null(False)
     return met, overdue, ~known
+
+
+def describe(spec: ShareWithin) -> str:
+    if spec.limit is not None:
+        limit = f"within {spec.limit}"
+    elif spec.limits is not None:
+        table = "; ".join(f"{k}: {v}" for k, v in spec.limits.values.items())
+        other = (f"; any other: {spec.limits.otherwise}" if spec.limits.otherwise
+                 else "; any other category is left out")
+        limit = f"within the limit for its {spec.limits.by} ({table}{other})"
+    else:
+        limit = f"by its own due date ({spec.due})"
+    words = [f"The share of cases whose {spec.end} came {limit} of {spec.start}, "
+             "the limit included."]
+    if spec.due is not None and (spec.limit is not None or spec.limits is not None):
+        words.append(f"Where {spec.due} is given, the case is due then instead.")
+    if spec.pause is not None:
+        paused = (f"the days in {spec.pause.days}" if spec.pause.days is not None
+                  else f"the time from {spec.pause.start} to {spec.pause.end}")
+        words.append(f"The clock stops for {paused}.")
+    words.append(_OPEN[spec.open_cases])
+    return " ".join(words)
+
+
+_OPEN = {
+    OpenCases.exclude: "Cases still open on the as-of date are left out.",
+    OpenCases.count_when_overdue: "A case still open on the as-of date and already past its "
+    "limit counts as not met (a breach in flight); one still within it is left out.",
+}

@@ -132,3 +132,16 @@ def _fraction(value: Any) -> Fraction:
 
 def _plain(value: Any) -> int | float:
     return int(value) if isinstance(value, int) else float(value)
+
+
+def describe(spec: Summary) -> str:
+    if spec.statistic is Statistic.percentile:
+        how = ("nearest rank: a value that occurred" if spec.method is
+               PercentileMethod.nearest_rank else "interpolated as Excel's PERCENTILE.INC")
+        what = f"The {spec.p}th percentile ({how}) of"
+    else:
+        what = f"The {spec.statistic.value} of"
+    of = (spec.value if spec.value is not None
+          else f"the {spec.unit.value if spec.unit else ''} from {spec.start} to {spec.end} "
+          "(open cases left out)")
+    return f"{what} {of}."

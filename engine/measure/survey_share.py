@@ -38,3 +38,10 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
         _reason=ibis.cases((score.isnull(), "no_answer"), (~inside, "outside_scale"),
                            else_=ibis.null().cast("string")),
     )
+
+
+def describe(spec: SurveyShare) -> str:
+    low, high = spec.scale
+    return (f"The share of respondents scoring {spec.at_or_above} or more on {spec.score} "
+            f"(scale {low} to {high}); blank answers and scores outside the scale are left "
+            "out and counted.")

@@ -73,6 +73,9 @@ class Result(_Out):
     numerator: int | float | None = Field(
         description="Cases meeting the standard, or the sum summarised (null for a median)")
     denominator: int | float = Field(description="Cases counted (for availability: seconds)")
+    cases: int | float = Field(0, description="The cases behind the value: the denominator, "
+                               "or for a summary the values summarised, for availability the "
+                               "scheduled days")
     value: float | None = Field(description="The value, unrounded: numerator / denominator "
                                 "× 100 for a percentage, × per for a rate; a mean, median or "
                                 "percentile in its unit")

@@ -40,7 +40,7 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
             show_value(value, r.unit, target),
             f"{'≥' if r.target.direction == 'at_least' else '≤'} {r.target.value}"
             if r.target else "—",
-            show_number(r.counts.get("cases", r.denominator)),
+            show_number(r.cases),
             Text(MARK[r.verdict], style=STYLE[r.verdict]),
         )
     console.print(table)
