@@ -43,3 +43,15 @@ def test_an_unknown_standard_is_a_usage_error_with_a_suggestion() -> None:
     assert "unknown standard 'BEN-1'" in done.output
     assert "BEN-01" in done.output
     assert "Traceback" not in done.output
+
+
+EXAMPLES = sorted(p.parent for p in (ROOT / "examples").glob("*/catalogue.yaml"))
+
+
+@pytest.mark.parametrize("folder", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_example_catalogue_is_valid_and_explains(folder: Path) -> None:
+    """The real-data examples need their data to run, but not to load and explain."""
+    for sid in load_catalogue(folder).standards:
+        done = CliRunner().invoke(app, ["explain", sid, "--standards", str(folder)])
+        assert done.exit_code == 0, done.output
+        assert "Target history:" in done.output
