@@ -126,3 +126,17 @@ def test_utf16_with_a_byte_order_mark_is_read_whatever_the_declared_encoding(tmp
     ex = read(tmp_path, "Ref,Opened,Amount,OK\r\nÉ1,01/02/2025,1,Y\r\n", encoding="utf-16")
     assert ex.table.to_pylist()[0]["ref"] == "É1"
     assert (ex.rows_read, ex.rows_rejected) == (1, 0)
+
+
+def test_columns_named_like_the_reject_fields_are_ordinary_columns(tmp_path: Path) -> None:
+    """Boston's 311 extract has a 'reason' column: a bad cell beside it is a reject."""
+    ds = Dataset.model_validate({
+        "name": "cases", "title": "Cases", "files": "x",
+        "columns": {"column": {}, "value": {}, "reason": {}, "n": {"type": "integer"}},
+    })
+    path = tmp_path / "cases.csv"
+    path.write_text("column,value,reason,n\nc,v,r,x\nc,v,r,2\n", encoding="utf-8")
+    ex = read_dataset(ds, [path], AS_OF, shown_base=tmp_path)
+    assert [(r.row, r.column, r.value, r.reason) for r in ex.rejects] == [
+        (2, "n", "x", "not_an_integer")]
+    assert ex.table.to_pylist()[0]["reason"] == "r"

@@ -59,6 +59,7 @@ class Clock:
     as_of: dt.date
     calendar: Any
     backend: Any
+    as_of_count: int = 0  # business days up to the as-of date, once joined
 
     def day(self, name: str) -> Any:
         return as_date(self.table[name], self.types[name])

@@ -198,13 +198,17 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
     blank = out["_blank"]
     whys = [c for c in out.columns if c.startswith("_why:")]
     failures = (
-        out.filter(~pl.col("_blank"))
+        # Only the bookkeeping columns are unpivoted: a declared column may well be called
+        # 'column', 'value' or 'reason'.
+        out.filter(~pl.col("_blank")).select("_i", *whys)
         .unpivot(index="_i", on=whys, variable_name="column", value_name="reason")
         .drop_nulls("reason")
         .with_columns(pl.col("column").str.strip_prefix("_why:"))
     )
-    shown = out.unpivot(index="_i", on=[c.replace("_why:", "_text:") for c in whys],
-                        variable_name="column", value_name="value").with_columns(
+    texts_of = [c.replace("_why:", "_text:") for c in whys]
+    shown = out.select("_i", *texts_of).unpivot(index="_i", on=texts_of,
+                                                 variable_name="column", value_name="value"
+                                                 ).with_columns(
         pl.col("column").str.strip_prefix("_text:"))
     failures = (failures.join(shown, on=["_i", "column"])
                 .select("_i", "column", "value", "reason").sort("_i", "column"))
