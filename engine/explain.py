@@ -55,7 +55,7 @@ def lines(catalogue: Catalogue, std: Standard, *, sql: bool = True) -> list[str]
         as_of = catalogue.settings.as_of or dt.date.today()
         ctx = Context(as_of, catalogue.settings.calendar, catalogue.settings.fiscal_year_start,
                       ibis.duckdb.connect())
-        out += ["", f"Query (DuckDB SQL, whole population, as of {as_of}):", "",
+        out += ["", f"Query (DuckDB SQL, as of {as_of}):", "",
                 *("  " + line for line in query_of(std, ds, ctx).splitlines())]
     return out
 

@@ -28,7 +28,6 @@ from engine.model.dataset import Dataset
 from engine.model.standard import AdvanceNotice, OpenCases, Standard
 
 NAME = "advance_notice"
-SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:

@@ -26,7 +26,6 @@ from engine.model.dataset import Dataset
 from engine.model.standard import Backlog, Standard
 
 NAME = "backlog"
-SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:

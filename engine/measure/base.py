@@ -9,13 +9,11 @@ with its ``rows`` function:
 * ``_reason`` — null when the row is counted, else why it is left out (stated, counted)
 
 and optionally ``_open_overdue`` (1 for an open case counted as a miss). This module
-then places rows in periods and sums them per period and segment — all in the query
-engine, in one pass per segmentation. A kind whose value is not a sum of rows (a
-median, the availability of a service over time) supplies its own ``aggregate`` or
-``cells`` function instead.
-
-A kind module also states ``SCALE``: the value is ``numerator × SCALE / denominator``
-(100 for a percentage, the ``per`` of a rate, 1 for a mean).
+then places rows in periods and sums them per period and segment — every segmentation,
+and the count of rows left out by reason, in one query. The value is
+``numerator × 100 / denominator``, or ``× scale(spec)`` for a kind that defines it (a
+rate per 1,000). A kind whose value is not a sum of rows (a median, the availability of
+a service over time) supplies its own ``aggregate`` or ``cells`` function instead.
 """
 
 from __future__ import annotations
@@ -92,24 +90,70 @@ class Measured:
 def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
     """Measure one standard with its kind module (see the module docstring)."""
     table = ibis.memtable(data)
-    total = _scalar(ctx, table.count())
+    total = data.num_rows
     table = _population(std, ds, table, ctx)
-    inside = _scalar(ctx, table.count())
     if hasattr(kind, "cells"):  # a kind that measures over time, not over rows
+        inside = _scalar(ctx, table.count())
         over_time, excluded = kind.cells(std, ds, table, ctx)
         return Measured(std, over_time, inside, total - inside, excluded)
     rows = _rows(kind, std, ds, table, ctx)
-    excluded = _count_by(ctx, rows.filter(rows._reason.notnull()), "_reason")
-    counted = rows.filter(rows._reason.isnull())
-    aggregate = getattr(kind, "aggregate", aggregate_sums)
-    cells: list[Cell] = []
-    for columns in std.segment_sets():
-        cells.extend(aggregate(counted, std, columns, ctx))
+    if hasattr(kind, "aggregate"):  # a kind whose value is not a sum (a median)
+        inside = _scalar(ctx, rows.count())
+        excluded = _count_by(ctx, rows.filter(rows._reason.notnull()), "_reason")
+        counted = rows.filter(rows._reason.isnull())
+        cells = [c for cols in std.segment_sets() for c in kind.aggregate(counted, std, cols, ctx)]
+    else:
+        scale = kind.scale(std.measure.spec) if hasattr(kind, "scale") else 100
+        cells, inside, excluded = _sums(ctx.backend.to_pyarrow(_sums_query(rows, std)), std,
+                                        scale)
     return Measured(std, fill_gaps(cells, std), inside, total - inside, excluded)
 
 
+def _sums_query(rows: Any, std: Standard) -> Any:
+    """One query for every segmentation: rows grouped by period, segment and reason left
+    out, one branch per segmentation (``_set``), the whole population's branch also over
+    the rows left out, so that it counts them."""
+    sets = std.segment_sets()
+    every = sorted({c for cols in sets for c in cols})
+    counted = rows.filter(rows._reason.isnull())
+    branches = []
+    for i, cols in enumerate(sets):
+        source = rows if i == 0 else counted
+        keys = [source._pstart, source._reason] + [
+            (source[c].cast("string").fill_null(BLANK_SEGMENT) if c in cols
+             else ibis.null().cast("string")).name(c) for c in every]
+        branches.append(source.group_by(keys).aggregate(
+            _num=source._num.sum(), _den=source._den.sum(),
+            _open=source._open_overdue.sum(), _n=source.count(),
+            **target_aggregates(source, std)).mutate(_set=ibis.literal(i, "int8")))
+    return ibis.union(*branches, distinct=False) if len(branches) > 1 else branches[0]
+
+
+def _sums(result: pa.Table, std: Standard, scale: int
+          ) -> tuple[list[Cell], int, dict[str, int]]:
+    """Cells, rows in the population, and rows left out by reason, from :func:`_sums_query`."""
+    sets = std.segment_sets()
+    cells, inside, excluded = [], 0, dict[str, int]()
+    for rec in result.to_pylist():
+        if rec["_set"] == 0:
+            inside += rec["_n"]
+        if rec["_reason"] is not None:
+            if rec["_set"] == 0:
+                excluded[rec["_reason"]] = excluded.get(rec["_reason"], 0) + rec["_n"]
+            continue
+        counts = {"cases": int(rec["_n"])}
+        if rec["_open"]:
+            counts["open_overdue_counted"] = int(rec["_open"])
+        cells.append(new_cell(std, rec, sets[rec["_set"]], numerator=_number(rec["_num"]),
+                              denominator=_number(rec["_den"]), counts=counts, scale=scale))
+    order = {cols: i for i, cols in enumerate(sets)}
+    cells.sort(key=lambda c: (order[tuple(c.segment)], c.period_start,
+                              sorted(c.segment.items())))
+    return cells, inside, excluded
+
+
 def query(kind: Any, std: Standard, ds: Dataset, ctx: Context) -> str:
-    """The SQL the engine runs for the whole population (DuckDB dialect), for ``explain``."""
+    """The SQL the engine runs (DuckDB dialect), for ``explain``."""
     table = ibis.memtable(pa.table({name: pa.array([], _ARROW[t])
                                     for name, t in ds.column_types().items()}))
     table = _population(std, ds, table, ctx)
@@ -118,10 +162,7 @@ def query(kind: Any, std: Standard, ds: Dataset, ctx: Context) -> str:
     rows = _rows(kind, std, ds, table, ctx)
     if hasattr(kind, "aggregate"):
         return str(ibis.to_sql(rows, dialect="duckdb"))
-    counted = rows.filter(rows._reason.isnull())
-    grouped = counted.group_by(counted._pstart).aggregate(
-        numerator=counted._num.sum(), denominator=counted._den.sum(), cases=counted.count())
-    return str(ibis.to_sql(grouped, dialect="duckdb"))
+    return str(ibis.to_sql(_sums_query(rows, std), dialect="duckdb"))
 
 
 def _population(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
@@ -237,23 +278,6 @@ def new_cell(std: Standard, rec: dict[str, Any], columns: tuple[str, ...], **val
 
 def in_order(cells: list[Cell]) -> list[Cell]:
     return sorted(cells, key=lambda c: (c.period_start, sorted(c.segment.items())))
-
-
-def aggregate_sums(rows: Any, std: Standard, columns: tuple[str, ...], ctx: Context,
-                   scale: int = 100) -> list[Cell]:
-    """Sum ``_num`` and ``_den`` per period and segment."""
-    grouped = rows.group_by(group_keys(rows, columns)).aggregate(
-        _num=rows._num.sum(), _den=rows._den.sum(), _open=rows._open_overdue.sum(),
-        _n=rows.count(), **target_aggregates(rows, std),
-    )
-    out = []
-    for rec in ctx.backend.to_pyarrow(grouped).to_pylist():
-        counts = {"cases": int(rec["_n"])}
-        if rec["_open"]:
-            counts["open_overdue_counted"] = int(rec["_open"])
-        out.append(new_cell(std, rec, columns, numerator=_number(rec["_num"]),
-                            denominator=_number(rec["_den"]), counts=counts, scale=scale))
-    return in_order(out)
 
 
 def _number(value: Any) -> int | float:

@@ -22,7 +22,7 @@ from typing import Any
 import ibis
 
 from engine import expr
-from engine.measure.base import Cell, Context, aggregate_sums, period_date
+from engine.measure.base import Context, period_date
 from engine.model.dataset import Dataset
 from engine.model.standard import Rate, Standard
 
@@ -48,10 +48,9 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     )
 
 
-def aggregate(rows: Any, std: Standard, columns: tuple[str, ...], ctx: Context) -> list[Cell]:
-    spec = std.measure.rate
-    assert isinstance(spec, Rate)
-    return aggregate_sums(rows, std, columns, ctx, scale=spec.per)
+def scale(spec: Rate) -> int:
+    """The value is events × ``per`` / exposure."""
+    return spec.per
 
 
 def describe(spec: Rate) -> str:

@@ -30,7 +30,6 @@ from engine.model.dataset import Dataset
 from engine.model.standard import ReportedRatio, Standard
 
 NAME = "reported_ratio"
-SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:

@@ -27,7 +27,6 @@ from engine.model.dataset import Dataset
 from engine.model.standard import ShareMeeting, Standard, WhenUnknown
 
 NAME = "share_meeting"
-SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:

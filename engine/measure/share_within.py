@@ -48,7 +48,6 @@ from engine.model.dataset import ColumnType, Dataset
 from engine.model.standard import OpenCases, ShareWithin, Standard
 
 NAME = "share_within"
-SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:

@@ -22,7 +22,6 @@ from engine.model.dataset import Dataset
 from engine.model.standard import Standard, SurveyShare
 
 NAME = "survey_share"
-SCALE = 100
 
 
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
