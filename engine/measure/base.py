@@ -9,8 +9,8 @@ with its ``rows`` function:
 * ``_reason`` — null when the row is counted, else why it is left out (stated, counted)
 
 and optionally ``_open_overdue`` (1 for an open case counted as a miss). This module
-then places rows in periods and sums them per period and segment — every segmentation,
-and the count of rows left out by reason, in one query. The value is
+then places rows in periods and sums them per period, segment and reason left out, in
+one scan, and rolls each segmentation up from those sums. The value is
 ``numerator × 100 / denominator``, or ``× scale(spec)`` for a kind that defines it (a
 rate per 1,000). A kind whose value is not a sum of rows (a median, the availability of
 a service over time) supplies its own ``aggregate`` or ``cells`` function instead.
@@ -110,46 +110,58 @@ def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context)
 
 
 def _sums_query(rows: Any, std: Standard) -> Any:
-    """One query for every segmentation: rows grouped by period, segment and reason left
-    out, one branch per segmentation (``_set``), the whole population's branch also over
-    the rows left out, so that it counts them."""
-    sets = std.segment_sets()
-    every = sorted({c for cols in sets for c in cols})
-    counted = rows.filter(rows._reason.isnull())
-    branches = []
-    for i, cols in enumerate(sets):
-        source = rows if i == 0 else counted
-        keys = [source._pstart, source._reason] + [
-            (source[c].cast("string").fill_null(BLANK_SEGMENT) if c in cols
-             else ibis.null().cast("string")).name(c) for c in every]
-        branches.append(source.group_by(keys).aggregate(
-            _num=source._num.sum(), _den=source._den.sum(),
-            _open=source._open_overdue.sum(), _n=source.count(),
-            **target_aggregates(source, std)).mutate(_set=ibis.literal(i, "int8")))
-    return ibis.union(*branches, distinct=False) if len(branches) > 1 else branches[0]
+    """One scan: sums at the finest grain (period × every segment column × reason left
+    out). Sums add up, so each segmentation, and the whole population, is rolled up from
+    this small result by :func:`_sums` without reading the rows again."""
+    every = sorted({c for cols in std.segment_sets() for c in cols})
+    return rows.group_by([rows._pstart, rows._reason, *every]).aggregate(
+        _num=rows._num.sum(), _den=rows._den.sum(), _open=rows._open_overdue.sum(),
+        _n=rows.count(), **target_aggregates(rows, std))
 
 
 def _sums(result: pa.Table, std: Standard, scale: int
           ) -> tuple[list[Cell], int, dict[str, int]]:
     """Cells, rows in the population, and rows left out by reason, from :func:`_sums_query`."""
+    inside, excluded = 0, dict[str, int]()
+    totals: dict[tuple[Any, ...], list[Any]] = {}
     sets = std.segment_sets()
-    cells, inside, excluded = [], 0, dict[str, int]()
     for rec in result.to_pylist():
-        if rec["_set"] == 0:
-            inside += rec["_n"]
+        inside += rec["_n"]
         if rec["_reason"] is not None:
-            if rec["_set"] == 0:
-                excluded[rec["_reason"]] = excluded.get(rec["_reason"], 0) + rec["_n"]
+            excluded[rec["_reason"]] = excluded.get(rec["_reason"], 0) + rec["_n"]
             continue
-        counts = {"cases": int(rec["_n"])}
-        if rec["_open"]:
-            counts["open_overdue_counted"] = int(rec["_open"])
-        cells.append(new_cell(std, rec, sets[rec["_set"]], numerator=_number(rec["_num"]),
-                              denominator=_number(rec["_den"]), counts=counts, scale=scale))
-    order = {cols: i for i, cols in enumerate(sets)}
-    cells.sort(key=lambda c: (order[tuple(c.segment)], c.period_start,
-                              sorted(c.segment.items())))
+        for i, cols in enumerate(sets):
+            key = (i, rec["_pstart"], *(_segment_value(rec[c]) for c in cols))
+            into = totals.setdefault(key, [0, 0, 0, 0, None, None])
+            into[0] += rec["_num"] or 0
+            into[1] += rec["_den"] or 0
+            into[2] += rec["_open"] or 0
+            into[3] += rec["_n"]
+            if "_tlo" in rec:
+                into[4] = _extreme(min, into[4], rec["_tlo"])
+                into[5] = _extreme(max, into[5], rec["_thi"])
+    cells = []
+    for (i, start, *values), (num, den, opened, n, lo, hi) in sorted(
+            totals.items(), key=lambda item: (item[0][0], item[0][1], item[0][2:])):
+        counts = {"cases": n, **({"open_overdue_counted": opened} if opened else {})}
+        rec = {"_pstart": start, **dict(zip(sets[i], values, strict=True))}
+        if target_column(std) is not None:
+            rec |= {"_tlo": lo, "_thi": hi}
+        cells.append(new_cell(std, rec, sets[i], numerator=_number(num),
+                              denominator=_number(den), counts=counts, scale=scale))
     return cells, inside, excluded
+
+
+def _segment_value(value: Any) -> str:
+    if value is None:
+        return BLANK_SEGMENT
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _extreme(pick: Any, current: Any, new: Any) -> Any:
+    return new if current is None else current if new is None else pick(current, new)
 
 
 def query(kind: Any, std: Standard, ds: Dataset, ctx: Context) -> str:
