@@ -246,6 +246,11 @@ LOADER_CASES = [
         ["catalogue.yaml:3:3: 'ONT' is not a subdivision of CA (did you mean 'ON'?"],
         id="unknown calendar subdivision",
     ),
+    pytest.param(
+        {"catalogue.yaml": "calendar:\n  country: Ca\n"},
+        ["catalogue.yaml:2:3: no public-holiday calendar for 'Ca' (did you mean 'CA'?"],
+        id="unknown calendar country",
+    ),
 ]
 
 
