@@ -1,25 +1,24 @@
-"""``python -m bench``: generate (or reuse) the extracts, time every reader, print the goals."""
+"""``python -m bench``: generate (or reuse) the extracts, time every reader, print the goals.
+
+``python -m bench check …`` runs the other suite instead: ``compliance check`` beside
+hand-written Polars and DuckDB queries (``bench/check.py``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
-import os
-import platform
-import subprocess
+import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
-from bench import CACHE, ROOT
+from bench import CACHE
 from bench.generate import ensure
 from bench.harness import Measured, measure
 from bench.readers import READERS, find
+from bench.record import engine_source, machine, versions
 from bench.report import MEMORY_ROWS, goals, table
-
-PACKAGES = ["service-standards-engine", "polars", "duckdb", "pyarrow", "openpyxl",
-            "python-calamine", "fastexcel", "xlsxwriter", "numpy"]
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -42,6 +41,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["check"]:
+        from bench import check
+
+        check.main(argv[1:])
+        return
     args = parse(argv)
     started = time.perf_counter()
     generation: dict[str, object] = {}
@@ -82,10 +87,9 @@ def main(argv: list[str] | None = None) -> None:
     figures = {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
         "rows": args.rows, "repeat": args.repeat,
-        "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                    "cpus": os.cpu_count()},
-        "versions": {p: _version(p) for p in PACKAGES},
-        "engine_source": _engine_source(),
+        "machine": machine(),
+        "versions": versions(),
+        "engine_source": engine_source(),
         "generation": generation,
         "formats": {fmt: [m.to_json() for m in results] for fmt, results in by_format.items()},
         "memory_check": [m.to_json() for m in memory_run],
@@ -111,22 +115,6 @@ def _generate(rows: int, fmt: str, force: bool,
     print(f"{name}: {done}, {size:,.1f} MiB")
     log[name] = {"file": str(path), "mib": round(size, 1), "generated_seconds": seconds}
     return path
-
-
-def _engine_source() -> dict[str, object]:
-    """The commit the engine was read from, and whether engine/ had uncommitted changes."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                              check=False).stdout.strip()
-    return {"commit": git("rev-parse", "HEAD") or None,
-            "engine_changed": bool(git("status", "--porcelain", "--", "engine"))}
-
-
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 if __name__ == "__main__":

@@ -27,6 +27,17 @@ class Measured:
         return statistics.median(r["seconds"] for r in self.runs) if self.runs else None
 
     @property
+    def process_seconds(self) -> float | None:
+        """The median seconds of the whole child process: start-up, imports and the work."""
+        return statistics.median(r["process_seconds"] for r in self.runs) if self.runs else None
+
+    @property
+    def cpu_seconds(self) -> float | None:
+        """The median CPU seconds (user + system, every thread) of the child, if it says."""
+        found = [r["cpu_seconds"] for r in self.runs if "cpu_seconds" in r]
+        return statistics.median(found) if found else None
+
+    @property
     def rows_per_second(self) -> float | None:
         return self.rows / self.seconds if self.seconds else None
 
@@ -41,12 +52,14 @@ class Measured:
 
     @property
     def counts(self) -> dict[str, int]:
-        keep = ("seconds", "base_mib", "peak_mib", "process_seconds")
+        keep = ("seconds", "base_mib", "peak_mib", "process_seconds", "cpu_seconds")
         return {k: int(v) for k, v in self.runs[-1].items() if k not in keep} if self.runs else {}
 
     def to_json(self) -> dict[str, object]:
         return {"reader": self.reader.name, "engine": self.reader.engine,
                 "how": self.reader.how, "median_seconds": self.seconds,
+                "median_process_seconds": self.process_seconds,
+                "median_cpu_seconds": self.cpu_seconds,
                 "rows_per_second": self.rows_per_second, "peak_mib": self.peak_mib,
                 "read_mib": self.read_mib, "counts": self.counts, "runs": self.runs,
                 "error": self.error}
@@ -74,7 +87,7 @@ def measure(readers: list[Reader], path: Path, rows: int, repeat: int,
 
 
 def _child(reader: Reader, path: Path, timeout: float) -> tuple[dict[str, float] | None, str]:
-    command = [sys.executable, "-m", "bench.readers", reader.name, reader.fmt, str(path)]
+    command = [sys.executable, "-m", reader.module, reader.name, reader.fmt, str(path)]
     started = time.perf_counter()
     try:
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,

@@ -32,6 +32,7 @@ class Reader:
     how: str  # how it is configured, recorded in last.json
     load: Callable[[], Read]
     typed: bool = False  # a raw reader asked for the declared types: the like-for-like job
+    module: str = "bench.readers"  # the child: python -m MODULE NAME FORMAT PATH
 
 
 def polars_csv() -> Read:
