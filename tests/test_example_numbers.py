@@ -72,8 +72,9 @@ def test_ben01_recomputed_from_the_csv(outcome: Outcome) -> None:
         if r["Benefit Type"] == "Death grant" or r["Outcome"] == "Withdrawn":
             continue
         if decided is None:
-            if (AS_OF - lodged).days <= 28:
-                continue  # open and still within the limit: not counted
+            if (AS_OF - lodged).days < 28:
+                continue  # open, and a decision tomorrow would still be in time
+            # Open 28 days or more at the end of the as-of day: it can no longer be met.
             month, met = AS_OF.strftime("%Y-%m"), False  # open and overdue: a miss now
         else:
             month, met = decided.strftime("%Y-%m"), (decided - lodged).days <= 28

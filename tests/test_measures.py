@@ -324,6 +324,8 @@ CASES: list[dict[str, Any]] = [
               ["2025-06-30 18:00", None]],                # open: 2 h to closing
         # 21 weekdays × 12 h = 907,200 s; 3 h = 10,800 s down
         expect={("2025-06", "all"): (896_400, 907_200, "breach")},
+        alert_says="98.8% (249.0 of 252.0 scheduled hours available) against a target of "
+        "at least 99%",
     ),
     dict(
         id="a target per row (as in a service inventory), written as a fraction",
@@ -378,6 +380,73 @@ CASES: list[dict[str, Any]] = [
         excluded={"outside_window": 1},
     ),
     dict(
+        id="open 28 days at the end of the as-of day can no longer meet 28 days",
+        columns=CLAIMS, as_of="2025-05-29",
+        standard=dict(measure={"share_within": {"from": "lodged", "to": "decided",
+                                                "limit": "28 days",
+                                                "open_cases": "count_when_overdue"}},
+                      period={"kind": "month", "by": "decided"}, target={"at_least": "50%"}),
+        rows=[claim(1, "2025-05-01", None),          # 28 days on 29 May: decided tomorrow, 29
+              claim(2, "2025-05-02", None),          # 27 days: tomorrow is still in time
+              claim(3, "2025-05-01", "2025-05-20")],
+        expect={("2025-05", "all"): (1, 2, "met")},
+        excluded={"open_within_limit": 1},
+    ),
+    dict(
+        id="a case closed before it opened, in hours, is left out",
+        columns={"id": "string", "opened": "datetime", "closed": "datetime"},
+        standard=dict(measure={"share_within": {"from": "opened", "to": "closed",
+                                                "limit": "4 hours"}},
+                      period={"kind": "month", "by": "opened"}, target={"at_least": "50%"}),
+        rows=[["A", "2025-05-01 10:00", "2025-05-01 09:00"],
+              ["B", "2025-05-01 08:00", "2025-05-01 18:00"]],
+        expect={("2025-05", "all"): (0, 1, "breach")},
+        excluded={"ends_before_start": 1},
+    ),
+    dict(
+        id="a blank yes/no is an unknown event, left out, not 'no event'",
+        columns={"id": "string", "day": "date", "abandoned": "boolean"},
+        standard=dict(measure={"rate": {"events": "abandoned", "per": 100}},
+                      period={"kind": "month", "by": "day"}, target={"at_most": 40}),
+        rows=[["A", "2025-05-02", "Y"], ["B", "2025-05-02", "N"], ["C", "2025-05-02", None]],
+        values={("2025-05", "all"): (F(50), "breach")},
+        excluded={"missing_counts": 1},
+    ),
+    dict(
+        id="each target step reads its own column",
+        columns={"sid": "string", "year": "date", "t_old": "decimal", "t_new": "decimal",
+                 "met": "integer", "total": "integer"},
+        standard=dict(measure={"reported_ratio": {"numerator": "met", "denominator": "total"}},
+                      period={"kind": "fiscal_year", "by": "year"}, segments=["sid"],
+                      target=[{"at_least": {"column": "t_old", "written_as": "fraction"}},
+                              {"from": "2025-04-01",
+                               "at_least": {"column": "t_new", "written_as": "percent"}}]),
+        rows=[["S1", "2024-04-01", "0.8", "95", 9, 10], ["S1", "2025-04-01", "0.8", "95", 9, 10]],
+        expect={("FY2024-25", "sid=S1"): (9, 10, "met"),       # 90% against 80%
+                ("FY2025-26", "sid=S1"): (9, 10, "breach")},   # 90% against 95%
+        targets={("FY2024-25", "sid=S1"): "80%", ("FY2025-26", "sid=S1"): "95%"},
+    ),
+    dict(
+        id="a segment column whose name ends in _right, with business days",
+        columns={"id": "string", "lodged": "date", "decided": "date", "office_right": "string"},
+        standard=dict(measure={"share_within": {"from": "lodged", "to": "decided",
+                                                "limit": "2 business days"}},
+                      period={"kind": "month", "by": "lodged"}, segments=["office_right"],
+                      target={"at_least": "50%"}),
+        rows=[["A", "2025-04-17", "2025-04-22", "X"]],
+        expect={("2025-04", "office_right=X"): (1, 1, "met")},
+    ),
+    dict(
+        id="a blank period date in a rolling window is left out and counted",
+        columns={"id": "string", "day": "date", "wait": "integer"},
+        standard=dict(measure={"share_meeting": {"condition": "wait <= 600"}},
+                      period={"kind": "rolling", "by": "day", "days": 28},
+                      target={"at_least": "50%"}),
+        rows=[["A", "2025-06-20", 60], ["B", None, 60]],
+        expect={("R28D:2025-06-30", "all"): (1, 1, "met")},
+        excluded={"no_period_date": 1},
+    ),
+    dict(
         id="ISO weeks",
         columns=CLAIMS,
         standard=dict(measure={"share_within": {"from": "lodged", "to": "decided",
@@ -407,6 +476,9 @@ def test_measure(case: dict[str, Any], tmp_path: Path) -> None:
     for key, counts in case.get("counts", {}).items():
         assert counts.items() <= got[key].counts.items(), key
     assert excluded(outcome) == case.get("excluded", {})
+    if "alert_says" in case:  # availability's seconds are not cases to be found
+        (alert,) = outcome.record.alerts
+        assert case["alert_says"] in alert.message and "more cases" not in alert.message
     words = explain(tmp_path, "T-01")  # every kind explains itself, with its query
     assert f"Measure:    {next(iter(case['standard']['measure']))}: " in words
     assert "SELECT" in words

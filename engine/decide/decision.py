@@ -79,9 +79,13 @@ def _alert(rule: str, policy: dict[str, Any], std: Standard, cell: Cell, d: Deci
     direction = "at least" if step.higher_is_better else "at most"
     where = show_segment(cell.segment)
     shown = show_level(target, unit)
-    of = (f" ({show_number(cell.numerator)} of {show_number(cell.denominator)})"
-          if unit == "%" and cell.numerator is not None and cell.exact is None
-          else f" (over {show_number(cell.cases)} cases)")
+    if "scheduled_seconds" in cell.counts:  # availability: time, not cases
+        of = (f" ({float(cell.numerator or 0) / 3600:,.1f} of "
+              f"{float(cell.denominator) / 3600:,.1f} scheduled hours available)")
+    elif unit == "%" and cell.numerator is not None and cell.exact is None:
+        of = f" ({show_number(cell.numerator)} of {show_number(cell.denominator)})"
+    else:
+        of = f" (over {show_number(cell.cases)} cases)"
     text = (
         f"{std.id} {std.title}: {d.verdict.value} in {cell.period}"
         f"{'' if not cell.segment else ', ' + where}. "

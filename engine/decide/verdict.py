@@ -30,7 +30,7 @@ def threshold_of(step: TargetStep, cell: Cell) -> tuple[Fraction | None, str]:
     level = step.threshold
     if isinstance(level, Level):
         return Fraction(level.value), ""
-    low, high = cell.row_targets or (None, None)
+    low, high = cell.row_targets.get(level.column, (None, None))
     if low is None:
         return None, f"no target in the '{level.column}' column for this cell"
     if low != high:
@@ -93,7 +93,8 @@ def round_percent(value: Fraction, decimals: int, method: RoundingMethod) -> Dec
 def shortfall(threshold: Fraction, cell: Cell, step: TargetStep) -> int | None:
     """How many more cases meeting the standard (at_least) or fewer counted (at_most) would
     have been needed, for case-level counts; None where that is not meaningful."""
-    if cell.exact is not None or not isinstance(cell.numerator, int) \
+    if cell.exact is not None or cell.sample is not None \
+            or not isinstance(cell.numerator, int) \
             or not isinstance(cell.denominator, int):
         return None
     bound = threshold * cell.denominator / cell.scale

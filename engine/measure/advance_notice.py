@@ -38,12 +38,11 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     if base == Base.business_days:
         clock.join_business_days([spec.event, spec.before])
     given = clock.elapsed(base, spec.event, spec.before)   # notice given, event → reference
-    left = clock.elapsed(base, spec.before, None)          # reference → end of as-of day
+    left = clock.elapsed(base, spec.before, None)          # reference → next possible day
     t = clock.table
-    # An open case can still be met by a notice given the day after the as-of date (or,
-    # for a notice in hours, at the end of the as-of day); once that is too late, it is late.
-    remaining = -left
-    late_already = remaining < amount + (0 if base == Base.seconds else 1)
+    # ``left`` runs to the earliest moment a notice could still be given (the next day,
+    # or the end of the as-of day for a notice in hours); if even that is too late, it is.
+    late_already = -left < amount
     is_open = t[spec.event].isnull()
     open_overdue = is_open & late_already.fill_null(False)
     counted_open = spec.open_cases is OpenCases.count_when_overdue

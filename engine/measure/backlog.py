@@ -2,10 +2,11 @@
 
 ``backlog`` is a snapshot, not a flow: it looks at every case open at the end of the
 as-of date — opened on or before it (``from``) and not closed by then (``to`` blank or
-later) — and counts those open longer than ``limit``, in the limit's unit (see
-``elapsed``). Its one result is in the period that contains the as-of date, with the
-number of open cases as its denominator, so the target is ``at_most``: "no more than 10%
-of open claims are older than 28 days".
+later) — and counts those open longer than ``limit``: in days, the days from opening to
+the as-of date (opened 2 June, 28 days old on 30 June: not older than 28 days); in hours
+or minutes, up to the end of the as-of day. Its one result is in the period that
+contains the as-of date, with the number of open cases as its denominator, so the
+target is ``at_most``: "no more than 10% of open claims are older than 28 days".
 
 Cases closed by the as-of date are left out and counted as ``closed``; cases opened after
 it as ``opened_after_as_of``.
@@ -35,7 +36,7 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     base, amount = base_of(spec.limit.unit), amount_in_base(spec.limit)
     if base == Base.business_days:
         clock.join_business_days([spec.start])
-    age = clock.elapsed(base, spec.start, None)
+    age = clock.age(base, spec.start)
     t = clock.table
     as_of = ibis.literal(ctx.as_of)
     opened, closed = clock.day(spec.start), clock.day(spec.end)

@@ -57,7 +57,8 @@ class Cell:
     scale: int = 100
     exact: Fraction | None = None  # set by kinds whose value is not a ratio of sums
     sample: int | None = None  # cases behind the value, when not the denominator
-    row_targets: tuple[Any, Any] | None = None  # (lowest, highest) of a target column
+    # Target columns: the lowest and highest value of each in this cell.
+    row_targets: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     @property
     def value(self) -> Fraction | None:
@@ -132,21 +133,20 @@ def _sums(result: pa.Table, std: Standard, scale: int
             continue
         for i, cols in enumerate(sets):
             key = (i, rec["_pstart"], *(_segment_value(rec[c]) for c in cols))
-            into = totals.setdefault(key, [0, 0, 0, 0, None, None])
+            into = totals.setdefault(key, [0, 0, 0, 0, {}])
             into[0] += rec["_num"] or 0
             into[1] += rec["_den"] or 0
             into[2] += rec["_open"] or 0
             into[3] += rec["_n"]
-            if "_tlo" in rec:
-                into[4] = _extreme(min, into[4], rec["_tlo"])
-                into[5] = _extreme(max, into[5], rec["_thi"])
+            for name in rec:
+                if name.startswith(("_tlo__", "_thi__")):
+                    pick = min if name.startswith("_tlo") else max
+                    into[4][name] = _extreme(pick, into[4].get(name), rec[name])
     cells = []
-    for (i, start, *values), (num, den, opened, n, lo, hi) in sorted(
+    for (i, start, *values), (num, den, opened, n, targets) in sorted(
             totals.items(), key=lambda item: (item[0][0], item[0][1], item[0][2:])):
         counts = {"cases": n, **({"open_overdue_counted": opened} if opened else {})}
-        rec = {"_pstart": start, **dict(zip(sets[i], values, strict=True))}
-        if target_column(std) is not None:
-            rec |= {"_tlo": lo, "_thi": hi}
+        rec = {"_pstart": start, **dict(zip(sets[i], values, strict=True)), **targets}
         cells.append(new_cell(std, rec, sets[i], numerator=_number(num),
                               denominator=_number(den), counts=counts, scale=scale))
     return cells, inside, excluded
@@ -157,6 +157,8 @@ def _segment_value(value: Any) -> str:
         return BLANK_SEGMENT
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
@@ -231,12 +233,10 @@ def period_date(std: Standard, ds: Dataset, table: Any) -> Any:
     return as_date(table[std.period.by], ds.column_types()[std.period.by]).cast("date")
 
 
-def target_column(std: Standard) -> str | None:
-    """The column a per-row target is read from, if the standard has one."""
-    for step in std.target:
-        if isinstance(step.threshold, ColumnTarget):
-            return step.threshold.column
-    return None
+def target_columns(std: Standard) -> list[str]:
+    """The columns per-row targets are read from (each step may name its own)."""
+    return sorted({step.threshold.column for step in std.target
+                   if isinstance(step.threshold, ColumnTarget)})
 
 
 def _place_in_periods(rows: Any, std: Standard, ds: Dataset, ctx: Context) -> Any:
@@ -248,7 +248,9 @@ def _place_in_periods(rows: Any, std: Standard, ds: Dataset, ctx: Context) -> An
         first = calendar.rolling_start(ctx.as_of, period.days)
         inside = (day >= first) & (day <= ctx.as_of)
         start = ibis.ifelse(inside, ibis.literal(first), ibis.null().cast("date"))
-        reason = ibis.ifelse(day.notnull() & ~inside, "outside_window", rows._reason)
+        reason = ibis.cases((rows._reason.notnull(), rows._reason),
+                            (day.isnull(), "no_period_date"),
+                            (~inside, "outside_window"), else_=rows._reason)
         return rows.mutate(_pstart=start, _reason=reason)
     if kind is PeriodKind.fiscal_year:
         shift = calendar.fiscal_start_month(period, ctx.fiscal_year_start) - 1
@@ -268,22 +270,23 @@ def group_keys(rows: Any, columns: tuple[str, ...]) -> list[Any]:
 
 
 def target_aggregates(rows: Any, std: Standard) -> dict[str, Any]:
-    column = target_column(std)
-    if column is None:
-        return {}
-    return {"_tlo": rows[column].min(), "_thi": rows[column].max()}
+    out: dict[str, Any] = {}
+    for column in target_columns(std):
+        out |= {f"_tlo__{column}": rows[column].min(), f"_thi__{column}": rows[column].max()}
+    return out
 
 
 def new_cell(std: Standard, rec: dict[str, Any], columns: tuple[str, ...], **values: Any
              ) -> Cell:
-    """A cell for one grouped record (``_pstart``, segment columns, optional ``_tlo``)."""
+    """A cell for one grouped record (``_pstart``, segment columns, ``_tlo__<column>``…)."""
     start = rec["_pstart"]
     return Cell(
         period_start=start,
         period_end=calendar.period_end(std.period.kind, start, days=std.period.days),
         period=calendar.label(std.period.kind, start, days=std.period.days),
         segment={c: rec[c] for c in columns},
-        row_targets=(rec["_tlo"], rec["_thi"]) if "_tlo" in rec else None,
+        row_targets={n[6:]: (rec[n], rec[f"_thi__{n[6:]}"]) for n in rec
+                     if n.startswith("_tlo__")},
         **values,
     )
 

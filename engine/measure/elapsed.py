@@ -7,8 +7,11 @@
   22 April 2025 is 2 business days in Ontario (Good Friday and the weekend do not count);
 * **hours, minutes, seconds** — exact elapsed seconds between two date-times.
 
-An open case's clock runs to the end of the as-of day. A stop-the-clock pause is taken
-off the elapsed time in the same unit.
+The extract is taken as of the end of the as-of day: a case still open then can at the
+earliest be completed the next day, so it is already late when even that would miss
+its limit (open 28 days on the as-of date misses "within 28 days"). A backlog's age is
+counted up to the as-of date. A stop-the-clock pause is taken off the elapsed time in
+the same unit.
 """
 
 from __future__ import annotations
@@ -85,23 +88,36 @@ class Clock:
             table = table.mutate(**{f"_d_{name}": day})
             joined = cal.rename(**{f"_d_{name}": "_d", f"_bd_{name}": "_n"})
             table = table.left_join(joined, f"_d_{name}")
-            table = table.drop(*[c for c in table.columns if c.endswith("_right")],
-                               f"_d_{name}")
+            table = table.drop(*[c for c in (f"_d_{name}", f"_d_{name}_right")
+                                 if c in table.columns])
         self.table = table
 
     def elapsed(self, base: str, start: str, end: str | None) -> Any:
-        """From ``start`` to ``end`` (a column), or to the end of the as-of day if None."""
+        """From ``start`` to ``end`` (a column); with ``end`` None, to the earliest moment a
+        case still open on the as-of date could still be completed: the end of the as-of
+        day for a time of day, the next day (or next business day) for days."""
         t = self.table
         if base == Base.seconds:
             stop = (t[end].epoch_seconds() if end is not None else ibis.literal(
-                int(dt.datetime.combine(self.as_of + dt.timedelta(days=1), dt.time(),
-                                        dt.UTC).timestamp())))
+                _epoch(self.as_of + dt.timedelta(days=1))))
             return stop - t[start].epoch_seconds()
         if base == Base.business_days:
-            stop = t[f"_bd_{end}"] if end is not None else ibis.literal(self.as_of_count)
+            stop = t[f"_bd_{end}"] if end is not None else ibis.literal(self.as_of_count + 1)
             return stop - t[f"_bd_{start}"]
-        stop_day = self.day(end) if end is not None else ibis.literal(self.as_of)
+        stop_day = self.day(end) if end is not None else ibis.literal(
+            self.as_of + dt.timedelta(days=1))
         return stop_day.delta(self.day(start), unit="day")
+
+    def age(self, base: str, start: str) -> Any:
+        """How long a case has been open on the as-of date: days (or business days) up to
+        the as-of date, as an age is counted; a time of day, to the end of the as-of day."""
+        t = self.table
+        if base == Base.seconds:
+            return ibis.literal(_epoch(self.as_of + dt.timedelta(days=1))) \
+                - t[start].epoch_seconds()
+        if base == Base.business_days:
+            return ibis.literal(self.as_of_count) - t[f"_bd_{start}"]
+        return ibis.literal(self.as_of).delta(self.day(start), unit="day")
 
     def paused(self, base: str, days: str | None, start: str | None, end: str | None) -> Any:
         """Time the clock was stopped, in ``base``: a column of paused days (taken as being
@@ -114,3 +130,9 @@ class Clock:
         span = self.elapsed(base, start, end)
         # A pause not yet ended, or never started, stops nothing.
         return ibis.ifelse(t[start].isnull() | t[end].isnull(), 0, span)
+
+
+def _epoch(day: dt.date) -> int:
+    """Seconds since 1970 of midnight starting ``day`` (naive date-times are taken as UTC,
+    as the query engine takes them)."""
+    return int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp())

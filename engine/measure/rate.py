@@ -34,16 +34,17 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     assert isinstance(spec, Rate)
     types = ds.column_types()
     events = expr.parse(spec.events, types, want=None)
-    counted = events.to_ibis(table, ctx.as_of)
-    if events.type == expr.BOOLEAN:
-        counted = ibis.ifelse(counted, 1, 0)
+    value = events.to_ibis(table, ctx.as_of)
+    # A blank cell keeps the count unknown (left out), never "no event".
+    counted = ibis.ifelse(value, 1, 0) if events.type == expr.BOOLEAN else value
+    unknown = value.isnull()
     exposure = (expr.parse(spec.exposure, types, want=expr.NUMBER).to_ibis(table, ctx.as_of)
                 if spec.exposure is not None else ibis.literal(1))
     return table.mutate(
         _num=counted.fill_null(0),
         _den=exposure.fill_null(0),
         _pdate=period_date(std, ds, table),
-        _reason=ibis.ifelse(counted.isnull() | exposure.isnull(), "missing_counts",
+        _reason=ibis.ifelse(unknown | exposure.isnull(), "missing_counts",
                             ibis.null().cast("string")),
     )
 

@@ -24,10 +24,12 @@ The limit is inclusive: "within 28 days" is met by a claim decided on day 28.
   decided 3 April (33 days) with 6 days paused: 27 days, met within 28 days.
 
 Open cases (no ``to`` date on the as-of date): with ``open_cases: count_when_overdue``
-a case already past its limit counts as not met, in the period of the as-of date when
-periods are placed by the completion date (it is a breach now); an open case still
-within its limit is left out and counted as ``open_within_limit``. With
-``open_cases: exclude`` every open case is left out and counted.
+a case that can no longer meet its limit — the extract is as of the end of the as-of
+day, so one open for 28 days then misses "within 28 days" — counts as not met, in the
+period of the as-of date when periods are placed by the completion date (it is a
+breach now); an open case still within its limit is left out and counted as
+``open_within_limit``. With ``open_cases: exclude`` every open case is left out and
+counted.
 
 Example (met): target at least 80%, 40 claims decided in May, 33 within 28 days →
 82.5%, met. Example (breach): 40 claims, 31 within 28 days, plus 2 open claims already
@@ -77,7 +79,7 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
          else "no_limit_for_category"),
         (is_open & ~open_overdue, "open_within_limit"),
         (open_overdue & ibis.literal(not counted_open), "open_overdue_excluded"),
-        (~is_open & (clock.day(spec.end) < clock.day(spec.start)), "ends_before_start"),
+        (~is_open & _ends_before_start(clock, spec), "ends_before_start"),
         else_=ibis.null().cast("string"),
     )
     by = period_date(std, ds, t)
@@ -167,3 +169,10 @@ _OPEN = {
     OpenCases.count_when_overdue: "A case still open on the as-of date and already past its "
     "limit counts as not met (a breach in flight); one still within it is left out.",
 }
+
+
+def _ends_before_start(clock: Clock, spec: ShareWithin) -> Any:
+    """Completed before it started: by the moment when both hold a time of day."""
+    if clock.types[spec.start] is clock.types[spec.end] is ColumnType.datetime:
+        return clock.table[spec.end] < clock.table[spec.start]
+    return clock.day(spec.end) < clock.day(spec.start)

@@ -177,6 +177,9 @@ class Summary(Strict):
             raise ValueError("give either 'value' (a number column) or 'from' and 'to' (dates)")
         if duration and (self.start is None or self.end is None or self.unit is None):
             raise ValueError("a duration needs 'from', 'to' and 'unit'")
+        if not duration and self.unit is not None:
+            raise ValueError("'unit' goes with a duration ('from' and 'to'); a 'value' is "
+                             "summarised as it is, in its own unit")
         if (self.p is None) != (self.statistic is not Statistic.percentile):
             raise ValueError("'p' goes with statistic: percentile, and it needs one")
         return self
