@@ -106,8 +106,8 @@ def _alert(rule: str, policy: dict[str, Any], std: Standard, cell: Cell, d: Deci
         text += f": met, but inside the warning band ({side} {step.band})."
     overdue = cell.counts.get("open_overdue_counted")
     if overdue:
-        text += (f" Includes {overdue:,} open case(s) already past the limit on the as-of "
-                 "date.")
+        text += (f" Includes {overdue:,} open case(s) already too late to meet the limit on "
+                 "the as-of date.")
     return Alert(
         key=f"{std.id}:{rule}:{cell.period}:{segment_key(cell.segment)}",
         standard=std.id, kind=rule, state=AlertState.new, severity=policy["severity"],
