@@ -188,7 +188,8 @@ def polars_check() -> Read:
 
     def days(start: str, end: str, limit: int) -> tuple[pl.Expr, pl.Expr]:
         met = (pl.col(end) - pl.col(start)).dt.total_days() <= limit
-        return met, (as_of - pl.col(start)).dt.total_days() > limit
+        # Open at the end of the as-of day: late once even tomorrow would miss the limit.
+        return met, (as_of - pl.col(start)).dt.total_days() >= limit
 
     def run(path: Path) -> dict[str, int]:
         frame = claims(path)
@@ -205,7 +206,7 @@ def polars_check() -> Read:
             def count(a: pl.Expr, b: pl.Expr) -> pl.Expr:
                 return pl.business_day_count(a + one, b + one, holidays=holidays)
             return count(pl.col(start), pl.col(end)) <= limit, \
-                count(pl.col(start), as_of) > limit
+                count(pl.col(start), as_of) >= limit
 
         standards = [
             # BCH-01: 28 days, by month of decision × region; open overdue counted.
@@ -290,7 +291,7 @@ WITH pop AS (
   WHERE benefit_type <> 'Death grant' AND coalesce(outcome::VARCHAR, '') <> 'Withdrawn'
 ), rows AS (
   SELECT region, decided_date IS NULL AS is_open,
-         decided_date - lodged_date <= 28 AS met, $as_of - lodged_date > 28 AS overdue,
+         decided_date - lodged_date <= 28 AS met, $as_of - lodged_date >= 28 AS overdue,
          lodged_date AS start_date, decided_date AS end_date, decided_date AS by_date
   FROM pop
 ), counted AS (
@@ -310,7 +311,7 @@ WITH pop AS (
   SELECT * FROM claims WHERE benefit_type = 'Disability benefit'
 ), rows AS (
   SELECT channel, decided_date IS NULL AS is_open,
-         e.n - s.n <= 20 AS met, (SELECT n FROM cal WHERE d = $as_of) - s.n > 20 AS overdue,
+         e.n - s.n <= 20 AS met, (SELECT n FROM cal WHERE d = $as_of) - s.n >= 20 AS overdue,
          lodged_date AS start_date, decided_date AS end_date, decided_date AS by_date
   FROM pop LEFT JOIN cal s ON s.d = pop.lodged_date LEFT JOIN cal e ON e.d = pop.decided_date
 ), counted AS (
@@ -333,7 +334,7 @@ WITH pop AS (
 ), rows AS (
   SELECT region, first_payment_date IS NULL AS is_open,
          first_payment_date - entitlement_date <= 10 AS met,
-         $as_of - entitlement_date > 10 AS overdue,
+         $as_of - entitlement_date >= 10 AS overdue,
          entitlement_date AS start_date, first_payment_date AS end_date,
          entitlement_date AS by_date
   FROM pop
@@ -365,7 +366,7 @@ GROUP BY GROUPING SETS ((period_start), (period_start, channel),
     "BCH-05": f"""
 WITH rows AS (
   SELECT benefit_type, decided_date IS NULL AS is_open,
-         decided_date - lodged_date <= 35 AS met, $as_of - lodged_date > 35 AS overdue,
+         decided_date - lodged_date <= 35 AS met, $as_of - lodged_date >= 35 AS overdue,
          lodged_date AS start_date, decided_date AS end_date, lodged_date AS by_date
   FROM claims
 ), counted AS (
