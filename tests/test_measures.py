@@ -393,6 +393,19 @@ CASES: list[dict[str, Any]] = [
         excluded={"open_within_limit": 1},
     ),
     dict(
+        id="an open case due on the as-of date is late; due tomorrow, it can still make it",
+        columns={"id": "string", "lodged": "date", "decided": "date", "due": "date"},
+        standard=dict(measure={"share_within": {"from": "lodged", "to": "decided",
+                                                "due": "due",
+                                                "open_cases": "count_when_overdue"}},
+                      period={"kind": "month", "by": "decided"}, target={"at_least": "50%"}),
+        rows=[["A", "2025-06-01", None, "2025-06-30"], ["B", "2025-06-01", None, "2025-07-01"],
+              ["C", "2025-06-01", "2025-06-10", "2025-06-10"]],   # decided on its due day
+        expect={("2025-06", "all"): (1, 2, "met")},
+        counts={("2025-06", "all"): {"open_overdue_counted": 1}},
+        excluded={"open_within_limit": 1},
+    ),
+    dict(
         id="a case closed before it opened, in hours, is left out",
         columns={"id": "string", "opened": "datetime", "closed": "datetime"},
         standard=dict(measure={"share_within": {"from": "opened", "to": "closed",

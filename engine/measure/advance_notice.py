@@ -20,9 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
-
-from engine.measure.base import Context, period_date
+from engine.measure.base import Context, case_rows
 from engine.measure.elapsed import Base, Clock, amount_in_base, base_of
 from engine.model.dataset import Dataset
 from engine.model.standard import AdvanceNotice, OpenCases, Standard
@@ -43,24 +41,9 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     # ``left`` runs to the earliest moment a notice could still be given (the next day,
     # or the end of the as-of day for a notice in hours); if even that is too late, it is.
     late_already = -left < amount
-    is_open = t[spec.event].isnull()
-    open_overdue = is_open & late_already.fill_null(False)
-    counted_open = spec.open_cases is OpenCases.count_when_overdue
-    reason = ibis.cases(
-        (t[spec.before].isnull(), "missing_reference_date"),
-        (is_open & ~open_overdue, "open_within_limit"),
-        (open_overdue & ibis.literal(not counted_open), "open_overdue_excluded"),
-        else_=ibis.null().cast("string"),
-    )
-    by = period_date(std, ds, t)
-    pdate = ibis.ifelse(by.isnull() & open_overdue, ibis.literal(ctx.as_of), by)
-    return t.mutate(
-        _num=ibis.ifelse(~is_open & (given >= amount).fill_null(False), 1, 0),
-        _den=ibis.literal(1),
-        _open_overdue=ibis.ifelse(open_overdue, 1, 0),
-        _pdate=pdate.cast("date"),
-        _reason=reason,
-    )
+    return case_rows(std, ds, t, ctx, is_open=t[spec.event].isnull(), met=given >= amount,
+                     late=late_already, open_cases=spec.open_cases,
+                     first=[(t[spec.before].isnull(), "missing_reference_date")])
 
 
 def describe(spec: AdvanceNotice) -> str:

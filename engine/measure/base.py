@@ -30,7 +30,7 @@ from engine import calendar, expr
 from engine.measure.elapsed import as_date
 from engine.model.catalogue import Calendar
 from engine.model.dataset import ColumnType, Dataset
-from engine.model.standard import ColumnTarget, PeriodKind, Standard
+from engine.model.standard import ColumnTarget, OpenCases, PeriodKind, Standard
 
 BLANK_SEGMENT = "(blank)"
 
@@ -226,6 +226,35 @@ def fill_gaps(cells: list[Cell], std: Standard) -> list[Cell]:
     sets = {k: i for i, k in enumerate(dict.fromkeys(tuple(c.segment) for c in cells))}
     return sorted(cells + empty, key=lambda c: (sets[tuple(c.segment)], c.period_start,
                                                 sorted(c.segment.items())))
+
+
+def case_rows(std: Standard, ds: Dataset, table: Any, ctx: Context, *, is_open: Any,
+              met: Any, late: Any, open_cases: OpenCases,
+              first: list[tuple[Any, str]], last: tuple[tuple[Any, str], ...] = ()) -> Any:
+    """The row columns of a case measured against a deadline (within a limit, in advance).
+
+    An open case that is already ``late`` is a miss now — placed in the period of the
+    as-of date when its period date is blank — or left out, as ``open_cases`` says; one
+    that can still make it is left out. ``first`` and ``last`` are the kind's own reasons
+    for leaving a row out, tested before and after those of open cases."""
+    open_late = is_open & late.fill_null(False)
+    counted = open_cases is OpenCases.count_when_overdue
+    reason = ibis.cases(
+        *first,
+        (is_open & ~open_late, "open_within_limit"),
+        (open_late & ibis.literal(not counted), "open_overdue_excluded"),
+        *last,
+        else_=ibis.null().cast("string"),
+    )
+    by = period_date(std, ds, table)
+    pdate = ibis.ifelse(by.isnull() & open_late, ibis.literal(ctx.as_of), by)
+    return table.mutate(
+        _num=ibis.ifelse(~is_open & met.fill_null(False), 1, 0),
+        _den=ibis.literal(1),
+        _open_overdue=ibis.ifelse(open_late, 1, 0),
+        _pdate=pdate.cast("date"),
+        _reason=reason,
+    )
 
 
 def period_date(std: Standard, ds: Dataset, table: Any) -> Any:

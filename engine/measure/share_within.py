@@ -43,7 +43,7 @@ from typing import Any
 
 import ibis
 
-from engine.measure.base import Context, period_date
+from engine.measure.base import Context, case_rows
 from engine.measure.elapsed import Base, Clock, amount_in_base, base_of
 from engine.model.common import Limit
 from engine.model.dataset import ColumnType, Dataset
@@ -65,33 +65,20 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
             due, done = t[spec.due], t[spec.end]
             now = ibis.literal(dt.datetime.combine(ctx.as_of + dt.timedelta(days=1), dt.time()))
         else:
-            due, done, now = clock.day(spec.due), clock.day(spec.end), ibis.literal(ctx.as_of)
+            # Open at the end of the as-of day: done tomorrow at the earliest.
+            due, done = clock.day(spec.due), clock.day(spec.end)
+            now = ibis.literal(ctx.as_of + dt.timedelta(days=1))
         has_due = due.notnull()
         met = ibis.ifelse(has_due, done <= due, met)
         overdue = ibis.ifelse(has_due, now > due, overdue)
         no_limit = no_limit & ~has_due
-    is_open = end.isnull()
-    open_overdue = is_open & overdue.fill_null(False)
-    counted_open = spec.open_cases is OpenCases.count_when_overdue
-    reason = ibis.cases(
-        (start.isnull(), "missing_start"),
-        (no_limit, "missing_due_date" if spec.limit is None and spec.limits is None
-         else "no_limit_for_category"),
-        (is_open & ~open_overdue, "open_within_limit"),
-        (open_overdue & ibis.literal(not counted_open), "open_overdue_excluded"),
-        (~is_open & _ends_before_start(clock, spec), "ends_before_start"),
-        else_=ibis.null().cast("string"),
-    )
-    by = period_date(std, ds, t)
-    # An overdue open case has no completion date; it is a breach now, on the as-of date.
-    pdate = ibis.ifelse(by.isnull() & open_overdue, ibis.literal(ctx.as_of), by)
-    return t.mutate(
-        _num=ibis.ifelse(~is_open & met.fill_null(False), 1, 0),
-        _den=ibis.literal(1),
-        _open_overdue=ibis.ifelse(open_overdue, 1, 0),
-        _pdate=pdate.cast("date"),
-        _reason=reason,
-    )
+    return case_rows(
+        std, ds, t, ctx, is_open=end.isnull(), met=met, late=overdue,
+        open_cases=spec.open_cases,
+        first=[(start.isnull(), "missing_start"),
+               (no_limit, "missing_due_date" if spec.limit is None and spec.limits is None
+                else "no_limit_for_category")],
+        last=((end.notnull() & _ends_before_start(clock, spec), "ends_before_start"),))
 
 
 def limits_of(spec: ShareWithin) -> list[Limit]:
@@ -166,8 +153,9 @@ def describe(spec: ShareWithin) -> str:
 
 _OPEN = {
     OpenCases.exclude: "Cases still open on the as-of date are left out.",
-    OpenCases.count_when_overdue: "A case still open on the as-of date and already past its "
-    "limit counts as not met (a breach in flight); one still within it is left out.",
+    OpenCases.count_when_overdue: "A case still open at the end of the as-of date that can "
+    "no longer meet its limit counts as not met (a breach in flight); one that still can is "
+    "left out.",
 }
 
 
