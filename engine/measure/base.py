@@ -282,8 +282,9 @@ def _place_in_periods(rows: Any, std: Standard, ds: Dataset, ctx: Context) -> An
                             (~inside, "outside_window"), else_=rows._reason)
         return rows.mutate(_pstart=start, _reason=reason)
     if kind is PeriodKind.fiscal_year:
-        shift = calendar.fiscal_start_month(period, ctx.fiscal_year_start) - 1
-        start = (day - ibis.interval(months=shift)).truncate("Y") + ibis.interval(months=shift)
+        # Built from year and month, not with month intervals, so every engine can run it.
+        month = calendar.fiscal_start_month(period, ctx.fiscal_year_start)
+        start = ibis.date(day.year() - ibis.ifelse(day.month() < month, 1, 0), month, 1)
     else:
         start = day.truncate({PeriodKind.week: "W", PeriodKind.month: "M",
                               PeriodKind.quarter: "Q", PeriodKind.year: "Y"}[kind])
