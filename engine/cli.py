@@ -27,6 +27,15 @@ err_console = Console(stderr=True)
 
 StandardsOpt = Annotated[Path, typer.Option("--standards", "-s",
                                             help="The standards folder.")]
+StoreOpt = Annotated[str | None, typer.Option(
+    "--store", help="SQLAlchemy URL of the alert store (default: an SQLite file in "
+    ".compliance/ beside the standards; e.g. postgresql+psycopg://user@host/db).")]
+
+
+def _store_url(url: str | None, standards: Path) -> str:
+    from engine.store import default_url
+
+    return url or default_url(standards)
 
 
 class FailOn(StrEnum):
@@ -88,6 +97,9 @@ def check(
         "--standard", help="Only this standard (repeatable).")] = None,
     all_periods: Annotated[bool, typer.Option(
         "--all-periods", help="Show every period, not only each standard's latest.")] = False,
+    store: StoreOpt = None,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Keep no alert history: every alert is new.")] = False,
 ) -> None:
     """Run the standards against the extracts and report verdicts and alerts."""
     from engine.report import render_results, results_json
@@ -95,7 +107,8 @@ def check(
 
     try:
         outcome = run_check(standards, data=_parse_data(data or []), as_of=_parse_date(as_of),
-                            out=out, only=standard)
+                            out=out, only=standard,
+                            store=None if no_store else _store_url(store, standards))
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None
@@ -151,6 +164,77 @@ def explain(
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None
     out_console.print(text, markup=False, highlight=False, soft_wrap=True, end="")
+
+
+alerts_app = typer.Typer(add_completion=False, rich_markup_mode=None,
+                         help="List and acknowledge the alerts kept in the store.")
+app.add_typer(alerts_app, name="alerts")
+
+
+class StateFilter(StrEnum):
+    open = "open"
+    new = "new"
+    ongoing = "ongoing"
+    resolved = "resolved"
+    all = "all"
+
+
+@alerts_app.callback(invoke_without_command=True)
+def alerts_list(
+    ctx: typer.Context,
+    standards: StandardsOpt = Path("standards"),
+    store: StoreOpt = None,
+    state: Annotated[StateFilter, typer.Option(help="open (new or ongoing, the default), "
+                                               "new, ongoing, resolved or all.")
+                     ] = StateFilter.open,
+    standard: Annotated[str | None, typer.Option(help="Only this standard's alerts.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only alerts of this kind, e.g. breach.")
+                    ] = None,
+) -> None:
+    """List alerts: key, state, severity, period, acknowledgement and the message."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from engine.model.results import AlertState
+    from engine.store import Store
+
+    if state is StateFilter.open:
+        states = [AlertState.new, AlertState.ongoing]
+    else:
+        states = [] if state is StateFilter.all else [AlertState(state.value)]
+    try:
+        found = Store(_store_url(store, standards)).alerts(states=states, standard=standard,
+                                                           kind=kind)
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    for a in found:
+        ack = (f"; acknowledged by {a.acknowledged_by} on {a.acknowledged_at:%Y-%m-%d %H:%M}"
+               + (f": {a.acknowledgement}" if a.acknowledgement else "")
+               if a.acknowledged_by else "")
+        out_console.print(f"{a.key}  [{a.state.value}, {a.severity}, {a.period}{ack}]",
+                          markup=False, highlight=False, soft_wrap=True)
+        out_console.print(f"  {a.message}", markup=False, highlight=False, soft_wrap=True)
+    out_console.print(f"{len(found)} alert(s).", highlight=False)
+
+
+@alerts_app.command("ack")
+def alerts_ack(
+    key: Annotated[str, typer.Argument(help="The alert's key, as listed.")],
+    by: Annotated[str, typer.Option("--by", help="Who acknowledges it.")],
+    note: Annotated[str | None, typer.Option(help="What is being done about it.")] = None,
+    standards: StandardsOpt = Path("standards"),
+    store: StoreOpt = None,
+) -> None:
+    """Acknowledge an alert: who, when (now) and a note. It stays until it resolves."""
+    from engine.store import Store
+
+    try:
+        done = Store(_store_url(store, standards)).acknowledge(key, by, note)
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    out_console.print(f"Acknowledged {done.key} ({done.state.value}) by {done.acknowledged_by}.",
+                      markup=False, highlight=False)
 
 
 @app.command()

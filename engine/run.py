@@ -28,6 +28,7 @@ from engine.model.standard import Standard
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
 from engine.report import write_outputs, write_rejects
+from engine.store import Store
 
 DEFAULT_STANDARDS = Path("standards")
 
@@ -42,10 +43,12 @@ class Outcome:
 
 def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | None = None,
           as_of: dt.date | None = None, out: Path | str | None = None,
-          only: list[str] | None = None) -> Outcome:
+          only: list[str] | None = None, store: str | None = None) -> Outcome:
     """Run every standard (or ``only`` those ids) against its dataset's extracts.
 
     ``data`` maps a dataset name to a file or glob that replaces its declared files.
+    ``store`` is an SQLAlchemy URL of the store that keeps alerts across runs (see
+    :mod:`engine.store`); without one, every alert is ``new``.
     Raises :class:`InputError` — exit code 2 for invalid standards or usage, 3 for
     unreadable data.
     """
@@ -83,6 +86,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         results=results,
         alerts=alerts,
     )
+    if store is not None:
+        record = record.model_copy(update={"alerts": Store(store).record(record)})
     outcome = Outcome(record, catalogue, extracts)
     if out is not None:
         outcome.written = write_outputs(Path(out), record, extracts)

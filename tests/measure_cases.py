@@ -39,7 +39,8 @@ class Cell:
 
 
 def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list[list[Any]],
-        *, as_of: str = "2025-06-30", closures: list[str] | None = None) -> Outcome:
+        *, as_of: str = "2025-06-30", closures: list[str] | None = None,
+        store: str | None = None) -> Outcome:
     """Run one standard (id T-01) over ``rows`` (in the order of ``columns``)."""
     (tmp / "datasets").mkdir(parents=True, exist_ok=True)
     settings = {"as_of": as_of, "fiscal_year_start": 4,
@@ -63,7 +64,7 @@ def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list
         out = csv.writer(f)
         out.writerow(columns)
         out.writerows(["" if v is None else v for v in row] for row in rows)
-    return check(tmp, as_of=dt.date.fromisoformat(as_of))
+    return check(tmp, as_of=dt.date.fromisoformat(as_of), store=store)
 
 
 def cells(outcome: Outcome) -> dict[tuple[str, str], Cell]:

@@ -17,7 +17,7 @@ runner = CliRunner()
 
 def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_path: Path
                                                                         ) -> None:
-    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path)])
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, *out_and_store(tmp_path)])
     assert done.exit_code == 1, done.output
     assert "BEN-01" in done.output and "breach" in done.output
     assert "claims: 6,004 rows read = 5,995 used + 3 filtered + 6 rejected" in done.output
@@ -44,7 +44,7 @@ def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_pa
 
 
 def test_fail_on_never_exits_0_and_json_goes_to_stdout(tmp_path: Path) -> None:
-    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path),
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, *out_and_store(tmp_path),
                                "--fail-on", "never", "--format", "json",
                                "--standard", "CALL-02"])
     assert done.exit_code == 0, done.output
@@ -55,7 +55,7 @@ def test_fail_on_never_exits_0_and_json_goes_to_stdout(tmp_path: Path) -> None:
 def test_unreadable_data_exits_3_naming_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "claims.csv"
     bad.write_bytes(b"PK\x03\x04 not really a csv")
-    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path),
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, *out_and_store(tmp_path),
                                "--data", f"claims={bad}"])
     assert done.exit_code == 3
     assert "claims.csv: this file is an Excel workbook, not CSV text" in done.output
@@ -66,7 +66,7 @@ def test_a_missing_column_is_named_with_a_did_you_mean(tmp_path: Path) -> None:
     source = (ROOT / "standards" / "extracts" / "complaints.csv").read_text(encoding="utf-8")
     bad = tmp_path / "complaints.csv"
     bad.write_text(source.replace("Acknowledged;", "Acknowledgd;", 1), encoding="utf-8")
-    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path),
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, *out_and_store(tmp_path),
                                "--data", f"complaints={bad}", "--standard", "CMP-01"])
     assert done.exit_code == 3
     assert "row 1: missing column(s) 'Acknowledged' (did you mean 'Acknowledgd'?" in \
@@ -75,7 +75,8 @@ def test_a_missing_column_is_named_with_a_did_you_mean(tmp_path: Path) -> None:
 
 def test_bad_usage_exits_2() -> None:
     assert runner.invoke(app, ["check", "--as-of", "30/06/2025"]).exit_code == 2
-    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--standard", "BEN-99"])
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--standard", "BEN-99",
+                                "--no-store"])
     assert done.exit_code == 2
     assert "unknown standard 'BEN-99'" in done.output
 
@@ -87,9 +88,14 @@ def test_columns_the_dataset_does_not_declare_are_named_on_the_console(tmp_path:
     extended = lines[:3] + [line + ",Notes" for line in lines[3:]]
     path = tmp_path / "claims.csv"
     path.write_text("\n".join(extended) + "\n", encoding="utf-8")
-    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--out", str(tmp_path),
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, *out_and_store(tmp_path),
                                "--standard", "BEN-01", "--data", f"claims={path}"])
     assert done.exit_code == 1, done.output
     assert "columns not declared in the dataset (ignored): Notes" in done.output
     record = json.loads((tmp_path / "results.json").read_text())
     assert record["datasets"][0]["files"][0]["unexpected_columns"] == ["Notes"]
+
+
+def out_and_store(tmp_path: Path) -> list[str]:
+    """Outputs and the alert store in the test's own folder, not beside the standards."""
+    return ["--out", str(tmp_path), "--store", f"sqlite:///{tmp_path}/store.sqlite"]

@@ -109,7 +109,8 @@ def _alert(rule: str, policy: dict[str, Any], std: Standard, cell: Cell, d: Deci
         text += (f" Includes {overdue:,} open case(s) already too late to meet the limit on "
                  "the as-of date.")
     return Alert(
-        key=f"{std.id}:{rule}:{cell.period}:{segment_key(cell.segment)}",
+        # Not the period: a breach that persists is one alert that stays open.
+        key=f"{std.id}:{rule}:{segment_key(cell.segment)}",
         standard=std.id, kind=rule, state=AlertState.new, severity=policy["severity"],
         period=cell.period, segment=cell.segment, message=text,
         evidence={

@@ -1,0 +1,250 @@
+"""The store: run history and the alert lifecycle, across runs.
+
+An SQLite file by default (``.compliance/store.sqlite`` beside the standards), or any
+SQLAlchemy URL (``postgresql+psycopg://…``): one schema and one set of statements,
+SQLAlchemy Core, no ORM.
+
+An alert is identified by its key — standard, kind and segment, not the period — so a
+breach that persists is one alert that stays open, not a new one each month. When a
+run is recorded:
+
+* a raised alert whose key is open in the store is ``ongoing``;
+* a raised alert whose key is not open (never seen, or resolved before) is ``new``;
+* an open alert of a standard this run measured that was not raised again is
+  ``resolved`` — the result recovered.
+
+Each run's lifecycle change is one transaction that takes the write lock first
+(``BEGIN IMMEDIATE`` in SQLite, a table lock in PostgreSQL), so concurrent runs against
+one store are applied one after the other: none is lost, none is duplicated.
+Acknowledgements (who, when, a note) belong to the alert and survive re-runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from engine.model.results import Alert, AlertState, RunRecord
+from engine.problems import InputError, Problem
+
+STORE_FOLDER = ".compliance"
+STORE_FILE = "store.sqlite"
+
+_meta = sa.MetaData()
+runs = sa.Table(
+    "runs", _meta,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("engine_version", sa.String(40), nullable=False),
+    sa.Column("standards_digest", sa.String(64), nullable=False),
+    sa.Column("standards", sa.Text, nullable=False),  # JSON list of the ids measured
+    sa.Column("results", sa.Integer, nullable=False),
+    sa.Column("alerts_raised", sa.Integer, nullable=False),
+)
+alerts = sa.Table(
+    "alerts", _meta,
+    sa.Column("key", sa.String(400), primary_key=True),
+    sa.Column("standard", sa.String(80), nullable=False, index=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("state", sa.String(12), nullable=False, index=True),
+    sa.Column("severity", sa.String(20), nullable=False),
+    sa.Column("period", sa.String(40), nullable=False),
+    sa.Column("segment", sa.Text, nullable=False),  # JSON object
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),  # JSON object
+    sa.Column("first_run", sa.String(32), nullable=False),
+    sa.Column("last_run", sa.String(32), nullable=False),
+    sa.Column("opened_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("resolved_at", sa.DateTime),
+    sa.Column("acknowledged_by", sa.String(200)),
+    sa.Column("acknowledged_at", sa.DateTime),
+    sa.Column("acknowledgement", sa.Text),
+)
+
+
+@dataclass(frozen=True)
+class StoredAlert:
+    """An alert as the store holds it, with its lifecycle and acknowledgement."""
+
+    key: str
+    standard: str
+    kind: str
+    state: AlertState
+    severity: str
+    period: str
+    segment: dict[str, str]
+    message: str
+    opened_at: dt.datetime
+    updated_at: dt.datetime
+    resolved_at: dt.datetime | None
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+    acknowledgement: str | None
+
+
+def default_url(standards: Path) -> str:
+    return f"sqlite:///{(Path(standards) / STORE_FOLDER / STORE_FILE).resolve()}"
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine = _engine(url)
+            _meta.create_all(self.engine)
+        except (sa.exc.SQLAlchemyError, ImportError, OSError) as err:
+            raise InputError([Problem(None, f"cannot open the store {_safe(url)}: {err}",
+                                      hint="check --store (an SQLAlchemy URL, or leave it "
+                                      "out for the SQLite file beside the standards)")],
+                             exit_code=2) from None
+
+    def record(self, record: RunRecord) -> list[Alert]:
+        """Record a run and apply the lifecycle; return every alert with its state: the
+        raised ones (new or ongoing) and those this run resolved."""
+        now = _naive(record.run.started_at)
+        measured = sorted({s.id for s in record.standards})
+        with self.engine.begin() as conn:
+            _lock(conn)
+            conn.execute(runs.insert().values(
+                id=record.run.id, started_at=now, as_of=record.run.as_of,
+                engine_version=record.run.engine_version,
+                standards_digest=record.run.standards_digest, standards=json.dumps(measured),
+                results=len(record.results), alerts_raised=len(record.alerts)))
+            open_rows = {r.key: r for r in conn.execute(
+                sa.select(alerts).where(alerts.c.state != AlertState.resolved.value,
+                                        alerts.c.standard.in_(measured)))}
+            known = {r.key for r in conn.execute(
+                sa.select(alerts.c.key).where(alerts.c.key.in_([a.key for a in record.alerts])))}
+            out = []
+            for alert in record.alerts:
+                state = AlertState.ongoing if alert.key in open_rows else AlertState.new
+                values = _values(alert, state, record.run.id, now)
+                if alert.key in known:
+                    if state is AlertState.new:  # re-opened after a recovery
+                        values |= {"first_run": record.run.id, "opened_at": now,
+                                   "resolved_at": None, "acknowledged_by": None,
+                                   "acknowledged_at": None, "acknowledgement": None}
+                    conn.execute(alerts.update().where(alerts.c.key == alert.key)
+                                 .values(**values))
+                else:
+                    conn.execute(alerts.insert().values(
+                        key=alert.key, first_run=record.run.id, opened_at=now, **values))
+                out.append(alert.model_copy(update={"state": state}))
+            raised = {a.key for a in record.alerts}
+            for key, row in open_rows.items():
+                if key in raised:
+                    continue
+                conn.execute(alerts.update().where(alerts.c.key == key).values(
+                    state=AlertState.resolved.value, last_run=record.run.id, updated_at=now,
+                    resolved_at=now))
+                out.append(_resolved(row))
+        return out
+
+    def alerts(self, *, states: Iterable[AlertState] = (), standard: str | None = None,
+               kind: str | None = None) -> list[StoredAlert]:
+        query = sa.select(alerts).order_by(alerts.c.standard, alerts.c.key)
+        if states:
+            query = query.where(alerts.c.state.in_([s.value for s in states]))
+        if standard:
+            query = query.where(alerts.c.standard == standard)
+        if kind:
+            query = query.where(alerts.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [_stored(r) for r in conn.execute(query)]
+
+    def acknowledge(self, key: str, by: str, note: str | None,
+                    when: dt.datetime | None = None) -> StoredAlert:
+        when = _naive(when or dt.datetime.now(dt.UTC))
+        with self.engine.begin() as conn:
+            _lock(conn)
+            done = conn.execute(alerts.update().where(alerts.c.key == key).values(
+                acknowledged_by=by, acknowledged_at=when, acknowledgement=note))
+            if done.rowcount == 0:
+                raise InputError([Problem(None, f"no alert with the key '{key}'",
+                                          hint="list them with: compliance alerts")],
+                                 exit_code=2)
+            row = conn.execute(sa.select(alerts).where(alerts.c.key == key)).one()
+        return _stored(row)
+
+    def runs(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(runs)).scalar_one())
+
+
+def _engine(url: str) -> sa.Engine:
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url)
+    database = sa.engine.make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+    # pysqlite begins transactions lazily, at the first write; take the write lock at the
+    # start instead, so that a run reads the alert states it then updates (SQLAlchemy's
+    # documented recipe for serializable SQLite transactions).
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _lock(conn: sa.Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE alerts IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _values(alert: Alert, state: AlertState, run_id: str, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "standard": alert.standard, "kind": alert.kind, "state": state.value,
+        "severity": alert.severity, "period": alert.period,
+        "segment": json.dumps(alert.segment, sort_keys=True), "message": alert.message,
+        "evidence": json.dumps(alert.evidence, sort_keys=True, default=str),
+        "last_run": run_id, "updated_at": now,
+    }
+
+
+def _resolved(row: Any) -> Alert:
+    return Alert(key=row.key, standard=row.standard, kind=row.kind,
+                 state=AlertState.resolved, severity=row.severity, period=row.period,
+                 segment=json.loads(row.segment),
+                 message=f"Resolved: {row.standard} no longer raises this {row.kind} alert "
+                 f"(last raised for {row.period}). It was: {row.message}",
+                 evidence=json.loads(row.evidence))
+
+
+def _stored(row: Any) -> StoredAlert:
+    return StoredAlert(
+        key=row.key, standard=row.standard, kind=row.kind, state=AlertState(row.state),
+        severity=row.severity, period=row.period, segment=json.loads(row.segment),
+        message=row.message, opened_at=row.opened_at, updated_at=row.updated_at,
+        resolved_at=row.resolved_at, acknowledged_by=row.acknowledged_by,
+        acknowledged_at=row.acknowledged_at, acknowledgement=row.acknowledgement)
+
+
+def _naive(moment: dt.datetime) -> dt.datetime:
+    """Stored in UTC without a zone: SQLite keeps no zone, and both stores then agree."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return repr(url)

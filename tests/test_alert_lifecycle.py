@@ -1,0 +1,118 @@
+"""The alert lifecycle across runs: raised once, ongoing while it lasts, resolved on recovery.
+
+Runs go through the public API with a store (an SQLite file in a temporary folder), as
+``compliance check`` does with its default store beside the standards.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+from measure_cases import run
+from typer.testing import CliRunner
+
+from engine.cli import app
+from engine.model.results import AlertState
+from engine.store import Store
+
+COLUMNS = {"id": "string", "lodged": "date", "decided": "date", "region": "category"}
+STANDARD: dict[str, Any] = dict(
+    measure={"share_within": {"from": "lodged", "to": "decided", "limit": "28 days"}},
+    period={"kind": "month", "by": "decided"}, segments=["region"], target={"at_least": "80%"})
+
+
+def rows(north_late: int, south_late: int) -> list[list[Any]]:
+    """Five June claims per region, some decided late (after 40 days)."""
+    out = []
+    for region, late in (("North", north_late), ("South", south_late)):
+        for i in range(5):
+            lodged = "2025-05-01" if i < late else "2025-06-01"
+            out.append([f"{region[0]}{i}", lodged, "2025-06-10", region])
+    return out
+
+
+def states(alerts: list[Any]) -> dict[str, str]:
+    return {a.key: a.state.value for a in alerts}
+
+
+def test_same_extract_twice_is_ongoing_and_a_recovered_segment_resolves(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    folder = tmp_path / "catalogue"
+    first = run(folder, COLUMNS, STANDARD, rows(2, 3), store=url).record.alerts
+    assert states(first) == {"T-01:breach:all": "new", "T-01:breach:region=North": "new",
+                             "T-01:breach:region=South": "new"}
+    second = run(folder, COLUMNS, STANDARD, rows(2, 3), store=url).record.alerts
+    assert states(second) == {key: "ongoing" for key in states(first)}
+    assert [a.message for a in second] == [a.message for a in first]
+    # North recovers (all five on time); South and the whole population still breach.
+    third = run(folder, COLUMNS, STANDARD, rows(0, 3), store=url).record.alerts
+    assert states(third) == {"T-01:breach:all": "ongoing",
+                             "T-01:breach:region=South": "ongoing",
+                             "T-01:breach:region=North": "resolved"}
+    resolved = next(a for a in third if a.state is AlertState.resolved)
+    assert resolved.message.startswith("Resolved: T-01 no longer raises this breach alert")
+    store = Store(url)
+    assert store.runs() == 3
+    assert {a.key for a in store.alerts(states=[AlertState.resolved])} == {
+        "T-01:breach:region=North"}
+    # It breaches again: a new alert, not the old one re-used.
+    fourth = run(folder, COLUMNS, STANDARD, rows(2, 3), store=url).record.alerts
+    assert states(fourth)["T-01:breach:region=North"] == "new"
+
+
+def test_acknowledge_and_list_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    run(tmp_path / "catalogue", COLUMNS, STANDARD, rows(2, 3), store=url)
+    cli = CliRunner()
+    done = cli.invoke(app, ["alerts", "ack", "T-01:breach:region=South", "--by", "A. Officer",
+                            "--note", "Backlog team assigned", "--store", url])
+    assert done.exit_code == 0, done.output
+    listed = cli.invoke(app, ["alerts", "--store", url, "--standard", "T-01"])
+    assert listed.exit_code == 0, listed.output
+    assert "T-01:breach:region=South  [new, high, 2025-06; acknowledged by A. Officer on " \
+        in listed.output
+    assert ": Backlog team assigned]" in listed.output
+    assert "3 alert(s)." in listed.output
+    # The acknowledgement survives a re-run that keeps the alert open.
+    run(tmp_path / "catalogue", COLUMNS, STANDARD, rows(2, 3), store=url)
+    (south,) = Store(url).alerts(standard="T-01", kind="breach", states=[AlertState.ongoing])[2:]
+    assert (south.key, south.acknowledged_by) == ("T-01:breach:region=South", "A. Officer")
+    missing = cli.invoke(app, ["alerts", "ack", "T-01:nope", "--by", "x", "--store", url])
+    assert missing.exit_code == 2 and "no alert with the key 'T-01:nope'" in missing.output
+
+
+def _one_run(args: tuple[Path, str, int]) -> list[str]:
+    folder, url, south_late = args
+    alerts = run(folder, COLUMNS, STANDARD, rows(2, south_late), store=url).record.alerts
+    return sorted(f"{a.key}={a.state.value}" for a in alerts)
+
+
+def test_concurrent_runs_against_one_store_lose_and_duplicate_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    jobs = [(tmp_path / f"c{i}", url, 3) for i in range(4)]
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        outcomes = pool.map(_one_run, jobs)
+    store = Store(url)
+    assert store.runs() == 4
+    keys = [a.key for a in store.alerts(states=[])]
+    assert sorted(keys) == ["T-01:breach:all", "T-01:breach:region=North",
+                            "T-01:breach:region=South"]
+    # Applied one after the other: exactly one run saw each alert as new.
+    news = sum(entry.endswith("=new") for outcome in outcomes for entry in outcome)
+    assert news == 3
+
+
+def test_check_keeps_its_store_beside_the_standards_by_default(tmp_path: Path) -> None:
+    folder = tmp_path / "catalogue"
+    run(folder, COLUMNS, STANDARD, rows(2, 3))  # writes the catalogue; no store
+    cli = CliRunner()
+    for expected in ("new", "ongoing"):
+        done = cli.invoke(app, ["check", "--standards", str(folder), "--out", str(tmp_path / "o"),
+                                "--format", "json"])
+        assert done.exit_code == 1, done.output
+        assert f'"state": "{expected}"' in done.output
+    assert (folder / ".compliance" / "store.sqlite").is_file()
+    listed = cli.invoke(app, ["alerts", "--standards", str(folder), "--state", "all"])
+    assert "3 alert(s)." in listed.output
