@@ -116,3 +116,41 @@ def test_check_keeps_its_store_beside_the_standards_by_default(tmp_path: Path) -
     assert (folder / ".compliance" / "store.sqlite").is_file()
     listed = cli.invoke(app, ["alerts", "--standards", str(folder), "--state", "all"])
     assert "3 alert(s)." in listed.output
+
+
+def monthly(late_by_month: dict[str, int]) -> list[list[Any]]:
+    """Five North claims decided on the 10th of each month, some of them late."""
+    out = []
+    for month, late in late_by_month.items():
+        for i in range(5):
+            lodged = f"{month}-01" if i >= late else "2025-01-01"
+            out.append([f"{month}-{i}", lodged, f"{month}-10", "North"])
+    return out
+
+
+def test_three_breached_months_raise_one_escalation_that_stays_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    standard = {**STANDARD, "segments": []}
+    two = run(tmp_path / "a", COLUMNS, standard, monthly({"2025-04": 2, "2025-05": 2}),
+              store=url, as_of="2025-05-31").record.alerts
+    assert [a.kind for a in two] == ["breach"]  # two months: not yet
+    three = monthly({"2025-04": 2, "2025-05": 2, "2025-06": 2})
+    alerts = run(tmp_path / "a", COLUMNS, standard, three, store=url).record.alerts
+    assert sorted((a.kind, a.state.value) for a in alerts) == [
+        ("breach", "ongoing"), ("escalation", "new")]
+    escalation = next(a for a in alerts if a.kind == "escalation")
+    assert escalation.key == "T-01:escalation:all" and escalation.severity == "critical"
+    assert escalation.message.startswith(
+        "Escalation: breached for 3 consecutive periods (2025-04 to 2025-06). T-01 Test "
+        "standard: breach in 2025-06. 60.0% (3 of 5) against a target of at least 80%")
+    assert escalation.evidence["consecutive_breaches"] == 3
+    # A fourth breached month: still one escalation, ongoing.
+    four = monthly({"2025-04": 2, "2025-05": 2, "2025-06": 2, "2025-07": 2})
+    alerts = run(tmp_path / "a", COLUMNS, standard, four, store=url,
+                 as_of="2025-07-31").record.alerts
+    assert sorted((a.kind, a.state.value) for a in alerts) == [
+        ("breach", "ongoing"), ("escalation", "ongoing")]
+    # A month met in between breaks the run: no escalation for three breaches not in a row.
+    broken = monthly({"2025-04": 2, "2025-05": 0, "2025-06": 2, "2025-07": 2})
+    alerts = run(tmp_path / "b", COLUMNS, standard, broken, as_of="2025-07-31").record.alerts
+    assert [a.kind for a in alerts] == ["breach"]

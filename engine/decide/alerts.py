@@ -1,11 +1,14 @@
 """Alerts from results, decided by durable-rules.
 
-The alert policy is data: for each verdict that raises an alert, its severity. It is
+The alert policy is data: for each kind of alert, the verdict that raises it, its
+severity, and for an escalation the number of consecutive breached periods. It is
 compiled once into a durable-rules JSON ruleset, registered once on one long-lived host
-(rulesets cannot be registered twice), and each result of the latest period is posted
-as one event. A catch-all rule of the lowest priority takes every event no policy rule
-wants, so nothing raises ``MessageNotHandledException``. Actions only record what
-matched; an exception inside an action is re-raised by ``post`` and not swallowed.
+(rulesets cannot be registered twice), and each result of a standard's latest period is
+posted once per policy rule, naming it, because an event is consumed by the one rule it
+matches (so a breach can also be an escalation). A catch-all rule of the lowest priority
+takes every event no policy rule wants, so nothing raises ``MessageNotHandledException``.
+Actions only record what matched; an exception inside an action is re-raised by ``post``
+and not swallowed.
 
 Field names avoid durable-rules' reserved ``id``, ``sid`` and ``$s``; dates are integers.
 """
@@ -20,6 +23,9 @@ from typing import Any
 DEFAULT_POLICY: dict[str, dict[str, Any]] = {
     "breach": {"verdict": "breach", "severity": "high"},
     "warning": {"verdict": "warning", "severity": "medium"},
+    # A breach in this many consecutive periods, for the same segment, is escalated: one
+    # alert that stays open while the breach lasts, not one per period.
+    "escalation": {"verdict": "breach", "min_streak": 3, "severity": "critical"},
 }
 RULESET = "alert_policy_v1"
 
@@ -38,11 +44,13 @@ def compile_policy(policy: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The policy as a durable-rules JSON ruleset (without actions)."""
     rules: dict[str, Any] = {}
     for name, rule in policy.items():
-        rules[name] = {
-            "all": [{"m": {"$and": [{"event": "result"}, {"verdict": rule["verdict"]},
-                                    {"latest": 1}]}}],
-            "pri": 1,
-        }
+        # An event is consumed by the one rule it matches, so each result is posted once
+        # per policy rule, naming it: a breach can then also be an escalation.
+        tests: list[dict[str, Any]] = [{"event": "result"}, {"policy_rule": name},
+                                       {"verdict": rule["verdict"]}, {"latest": 1}]
+        if "min_streak" in rule:
+            tests.append({"$gte": {"streak": rule["min_streak"]}})
+        rules[name] = {"all": [{"m": {"$and": tests}}], "pri": 1}
     rules["unmatched"] = {"all": [{"m": {"$ex": {"event": 1}}}], "pri": 1000}
     return {RULESET: rules}
 
@@ -67,10 +75,11 @@ def matches(events: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any], dic
     with _lock:
         host = _get_host()
         for event in events:
-            _matches.clear()
-            host.post(RULESET, event)
-            for rule, matched in _matches:
-                if rule in DEFAULT_POLICY:
-                    out.append((rule, DEFAULT_POLICY[rule], matched))
+            for name in DEFAULT_POLICY:
+                _matches.clear()
+                host.post(RULESET, {**event, "policy_rule": name})
+                for rule, matched in _matches:
+                    if rule in DEFAULT_POLICY:
+                        out.append((rule, DEFAULT_POLICY[rule], matched))
         _matches.clear()
     return out

@@ -19,25 +19,51 @@ def decide_results(measured: list[Measured], catalogue: Catalogue,
     results: list[Result] = []
     events: list[dict[str, Any]] = []
     context: list[tuple[Standard, Cell, Decision]] = []
+    since: dict[int, str] = {}  # event index → first period of its run of breaches
     for m in measured:
         std = m.standard
         version = catalogue.source_of(std).sha256
         latest = max((c.period_start for c in m.cells), default=None)
-        for cell in m.cells:
+        # The consecutive breached periods so far, per segment (a quiet period, reported
+        # with no cases, breaks the run).
+        breached: dict[str, list[str]] = {}
+        for cell in sorted(m.cells, key=lambda c: c.period_start):
             d = decide(std, cell)
+            where = segment_key(cell.segment)
+            run = breached.setdefault(where, [])
+            if d.verdict is not Verdict.breach:
+                run.clear()
+            else:
+                run.append(cell.period)
             results.append(_result(std, version, cell, d))
+            if cell.period_start != latest:
+                continue  # history: it shapes the streak, alerts are for the latest period
+            since[len(context)] = run[0] if run else cell.period
             events.append({
                 "event": "result", "verdict": d.verdict.value,
-                "latest": int(cell.period_start == latest),
+                "latest": int(cell.period_start == latest), "streak": len(run),
                 "standard_key": std.id, "period_start": int(cell.period_start.strftime("%Y%m%d")),
                 "index": len(context),
             })
             context.append((std, cell, d))
+    results.sort(key=lambda r: (r.standard, len(r.segment), r.period_start,
+                                sorted(r.segment.items())))
     raised = []
     for rule, policy, event in alerts.matches(events):
         std, cell, d = context[event["index"]]
-        raised.append(_alert(rule, policy, std, cell, d, catalogue))
+        alert = _alert(rule, policy, std, cell, d, catalogue)
+        if "min_streak" in policy:
+            alert = _escalated(alert, event["streak"], since[event["index"]], cell)
+        raised.append(alert)
     return results, raised
+
+
+def _escalated(alert: Alert, streak: int, first: str, cell: Cell) -> Alert:
+    """An escalation says for how long: the run of periods, then the breach explained."""
+    text = (f"Escalation: breached for {streak} consecutive periods ({first} to "
+            f"{cell.period}). {alert.message}")
+    return alert.model_copy(update={"message": text, "evidence": {
+        **alert.evidence, "consecutive_breaches": streak, "since": first}})
 
 
 def target_record(step: TargetStep, threshold: Fraction | None, unit: str) -> TargetRecord:
