@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,24 +69,15 @@ alerts = sa.Table(
 )
 
 
-@dataclass(frozen=True)
-class StoredAlert:
-    """An alert as the store holds it, with its lifecycle and acknowledgement."""
+class StoredAlert(Alert):
+    """An alert as the store holds it: with its lifecycle and acknowledgement."""
 
-    key: str
-    standard: str
-    kind: str
-    state: AlertState
-    severity: str
-    period: str
-    segment: dict[str, str]
-    message: str
     opened_at: dt.datetime
     updated_at: dt.datetime
-    resolved_at: dt.datetime | None
-    acknowledged_by: str | None
-    acknowledged_at: dt.datetime | None
-    acknowledgement: str | None
+    resolved_at: dt.datetime | None = None
+    acknowledged_by: str | None = None
+    acknowledged_at: dt.datetime | None = None
+    acknowledgement: str | None = None
 
 
 def default_url(standards: Path) -> str:
@@ -230,9 +220,10 @@ def _stored(row: Any) -> StoredAlert:
     return StoredAlert(
         key=row.key, standard=row.standard, kind=row.kind, state=AlertState(row.state),
         severity=row.severity, period=row.period, segment=json.loads(row.segment),
-        message=row.message, opened_at=row.opened_at, updated_at=row.updated_at,
-        resolved_at=row.resolved_at, acknowledged_by=row.acknowledged_by,
-        acknowledged_at=row.acknowledged_at, acknowledgement=row.acknowledgement)
+        message=row.message, evidence=json.loads(row.evidence), opened_at=row.opened_at,
+        updated_at=row.updated_at, resolved_at=row.resolved_at,
+        acknowledged_by=row.acknowledged_by, acknowledged_at=row.acknowledged_at,
+        acknowledgement=row.acknowledgement)
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
