@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     clock.lap("import ibis")
     from engine.decide import decide_results
     from engine.load import load_catalogue
-    from engine.measure import Context, measure_standard
+    from engine.measure import Context, measure_standard, open_cases
     from engine.read.extract import read_dataset
 
     clock.lap("import the rest of engine.run")
@@ -71,7 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     for standard in catalogue.standards.values():
         measured.append(measure_standard(standard, dataset, extract.table, ctx))
         clock.lap(f"measure {standard.id} ({standard.measure.kind})")
-    decide_results(measured, catalogue)
+    late = {s.id: open_cases(s, dataset, extract.table, ctx, catalogue.policy_for(s))
+            for s in catalogue.standards.values()}
+    clock.lap(f"select open cases late or at risk ({sum(map(len, late.values())):,})")
+    decide_results(measured, catalogue, AS_OF, late)
     clock.lap("decide")
     print(f"  {'total, in process (start-up not counted)':<44} "
           f"{time.perf_counter() - STARTED:7.3f} s")

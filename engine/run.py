@@ -14,7 +14,7 @@ from pathlib import Path
 from engine import __version__
 from engine.decide import decide_results
 from engine.load import load_catalogue
-from engine.measure import Context, measure_standard
+from engine.measure import Context, measure_standard, open_cases
 from engine.model.catalogue import Catalogue
 from engine.model.results import (
     DatasetRecord,
@@ -67,7 +67,10 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         measure_standard(s, catalogue.datasets[s.dataset], extracts[s.dataset].table, ctx)
         for s in chosen
     ]
-    results, alerts = decide_results(measured, catalogue)
+    late = {s.id: open_cases(s, catalogue.datasets[s.dataset], extracts[s.dataset].table, ctx,
+                             catalogue.policy_for(s))
+            for s in chosen}
+    results, alerts = decide_results(measured, catalogue, as_of, late)
     record = RunRecord(
         run=RunInfo(id=uuid.uuid4().hex, as_of=as_of, started_at=started,
                     engine_version=__version__, standards_digest=catalogue.digest,

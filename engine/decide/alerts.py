@@ -1,37 +1,105 @@
-"""Alerts from results, decided by durable-rules.
+"""The alert policy as durable-rules rulesets, and the one host that runs them.
 
-The alert policy is data: for each kind of alert, the verdict that raises it, its
-severity, and for an escalation the number of consecutive breached periods. It is
-compiled once into a durable-rules JSON ruleset, registered once on one long-lived host
-(rulesets cannot be registered twice), and each result of a standard's latest period is
-posted once per policy rule, naming it, because an event is consumed by the one rule it
-matches (so a breach can also be an escalation). A catch-all rule of the lowest priority
-takes every event no policy rule wants, so nothing raises ``MessageNotHandledException``.
-Actions only record what matched; an exception inside an action is re-raised by ``post``
-and not swallowed.
+Each standard's policy (``engine.model.policy``: the default, its attribute's and its
+own rules, resolved) is compiled into a durable-rules JSON ruleset. Standards with the
+same policy share one ruleset, named by a digest of its JSON, registered once on one
+long-lived host (a ruleset cannot be registered twice; ``set_rulesets`` mutates what
+it is given, so it gets a deep copy).
 
-Field names avoid durable-rules' reserved ``id``, ``sid`` and ``$s``; dates are integers.
+Three kinds of event are posted, one at a time (``post_batch`` runs actions
+asynchronously and partially):
+
+* ``result`` — a result of a standard's latest period: its verdict, the consecutive
+  breached periods of its segment (``streak``), and for a segment how far it trails
+  the whole population (``gap_ppm``, millionths of a point, rounded up — so ``gap_ppm >
+  N × 10⁶`` is exactly "trails by more than N points");
+* ``standard`` — the rows in the period of the as-of date and how old the newest
+  period date is (``days_old``);
+* ``case`` — an open case late on the as-of date (``overdue``), or the days left to do
+  it in (``days_left``).
+
+An event is consumed by the one rule it matches, so result and standard events are
+posted once per rule that could take them, naming it (``policy_rule``): a breach can
+then also be an escalation. Case rules exclude each other and take a case once. A
+catch-all rule of the lowest priority takes every event no policy rule wants, so
+nothing raises ``MessageNotHandledException``. Actions only record what matched; an
+exception inside an action is re-raised by ``post``, not swallowed.
+
+Field names avoid durable-rules' reserved ``id``, ``sid`` and ``$s``; every value posted
+is an integer or a short string.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
 
-DEFAULT_POLICY: dict[str, dict[str, Any]] = {
-    "breach": {"verdict": "breach", "severity": "high"},
-    "warning": {"verdict": "warning", "severity": "medium"},
-    # A breach in this many consecutive periods, for the same segment, is escalated: one
-    # alert that stays open while the breach lasts, not one per period.
-    "escalation": {"verdict": "breach", "min_streak": 3, "severity": "critical"},
-}
-RULESET = "alert_policy_v1"
+from engine.model.policy import (
+    Breach,
+    CaseAtRisk,
+    CaseOverdue,
+    EquityGap,
+    Escalation,
+    NoData,
+    Resolved,
+    Rule,
+    StaleData,
+    WarningBand,
+)
+
+PPM = 1_000_000
+# Which event each kind of alert is decided from.
+EVENT = {"breach": "result", "warning": "result", "escalation": "result",
+         "equity_gap": "result", "no_data": "standard", "stale_data": "standard",
+         "case_overdue": "case", "case_at_risk": "case"}
 
 _lock = threading.Lock()
 _host: Any = None
+_registered: set[str] = set()
 _matches: list[tuple[str, dict[str, Any]]] = []
+
+
+def _tests(rule: Rule) -> list[dict[str, Any]]:
+    """The conditions of one kind of alert, beyond its event and rule name."""
+    match rule:
+        case Breach():
+            return [{"verdict": "breach"}]
+        case WarningBand():
+            return [{"verdict": "warning"}]
+        case Escalation(after=after):
+            return [{"verdict": "breach"}, {"$gte": {"streak": after}}]
+        case EquityGap(more_than=points):
+            return [{"$gt": {"gap_ppm": int(points * PPM)}}]
+        case NoData():
+            return [{"rows_in_period": 0}]
+        case StaleData(older_than=days):
+            return [{"$gt": {"days_old": days}}]
+        case CaseOverdue():
+            return [{"overdue": 1}]
+        case CaseAtRisk(within=days):
+            return [{"overdue": 0}, {"$lte": {"days_left": days}}]
+    raise AssertionError(f"no rule for {rule!r}")  # pragma: no cover - every kind is above
+
+
+def compile_policy(policy: Resolved) -> dict[str, Any]:
+    """One standard's resolved policy as a durable-rules ruleset body (without actions)."""
+    rules: dict[str, Any] = {}
+    for kind, rule in policy.items():
+        head: list[dict[str, Any]] = [{"event": EVENT[kind]}]
+        if EVENT[kind] != "case":
+            head.append({"policy_rule": kind})
+        rules[kind] = {"all": [{"m": {"$and": head + _tests(rule)}}], "pri": 1}
+    rules["unmatched"] = {"all": [{"m": {"$ex": {"event": 1}}}], "pri": 1000}
+    return rules
+
+
+def ruleset_name(policy: Resolved) -> str:
+    body = json.dumps(compile_policy(policy), sort_keys=True)
+    return "alert_policy_" + hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
 def _record(rule: str) -> Callable[[Any], None]:
@@ -40,46 +108,34 @@ def _record(rule: str) -> Callable[[Any], None]:
     return action
 
 
-def compile_policy(policy: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The policy as a durable-rules JSON ruleset (without actions)."""
-    rules: dict[str, Any] = {}
-    for name, rule in policy.items():
-        # An event is consumed by the one rule it matches, so each result is posted once
-        # per policy rule, naming it: a breach can then also be an escalation.
-        tests: list[dict[str, Any]] = [{"event": "result"}, {"policy_rule": name},
-                                       {"verdict": rule["verdict"]}, {"latest": 1}]
-        if "min_streak" in rule:
-            tests.append({"$gte": {"streak": rule["min_streak"]}})
-        rules[name] = {"all": [{"m": {"$and": tests}}], "pri": 1}
-    rules["unmatched"] = {"all": [{"m": {"$ex": {"event": 1}}}], "pri": 1000}
-    return {RULESET: rules}
-
-
-def _get_host() -> Any:
+def _ruleset(policy: Resolved) -> str:
+    """The policy's ruleset on the host, registered the first time it is needed."""
     global _host
     if _host is None:
         from durable.engine import Host
 
-        definition = copy.deepcopy(compile_policy(DEFAULT_POLICY))  # set_rulesets mutates it
-        for name, rule in definition[RULESET].items():
-            rule["run"] = _record(name)
-        host = Host()
-        host.set_rulesets(definition)
-        _host = host
-    return _host
+        _host = Host()
+    name = ruleset_name(policy)
+    if name not in _registered:
+        body = copy.deepcopy(compile_policy(policy))  # set_rulesets mutates what it is given
+        for rule, definition in body.items():
+            definition["run"] = _record(rule)
+        _host.set_rulesets({name: body})
+        _registered.add(name)
+    return name
 
 
-def matches(events: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Post each event; return (rule name, policy entry, event) for each policy match."""
-    out = []
+def matches(policy: Resolved, events: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Post each event under ``policy``; return (kind of alert, event) for each match."""
+    out: list[tuple[str, dict[str, Any]]] = []
     with _lock:
-        host = _get_host()
+        name = _ruleset(policy)
         for event in events:
-            for name in DEFAULT_POLICY:
+            kind = event["event"]
+            names = [None] if kind == "case" else [r for r in policy if EVENT[r] == kind]
+            for rule in names:
                 _matches.clear()
-                host.post(RULESET, {**event, "policy_rule": name})
-                for rule, matched in _matches:
-                    if rule in DEFAULT_POLICY:
-                        out.append((rule, DEFAULT_POLICY[rule], matched))
+                _host.post(name, event if rule is None else {**event, "policy_rule": rule})
+                out.extend((r, m) for r, m in _matches if r != "unmatched")
         _matches.clear()
     return out

@@ -1,148 +1,131 @@
-"""Measured cells → results with verdicts; the latest period's misses → alerts."""
+"""Measured cells → results with verdicts; the policy's rules over them → alerts.
+
+For each standard: every cell gets its exact verdict (:mod:`engine.decide.verdict`);
+then the facts the alert rules reason over are posted to its policy's ruleset
+(:mod:`engine.decide.alerts`) — the results of its latest period, the standard's
+freshness, and the open cases selected as late or at risk — and each match becomes an
+alert worded by :mod:`engine.decide.messages`. History periods are not posted: they
+shape a segment's run of consecutive breaches.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from fractions import Fraction
 from typing import Any
 
-from engine.decide import alerts
-from engine.decide.verdict import Decision, decide, shortfall
+from engine import calendar
+from engine.decide import alerts, messages
+from engine.decide.verdict import Decision, decide
 from engine.measure.base import Cell, Measured
+from engine.measure.cases import Case
 from engine.model.catalogue import Catalogue
-from engine.model.results import Alert, AlertState, Result, TargetRecord, Verdict
-from engine.model.standard import ColumnTarget, Standard, TargetStep
-from engine.wording import segment_key, show_level, show_number, show_segment, show_value
+from engine.model.results import Alert, Result, Verdict
+from engine.model.standard import PeriodKind, Standard
+from engine.wording import segment_key
 
 
-def decide_results(measured: list[Measured], catalogue: Catalogue,
+def decide_results(measured: list[Measured], catalogue: Catalogue, as_of: dt.date,
+                   cases: dict[str, list[Case]] | None = None,
                    ) -> tuple[list[Result], list[Alert]]:
     results: list[Result] = []
-    events: list[dict[str, Any]] = []
-    context: list[tuple[Standard, Cell, Decision]] = []
-    since: dict[int, str] = {}  # event index → first period of its run of breaches
+    raised: list[Alert] = []
     for m in measured:
-        std = m.standard
-        version = catalogue.source_of(std).sha256
-        latest = max((c.period_start for c in m.cells), default=None)
-        # The consecutive breached periods so far, per segment (a quiet period, reported
-        # with no cases, breaks the run).
-        breached: dict[str, list[str]] = {}
-        for cell in sorted(m.cells, key=lambda c: c.period_start):
-            d = decide(std, cell)
-            where = segment_key(cell.segment)
-            run = breached.setdefault(where, [])
-            if d.verdict is not Verdict.breach:
-                run.clear()
-            else:
-                run.append(cell.period)
-            results.append(_result(std, version, cell, d))
-            if cell.period_start != latest:
-                continue  # history: it shapes the streak, alerts are for the latest period
-            since[len(context)] = run[0] if run else cell.period
-            events.append({
-                "event": "result", "verdict": d.verdict.value,
-                "latest": int(cell.period_start == latest), "streak": len(run),
-                "standard_key": std.id, "period_start": int(cell.period_start.strftime("%Y%m%d")),
-                "index": len(context),
-            })
-            context.append((std, cell, d))
+        decided = [(cell, decide(m.standard, cell)) for cell in m.cells]
+        results.extend(messages.result(m.standard, catalogue, c, d) for c, d in decided)
+        raised.extend(_alerts(m, decided, catalogue, as_of, (cases or {}).get(m.standard.id)))
     results.sort(key=lambda r: (r.standard, len(r.segment), r.period_start,
                                 sorted(r.segment.items())))
-    raised = []
-    for rule, policy, event in alerts.matches(events):
-        std, cell, d = context[event["index"]]
-        alert = _alert(rule, policy, std, cell, d, catalogue)
-        if "min_streak" in policy:
-            alert = _escalated(alert, event["streak"], since[event["index"]], cell)
-        raised.append(alert)
     return results, raised
 
 
-def _escalated(alert: Alert, streak: int, first: str, cell: Cell) -> Alert:
-    """An escalation says for how long: the run of periods, then the breach explained."""
-    text = (f"Escalation: breached for {streak} consecutive periods ({first} to "
-            f"{cell.period}). {alert.message}")
-    return alert.model_copy(update={"message": text, "evidence": {
-        **alert.evidence, "consecutive_breaches": streak, "since": first}})
+def _alerts(m: Measured, decided: list[tuple[Cell, Decision]], catalogue: Catalogue,
+            as_of: dt.date, cases: list[Case] | None) -> list[Alert]:
+    std = m.standard
+    policy = catalogue.policy_for(std)
+    events: list[dict[str, Any]] = []
+    about: list[Any] = []  # what each event is about, by its index
+
+    def post(kind: str, subject: Any, **fields: Any) -> None:
+        events.append({"event": kind, "standard_key": std.id, "index": len(about), **fields})
+        about.append(subject)
+
+    for cell, d, streak, since, whole in _latest(std, decided):
+        gap = _gap(std, cell, d, whole)
+        post("result", (cell, d, streak, since, whole, gap), verdict=d.verdict.value,
+             streak=streak, **({"gap_ppm": math.ceil(gap * alerts.PPM)} if gap else {}))
+    current = _current_period(std, catalogue, as_of)
+    if m.period_rows is not None:
+        days_old = (as_of - m.newest).days if m.newest is not None else None
+        post("standard", None, rows_in_period=m.period_rows.get(current[0], 0),
+             **({"days_old": days_old} if days_old is not None else {}))
+    for case in cases or []:
+        post("case", case, overdue=int(case.overdue), days_left=(case.due_by - as_of).days)
+
+    out: list[Alert] = []
+    grouped: dict[str, list[Case]] = {}
+    for kind, event in alerts.matches(policy, events):
+        rule, subject = policy[kind], about[event["index"]]
+        if alerts.EVENT[kind] == "case":
+            grouped.setdefault(kind, []).append(subject)
+        elif alerts.EVENT[kind] == "standard":
+            out.append(messages.freshness(kind, rule, std, catalogue, m, current[1], as_of))
+        else:
+            cell, d, streak, since, whole, gap = subject
+            if kind == "equity_gap":
+                out.append(messages.equity_gap(rule, std, catalogue, cell, d, whole, gap))
+            else:
+                out.append(messages.result_alert(kind, rule, std, catalogue, cell, d, streak,
+                                                 since))
+    for kind, selected in grouped.items():
+        out.append(messages.cases(kind, policy[kind], std, catalogue, selected, current[1],
+                                  as_of))
+    return out
 
 
-def target_record(step: TargetStep, threshold: Fraction | None, unit: str) -> TargetRecord:
-    """The target as applied to one cell (a column target shows the level it read)."""
-    level = step.threshold
-    if isinstance(level, ColumnTarget):
-        value = show_level(threshold, unit) if threshold is not None else "—"
+def _latest(std: Standard, decided: list[tuple[Cell, Decision]]
+            ) -> list[tuple[Cell, Decision, int, str, tuple[Cell, Decision] | None]]:
+    """Each cell of the latest period, with its segment's run of consecutive breaches
+    (how many, since which period: a quiet period, with no cases, breaks it) and the
+    whole population's cell of that period."""
+    latest = max((c.period_start for c, _ in decided), default=None)
+    runs: dict[str, list[str]] = {}
+    out = []
+    whole = next(((c, d) for c, d in decided if c.period_start == latest and not c.segment),
+                 None)
+    for cell, d in sorted(decided, key=lambda cd: cd[0].period_start):
+        run = runs.setdefault(segment_key(cell.segment), [])
+        if d.verdict is Verdict.breach:
+            run.append(cell.period)
+        else:
+            run.clear()
+        if cell.period_start == latest:
+            out.append((cell, d, len(run), run[0] if run else cell.period,
+                        whole if cell.segment else None))
+    return out
+
+
+def _gap(std: Standard, cell: Cell, d: Decision, whole: tuple[Cell, Decision] | None
+         ) -> Fraction | None:
+    """How far a segment trails the whole population (positive: worse), when both have
+    a value decided on enough cases."""
+    if whole is None or d.value is None or whole[1].value is None:
+        return None
+    if Verdict.insufficient_data in (d.verdict, whole[1].verdict):
+        return None
+    higher = d.target.higher_is_better if d.target is not None else True
+    gap = whole[1].value - d.value if higher else d.value - whole[1].value
+    return gap if gap > 0 else None
+
+
+def _current_period(std: Standard, catalogue: Catalogue, as_of: dt.date) -> tuple[dt.date, str]:
+    """The start and label of the period that holds the as-of date."""
+    period = std.period
+    if period.kind is PeriodKind.rolling:
+        assert period.days is not None
+        start = calendar.rolling_start(as_of, period.days)
     else:
-        value = str(level)
-    return TargetRecord(
-        direction="at_least" if step.higher_is_better else "at_most",
-        value=value,
-        source=str(level) if isinstance(level, ColumnTarget) else None,
-        warning=str(step.band) if step.band is not None else None,
-        minimum_sample=step.minimum_sample,
-        effective=step.effective,
-    )
-
-
-def _result(std: Standard, version: str, cell: Cell, d: Decision) -> Result:
-    value = d.value
-    return Result(
-        standard=std.id, standard_version=version, period=cell.period,
-        period_start=cell.period_start, period_end=cell.period_end, segment=cell.segment,
-        numerator=cell.numerator, denominator=cell.denominator, cases=cell.cases,
-        value=float(value) if value is not None else None,
-        value_exact=f"{value.numerator}/{value.denominator}" if value is not None else None,
-        unit=std.measure.unit,
-        target=target_record(d.target, d.threshold, std.measure.unit) if d.target else None,
-        verdict=d.verdict, decided_by=d.decided_by, counts=cell.counts,
-    )
-
-
-def _alert(rule: str, policy: dict[str, Any], std: Standard, cell: Cell, d: Decision,
-           catalogue: Catalogue) -> Alert:
-    assert d.value is not None and d.target is not None and d.threshold is not None
-    step, target, unit = d.target, d.threshold, std.measure.unit
-    gap = abs(d.value - target)
-    direction = "at least" if step.higher_is_better else "at most"
-    where = show_segment(cell.segment)
-    shown = show_level(target, unit)
-    if "scheduled_seconds" in cell.counts:  # availability: time, not cases
-        of = (f" ({float(cell.numerator or 0) / 3600:,.1f} of "
-              f"{float(cell.denominator) / 3600:,.1f} scheduled hours available)")
-    elif unit == "%" and cell.numerator is not None and cell.exact is None:
-        of = f" ({show_number(cell.numerator)} of {show_number(cell.denominator)})"
-    else:
-        of = f" (over {show_number(cell.cases)} cases)"
-    text = (
-        f"{std.id} {std.title}: {d.verdict.value} in {cell.period}"
-        f"{'' if not cell.segment else ', ' + where}. "
-        f"{show_value(d.value, unit, target)}{of} against a target of {direction} {shown}"
-    )
-    short = shortfall(target, cell, step)
-    if d.verdict is Verdict.breach:
-        side = "below" if step.higher_is_better else "above"
-        points = "points" if unit == "%" else (unit or "points")
-        text += f": {float(gap):.1f} {points} {side} the target"
-        if short:
-            need = "more cases meeting the standard" if step.higher_is_better \
-                else "fewer cases counted"
-            text += f"; it needed {short:,} {need}"
-        text += "."
-    else:
-        side = "below" if step.higher_is_better else "above"
-        text += f": met, but inside the warning band ({side} {step.band})."
-    overdue = cell.counts.get("open_overdue_counted")
-    if overdue:
-        text += (f" Includes {overdue:,} open case(s) already too late to meet the limit on "
-                 "the as-of date.")
-    return Alert(
-        # Not the period: a breach that persists is one alert that stays open.
-        key=f"{std.id}:{rule}:{segment_key(cell.segment)}",
-        standard=std.id, kind=rule, state=AlertState.new, severity=policy["severity"],
-        period=cell.period, segment=cell.segment, message=text,
-        evidence={
-            "numerator": cell.numerator, "denominator": cell.denominator,
-            "value": float(d.value), "target": f"{direction} {shown}",
-            "shortfall": short, "standard_file": str(catalogue.source_of(std).path),
-            **({"open_overdue_counted": overdue} if overdue else {}),
-        },
-    )
+        fiscal = calendar.fiscal_start_month(period, catalogue.settings.fiscal_year_start)
+        start = calendar.period_start(period.kind, as_of, fiscal)
+    return start, calendar.label(period.kind, start, days=period.days)

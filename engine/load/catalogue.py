@@ -3,6 +3,7 @@
 Layout of a standards folder::
 
     catalogue.yaml        optional settings: institution, calendar, fiscal year, as-of date
+    alert-policy.yaml     optional alert rules and notifications (engine/model/policy.py)
     datasets/*.yaml       one dataset (extract declaration) per file
     **/*.yaml             every other YAML file is one standard
 """
@@ -20,10 +21,12 @@ from engine.load.errors import problems_from
 from engine.load.yamlsafe import Located, read_yaml
 from engine.model.catalogue import Catalogue, Settings, Source
 from engine.model.dataset import Dataset
+from engine.model.policy import AlertPolicy
 from engine.model.standard import Measure, Standard
 from engine.problems import InputError, Problem, unknown_name_hint
 
 SETTINGS_FILE = "catalogue.yaml"
+POLICY_FILE = "alert-policy.yaml"
 DATASETS_DIR = "datasets"
 _SKIP_DIRS = {"extracts", "out", "node_modules"}
 
@@ -41,7 +44,7 @@ def standard_files(root: Path) -> tuple[list[Path], list[Path]]:
             continue
         if rel.parts[0] == DATASETS_DIR:
             datasets.append(path)
-        elif rel.as_posix() != SETTINGS_FILE:
+        elif rel.as_posix() not in (SETTINGS_FILE, POLICY_FILE):
             standards.append(path)
     return datasets, standards
 
@@ -80,8 +83,12 @@ def load_catalogue(root: Path | str) -> Catalogue:
             settings = parsed
             problems.extend(check_settings(settings, doc))
 
+    policy = AlertPolicy()
+    if (root / POLICY_FILE).exists():
+        policy = parse(root / POLICY_FILE, AlertPolicy)[0] or policy
+
     dataset_files, std_files = standard_files(root)
-    catalogue = Catalogue(root=root, settings=settings)
+    catalogue = Catalogue(root=root, settings=settings, policy=policy)
 
     def register(kind: str, name: str, doc: Located) -> bool:
         """Record where ``name`` came from; False (with a problem) if it is taken."""

@@ -14,6 +14,7 @@ from engine.measure import (
     advance_notice,
     availability,
     backlog,
+    cases,
     rate,
     reported_ratio,
     share_meeting,
@@ -22,7 +23,9 @@ from engine.measure import (
     survey_share,
 )
 from engine.measure.base import Cell, Context, Measured, measure, query
+from engine.measure.cases import Case
 from engine.model.dataset import Dataset
+from engine.model.policy import CaseAtRisk, Resolved
 from engine.model.standard import Standard
 
 _MODULES = (share_within, advance_notice, share_meeting, reported_ratio, rate, summary,
@@ -38,6 +41,19 @@ def measure_standard(std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -
     return measure(kinds()[std.measure.kind], std, ds, data, ctx)
 
 
+def open_cases(std: Standard, ds: Dataset, data: pa.Table, ctx: Context, policy: Resolved
+               ) -> list[Case]:
+    """The open cases the policy's case alerts look at: late on the as-of date, or due
+    within its ``case_at_risk`` days (none where the kind has no deadline, or both case
+    alerts are off)."""
+    kind = kinds()[std.measure.kind]
+    if not cases.supports(kind) or not {"case_overdue", "case_at_risk"} & policy.keys():
+        return []
+    at_risk = policy.get("case_at_risk")
+    within = at_risk.within if isinstance(at_risk, CaseAtRisk) else 0
+    return cases.select(kind, std, ds, data, ctx, within)
+
+
 def describe_measure(std: Standard) -> str:
     """The measure in plain words, from its kind module."""
     words: str = kinds()[std.measure.kind].describe(std.measure.spec)
@@ -49,5 +65,5 @@ def query_of(std: Standard, ds: Dataset, ctx: Context) -> str:
     return query(kinds()[std.measure.kind], std, ds, ctx)
 
 
-__all__ = ["Cell", "Context", "Measured", "describe_measure", "kinds", "measure_standard",
-           "query_of"]
+__all__ = ["Case", "Cell", "Context", "Measured", "describe_measure", "kinds",
+           "measure_standard", "open_cases", "query_of"]

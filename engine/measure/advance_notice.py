@@ -46,6 +46,16 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
                      first=[(t[spec.before].isnull(), "missing_reference_date")])
 
 
+def case_dates(spec: AdvanceNotice) -> list[str]:
+    """The dates an open case's alert shows."""
+    return [spec.before]
+
+
+def deadline(spec: AdvanceNotice) -> str:
+    """The limit an open case is held to, in words."""
+    return f"{spec.event} at least {spec.notice} before {spec.before}"
+
+
 def describe(spec: AdvanceNotice) -> str:
     open_words = ("A case with no notice yet that can no longer be given in time counts as "
                   "not met." if spec.open_cases is OpenCases.count_when_overdue

@@ -86,47 +86,74 @@ class Measured:
     rows_in_population: int
     rows_outside_population: int
     excluded: dict[str, int]
+    # Rows placed in each period (counted or left out), and the newest period date on or
+    # before the as-of date: what no_data and stale_data alerts look at. None for a kind
+    # that measures over time (availability), where no rows is no news.
+    period_rows: dict[dt.date, int] | None = None
+    newest: dt.date | None = None
 
 
 def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
     """Measure one standard with its kind module (see the module docstring)."""
     table = ibis.memtable(data)
     total = data.num_rows
-    table = _population(std, ds, table, ctx)
+    table = population(std, ds, table, ctx)
     if hasattr(kind, "cells"):  # a kind that measures over time, not over rows
         inside = _scalar(ctx, table.count())
         over_time, excluded = kind.cells(std, ds, table, ctx)
         return Measured(std, over_time, inside, total - inside, excluded)
     rows = _rows(kind, std, ds, table, ctx)
     if hasattr(kind, "aggregate"):  # a kind whose value is not a sum (a median)
-        inside = _scalar(ctx, rows.count())
+        placed = rows.group_by(rows._pstart).aggregate(
+            _n=rows.count(), _newest=_newest(rows, std, ds, ctx))
+        period_rows, newest = _placed(ctx.backend.to_pyarrow(placed).to_pylist())
+        inside = sum(period_rows.values())
         excluded = _count_by(ctx, rows.filter(rows._reason.notnull()), "_reason")
         counted = rows.filter(rows._reason.isnull())
         cells = [c for cols in std.segment_sets() for c in kind.aggregate(counted, std, cols, ctx)]
     else:
         scale = kind.scale(std.measure.spec) if hasattr(kind, "scale") else 100
-        cells, inside, excluded = _sums(ctx.backend.to_pyarrow(_sums_query(rows, std)), std,
-                                        scale)
-    return Measured(std, fill_gaps(cells, std), inside, total - inside, excluded)
+        sums = ctx.backend.to_pyarrow(_sums_query(rows, std, ds, ctx)).to_pylist()
+        cells, inside, excluded = _sums(sums, std, scale)
+        period_rows, newest = _placed(sums)
+    return Measured(std, fill_gaps(cells, std), inside, total - inside, excluded,
+                    period_rows={k: v for k, v in period_rows.items() if k is not None},
+                    newest=newest)
 
 
-def _sums_query(rows: Any, std: Standard) -> Any:
+def _newest(rows: Any, std: Standard, ds: Dataset, ctx: Context) -> Any:
+    """The newest period date on or before the as-of date (how fresh the extract is)."""
+    day = period_date(std, ds, rows)
+    return ibis.ifelse(day <= ibis.literal(ctx.as_of), day, ibis.null().cast("date")).max()
+
+
+def _placed(records: list[dict[str, Any]]) -> tuple[dict[Any, int], dt.date | None]:
+    """Rows per period start, and the newest period date, from grouped records."""
+    period_rows: dict[Any, int] = {}
+    newest = None
+    for rec in records:
+        period_rows[rec["_pstart"]] = period_rows.get(rec["_pstart"], 0) + rec["_n"]
+        newest = _extreme(max, newest, rec["_newest"])
+    return period_rows, newest
+
+
+def _sums_query(rows: Any, std: Standard, ds: Dataset, ctx: Context) -> Any:
     """One scan: sums at the finest grain (period × every segment column × reason left
     out). Sums add up, so each segmentation, and the whole population, is rolled up from
     this small result by :func:`_sums` without reading the rows again."""
     every = sorted({c for cols in std.segment_sets() for c in cols})
     return rows.group_by([rows._pstart, rows._reason, *every]).aggregate(
         _num=rows._num.sum(), _den=rows._den.sum(), _open=rows._open_overdue.sum(),
-        _n=rows.count(), **target_aggregates(rows, std))
+        _n=rows.count(), _newest=_newest(rows, std, ds, ctx), **target_aggregates(rows, std))
 
 
-def _sums(result: pa.Table, std: Standard, scale: int
+def _sums(result: list[dict[str, Any]], std: Standard, scale: int
           ) -> tuple[list[Cell], int, dict[str, int]]:
     """Cells, rows in the population, and rows left out by reason, from :func:`_sums_query`."""
     inside, excluded = 0, dict[str, int]()
     totals: dict[tuple[Any, ...], list[Any]] = {}
     sets = std.segment_sets()
-    for rec in result.to_pylist():
+    for rec in result:
         inside += rec["_n"]
         if rec["_reason"] is not None:
             excluded[rec["_reason"]] = excluded.get(rec["_reason"], 0) + rec["_n"]
@@ -170,16 +197,16 @@ def query(kind: Any, std: Standard, ds: Dataset, ctx: Context) -> str:
     """The SQL the engine runs (DuckDB dialect), for ``explain``."""
     table = ibis.memtable(pa.table({name: pa.array([], _ARROW[t])
                                     for name, t in ds.column_types().items()}))
-    table = _population(std, ds, table, ctx)
+    table = population(std, ds, table, ctx)
     if hasattr(kind, "cells"):
         return str(ibis.to_sql(table, dialect="duckdb"))
     rows = _rows(kind, std, ds, table, ctx)
     if hasattr(kind, "aggregate"):
         return str(ibis.to_sql(rows, dialect="duckdb"))
-    return str(ibis.to_sql(_sums_query(rows, std), dialect="duckdb"))
+    return str(ibis.to_sql(_sums_query(rows, std, ds, ctx), dialect="duckdb"))
 
 
-def _population(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
+def population(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     if not std.population:
         return table
     keep = expr.parse(std.population, ds.column_types()).to_ibis(table, ctx.as_of)

@@ -81,6 +81,22 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
         last=((end.notnull() & _ends_before_start(clock, spec), "ends_before_start"),))
 
 
+def case_dates(spec: ShareWithin) -> list[str]:
+    """The dates an open case's alert shows."""
+    return [spec.start] + ([spec.due] if spec.due is not None else [])
+
+
+def deadline(spec: ShareWithin) -> str:
+    """The limit an open case is held to, in words."""
+    if spec.limit is not None:
+        words = f"{spec.end} within {spec.limit} of {spec.start}"
+    elif spec.limits is not None:
+        words = f"{spec.end} within the limit for its {spec.limits.by} from {spec.start}"
+    else:
+        return f"{spec.end} by its {spec.due}"
+    return words + (f", or by its {spec.due} where given" if spec.due is not None else "")
+
+
 def limits_of(spec: ShareWithin) -> list[Limit]:
     if spec.limit is not None:
         return [spec.limit]

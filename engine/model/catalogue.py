@@ -10,6 +10,7 @@ from pydantic import Field
 
 from engine.model.common import Strict
 from engine.model.dataset import Dataset
+from engine.model.policy import AlertPolicy, Resolved, resolve
 from engine.model.standard import Standard
 
 
@@ -48,6 +49,7 @@ class Source:
 class Catalogue:
     root: Path
     settings: Settings
+    policy: AlertPolicy = field(default_factory=AlertPolicy)
     datasets: dict[str, Dataset] = field(default_factory=dict)
     standards: dict[str, Standard] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)  # "dataset:x" / "standard:X"
@@ -55,3 +57,7 @@ class Catalogue:
 
     def source_of(self, standard: Standard) -> Source:
         return self.sources[f"standard:{standard.id}"]
+
+    def policy_for(self, standard: Standard) -> Resolved:
+        """The alert rules that apply to ``standard``, its own over the policy file's."""
+        return resolve(self.policy, standard.attribute, standard.alerts)

@@ -159,4 +159,13 @@ class Attribute(StrEnum):
     fairness = "fairness"
 
 
+class Severity(StrEnum):
+    """How serious an alert is."""
+
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"

@@ -30,7 +30,7 @@ import ipaddress
 import re
 from email.utils import parseaddr
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -42,9 +42,8 @@ from pydantic import (
     model_validator,
 )
 
-from engine.model.common import Strict
+from engine.model.common import Severity, Strict
 
-Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")  # most serious first
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from engine.model.common import Attribute, Level, LevelText, LimitText, LimitUnit, Strict
+from engine.model.policy import Rules
 
 
 # Roles tell the loader how to check a field against the dataset (engine/load/checks.py).
@@ -469,6 +470,9 @@ class Standard(Strict):
     evidence: list[str] | None = Field(
         None, description="Columns that identify a case in alerts (default: the dataset key)."
     )
+    alerts: Rules | None = Field(
+        None, description="This standard's own alert rules, over alert-policy.yaml's: e.g. "
+        "escalation: {after: 2 periods}, warning: off.")
 
     # json_schema_input_type: the schema for editors admits what we accept, a single step too.
     @field_validator("target", mode="before",

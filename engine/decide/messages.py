@@ -1,0 +1,202 @@
+"""Results and alerts in words a manager can forward: what was measured, against which
+target, over which period and segment, how far off, for how many periods, which cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from fractions import Fraction
+from typing import Any
+
+from engine.decide.verdict import Decision, shortfall
+from engine.measure import kinds
+from engine.measure.base import Cell, Measured
+from engine.measure.cases import Case
+from engine.model.catalogue import Catalogue
+from engine.model.policy import CaseAtRisk, EquityGap, Rule, StaleData
+from engine.model.results import Alert, AlertState, Result, TargetRecord, Verdict
+from engine.model.standard import ColumnTarget, Standard, TargetStep
+from engine.wording import segment_key, show_level, show_number, show_segment, show_value
+
+CASES_NAMED = 5  # cases named in a message; the evidence lists every one
+
+
+def target_record(step: TargetStep, threshold: Fraction | None, unit: str) -> TargetRecord:
+    """The target as applied to one cell (a column target shows the level it read)."""
+    level = step.threshold
+    if isinstance(level, ColumnTarget):
+        value = show_level(threshold, unit) if threshold is not None else "—"
+    else:
+        value = str(level)
+    return TargetRecord(
+        direction="at_least" if step.higher_is_better else "at_most",
+        value=value,
+        source=str(level) if isinstance(level, ColumnTarget) else None,
+        warning=str(step.band) if step.band is not None else None,
+        minimum_sample=step.minimum_sample,
+        effective=step.effective,
+    )
+
+
+def result(std: Standard, catalogue: Catalogue, cell: Cell, d: Decision) -> Result:
+    value = d.value
+    return Result(
+        standard=std.id, standard_version=catalogue.source_of(std).sha256, period=cell.period,
+        period_start=cell.period_start, period_end=cell.period_end, segment=cell.segment,
+        numerator=cell.numerator, denominator=cell.denominator, cases=cell.cases,
+        value=float(value) if value is not None else None,
+        value_exact=f"{value.numerator}/{value.denominator}" if value is not None else None,
+        unit=std.measure.unit,
+        target=target_record(d.target, d.threshold, std.measure.unit) if d.target else None,
+        verdict=d.verdict, decided_by=d.decided_by, counts=cell.counts,
+    )
+
+
+def _alert(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, period: str,
+           segment: dict[str, str], text: str, evidence: dict[str, Any]) -> Alert:
+    return Alert(
+        # Not the period: a breach that persists is one alert that stays open.
+        key=f"{std.id}:{kind}:{segment_key(segment)}", standard=std.id, kind=kind,
+        state=AlertState.new, severity=rule.severity.value, period=period, segment=segment,
+        message=text,
+        evidence={**evidence, "standard_file": str(catalogue.source_of(std).path)},
+    )
+
+
+def _head(std: Standard, what: str, period: str, segment: dict[str, str]) -> str:
+    """'BEN-01 Benefit claims decided within 28 days: breach in 2025-06, region West.'"""
+    where = f", {show_segment(segment)}" if segment else ""
+    return f"{std.id} {std.title}: {what} in {period}{where}."
+
+
+def _measured(std: Standard, cell: Cell, value: Fraction, target: Fraction | None) -> str:
+    """The value and what it is made of: '77.4% (205 of 265)'."""
+    unit = std.measure.unit
+    if "scheduled_seconds" in cell.counts:  # availability: time, not cases
+        of = (f" ({float(cell.numerator or 0) / 3600:,.1f} of "
+              f"{float(cell.denominator) / 3600:,.1f} scheduled hours available)")
+    elif unit == "%" and cell.numerator is not None and cell.exact is None:
+        of = f" ({show_number(cell.numerator)} of {show_number(cell.denominator)})"
+    else:
+        of = f" (over {show_number(cell.cases)} cases)"
+    return show_value(value, unit, target) + of
+
+
+def result_alert(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, cell: Cell,
+                 d: Decision, streak: int, since: str) -> Alert:
+    """A breach, a warning, or an escalation (a breach that has lasted)."""
+    assert d.value is not None and d.target is not None and d.threshold is not None
+    step, target, unit = d.target, d.threshold, std.measure.unit
+    direction = "at least" if step.higher_is_better else "at most"
+    shown = show_level(target, unit)
+    side = "below" if step.higher_is_better else "above"
+    text = (f"{_head(std, d.verdict.value, cell.period, cell.segment)} "
+            f"{_measured(std, cell, d.value, target)} against a target of {direction} {shown}")
+    short = shortfall(target, cell, step)
+    if d.verdict is Verdict.breach:
+        points = "points" if unit == "%" else (unit or "points")
+        text += f": {float(abs(d.value - target)):.1f} {points} {side} the target"
+        if short:
+            need = ("more cases meeting the standard" if step.higher_is_better
+                    else "fewer cases counted")
+            text += f"; it needed {short:,} {need.replace('cases', 'case') if short == 1 else need}"
+        text += "."
+        if streak > 1 and kind != "escalation":  # an escalation says so first
+            text += (f" It has missed the target for {streak} consecutive periods ({since} "
+                     f"to {cell.period}).")
+    else:
+        text += f": met, but inside the warning band ({side} {step.band})."
+    overdue = cell.counts.get("open_overdue_counted")
+    if overdue:
+        text += (f" Includes {overdue:,} open case{'s' if overdue != 1 else ''} already too "
+                 "late to meet the limit on the as-of date.")
+    evidence: dict[str, Any] = {
+        "numerator": cell.numerator, "denominator": cell.denominator,
+        "value": float(d.value), "target": f"{direction} {shown}", "shortfall": short,
+        "consecutive_breaches": streak,
+        **({"since": since} if streak else {}),
+        **({"open_overdue_counted": overdue} if overdue else {}),
+    }
+    if kind == "escalation":
+        text = (f"Escalation: breached for {streak} consecutive periods ({since} to "
+                f"{cell.period}). {text}")
+    return _alert(kind, rule, std, catalogue, cell.period, cell.segment, text, evidence)
+
+
+def equity_gap(rule: Rule, std: Standard, catalogue: Catalogue, cell: Cell, d: Decision,
+               whole: tuple[Cell, Decision], gap: Fraction) -> Alert:
+    assert isinstance(rule, EquityGap) and d.value is not None and whole[1].value is not None
+    unit = std.measure.unit
+    points = "points" if unit == "%" else (unit or "points")
+    text = (f"{_head(std, 'equity gap', cell.period, cell.segment)} This segment trails "
+            f"the whole population by {float(gap):.1f} {points}: "
+            f"{_measured(std, cell, d.value, d.threshold)} against "
+            f"{_measured(std, whole[0], whole[1].value, d.threshold)} for everyone, more than the "
+            f"{rule.more_than} {points} the alert policy allows.")
+    evidence = {"value": float(d.value), "whole_population": float(whole[1].value),
+                "gap": float(gap), "gap_exact": f"{gap.numerator}/{gap.denominator}",
+                "allowed": str(rule.more_than), "verdict": d.verdict.value}
+    return _alert("equity_gap", rule, std, catalogue, cell.period, cell.segment, text, evidence)
+
+
+def freshness(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, m: Measured,
+              period: str, as_of: dt.date) -> Alert:
+    """no_data: nothing in the period of the as-of date; stale_data: old newest date."""
+    ds, by = std.dataset, std.period.by
+    newest = (f"The newest {by} on or before it is {m.newest}." if m.newest is not None
+              else f"No row has a {by} on or before it.")
+    if kind == "no_data":
+        text = (f"{_head(std, 'no data', period, {})} The {ds} extract has no rows in "
+                f"{period}, the period of the as-of date {as_of}, placed by {by}. {newest} "
+                "Check that the latest extract was delivered in full; until then this "
+                "period's results cannot be published.")
+    else:
+        assert isinstance(rule, StaleData) and m.newest is not None
+        days = (as_of - m.newest).days
+        text = (f"{_head(std, 'stale data', period, {})} The newest {by} in the {ds} extract "
+                f"is {m.newest}, {days} days before the as-of date {as_of}; the alert policy "
+                f"allows {rule.older_than}. Results for {period} may be incomplete.")
+    evidence: dict[str, Any] = {"dataset": ds, "period_column": by,
+                                "newest": m.newest.isoformat() if m.newest else None,
+                                "as_of": as_of.isoformat()}
+    return _alert(kind, rule, std, catalogue, period, {}, text, evidence)
+
+
+def cases(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, selected: list[Case],
+          period: str, as_of: dt.date) -> Alert:
+    """Open cases late now, or to be done within the policy's days: one alert a standard,
+    every case in the evidence, the most urgent named."""
+    deadline = kinds()[std.measure.kind].deadline(std.measure.spec)
+    n = len(selected)
+    if kind == "case_overdue":
+        head = (f"{n:,} open case{'s' if n != 1 else ''} can no longer meet the standard "
+                f"({deadline}) at the end of {as_of}")
+    else:
+        assert isinstance(rule, CaseAtRisk)
+        first = min(c.due_by for c in selected)
+        head = (f"{n:,} open case{'s' if n != 1 else ''} will miss the standard ({deadline}) "
+                f"unless completed within {rule.within} days; the first must be done by "
+                f"{first}")
+    split = _by_segment(std, selected)
+    named = "; ".join(_case_words(c) for c in selected[:CASES_NAMED])
+    more = f"; and {n - CASES_NAMED:,} more" if n > CASES_NAMED else ""
+    what = "overdue cases" if kind == "case_overdue" else "cases at risk"
+    text = (f"{_head(std, what, period, {})} {head}{split}. "
+            f"{'Most urgent' if n > CASES_NAMED else 'Cases'}: {named}{more}.")
+    evidence = {"count": n, "deadline": deadline,
+                "cases": [c.evidence() for c in selected]}
+    return _alert(kind, rule, std, catalogue, period, {}, text, evidence)
+
+
+def _by_segment(std: Standard, selected: list[Case]) -> str:
+    sets = std.segment_sets()
+    if len(sets) < 2:
+        return ""
+    counts = Counter(", ".join(c.segment[col] for col in sets[1]) for c in selected)
+    return " (" + ", ".join(f"{k} {v:,}" for k, v in counts.most_common()) + ")"
+
+
+def _case_words(case: Case) -> str:
+    dates = ", ".join(f"{k} {v}" for k, v in case.dates.items())
+    due = "" if case.overdue else f"done by {case.due_by}; "
+    return f"{case.label} ({due}{dates})"

@@ -1,0 +1,114 @@
+"""Open cases that have passed their limit, or will within a few days: the few rows the
+decision layer sees (never all of them).
+
+A kind that measures cases against a deadline (``share_within``, ``advance_notice``)
+already knows, for an as-of date, which open cases can no longer make it (its
+``_open_overdue`` column). A case at risk within N days is one that is not late on the
+as-of date but would be on the as-of date + N, if still open. So:
+
+1. one scan of the population with the as-of date moved N days on selects every
+   candidate — already late, or late by then;
+2. on those few rows only, the kind is evaluated for each day from the as-of date to
+   N days on; the first day a case is late says when it must be done by — the as-of date
+   itself for a case already late.
+
+Each case is identified by the standard's ``evidence`` columns (default: the dataset's
+key), with the file and row it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from engine.measure.base import Context, population
+from engine.model.dataset import Dataset
+from engine.model.standard import Standard
+
+
+@dataclass(frozen=True)
+class Case:
+    """An open case past its limit (``overdue``), or one that must be done by ``due_by``."""
+
+    file: str
+    row: int
+    ids: dict[str, str]  # the evidence columns and their values
+    segment: dict[str, str]
+    dates: dict[str, str]  # the kind's own dates (when it was opened, its due date…)
+    due_by: dt.date  # the last day it can be completed in time (the as-of date if late)
+    overdue: bool
+
+    @property
+    def label(self) -> str:
+        if self.ids:
+            return ", ".join(f"{v}" for v in self.ids.values())
+        return f"{self.file} row {self.row}"
+
+    def evidence(self) -> dict[str, Any]:
+        return {"case": self.label, **self.ids, "file": self.file, "row": self.row,
+                **self.segment, **self.dates,
+                **({} if self.overdue else {"complete_by": self.due_by.isoformat()})}
+
+
+def supports(kind: ModuleType) -> bool:
+    """Whether a kind measures open cases against a deadline."""
+    return hasattr(kind, "case_dates") and hasattr(kind, "deadline")
+
+
+def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Context,
+           within: int) -> list[Case]:
+    """Open cases late on the as-of date, or late within ``within`` days (0: late only)."""
+    table = population(std, ds, ibis.memtable(data), ctx)
+    ahead = dataclasses.replace(ctx, as_of=ctx.as_of + dt.timedelta(days=within))
+    rows = kind.rows(std, ds, table, ahead)
+    candidates = ctx.backend.to_pyarrow(  # every declared column, to evaluate them again
+        rows.filter(rows._open_overdue == 1).select("_file", "_row", *ds.columns))
+    if not candidates.num_rows:
+        return []
+    first_late = _first_late(kind, std, ds, candidates, ctx, within)
+    ids = std.evidence or ds.key
+    segments = sorted({c for cols in std.segment_sets() for c in cols})
+    dates = kind.case_dates(std.measure.spec)
+    out = []
+    for rec in candidates.to_pylist():
+        days = first_late[(rec["_file"], rec["_row"])]
+        out.append(Case(
+            file=rec["_file"], row=rec["_row"],
+            ids={c: _text(rec[c]) for c in ids},
+            segment={c: _text(rec[c]) for c in segments},
+            dates={c: _text(rec[c]) for c in dates if rec[c] is not None},
+            due_by=ctx.as_of + dt.timedelta(days=days), overdue=days == 0))
+    out.sort(key=lambda c: (c.due_by, *(c.dates.values()), c.file, c.row))
+    return out
+
+
+def _first_late(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table,
+                ctx: Context, within: int) -> dict[tuple[str, int], int]:
+    """For each candidate, the first day from the as-of date (0) on which it is late."""
+    small = ibis.memtable(candidates)
+    parts = []
+    for days in range(within + 1):
+        day = dataclasses.replace(ctx, as_of=ctx.as_of + dt.timedelta(days=days))
+        rows = kind.rows(std, ds, small, day)
+        parts.append(rows.filter(rows._open_overdue == 1)
+                     .select("_file", "_row", _days=ibis.literal(days)))
+    union = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    first = union.group_by("_file", "_row").aggregate(_days=union._days.min())
+    return {(r["_file"], r["_row"]): r["_days"]
+            for r in ctx.backend.to_pyarrow(first).to_pylist()}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,185 @@
+"""The alert policy: which alerts a result raises, how serious each is, who hears of it.
+
+Written as data in ``alert-policy.yaml`` at the top of a standards folder::
+
+    default:                        # every standard (each key is optional)
+      breach: {severity: high}
+      escalation: {after: 3 periods, severity: critical}
+      case_at_risk: {within: 5 days}
+    attributes:                     # standards of one attribute
+      satisfaction:
+        equity_gap: {more_than: 8}
+    notify: …                       # where new and resolved alerts are sent
+
+and overridden for one standard by an ``alerts:`` key in its own file. Each layer
+changes only the settings it names (``escalation: {after: 2}`` keeps the severity it
+had); ``off`` turns a kind of alert off and ``on`` back on. Without a policy file every kind is on,
+with the settings below.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
+
+from engine.model.common import Attribute, Severity, Strict
+from engine.model.notify import Notify
+
+_COUNT = re.compile(r"^\s*(\d+)\s*([a-z ]*?)\s*$")
+
+
+def _whole(words: tuple[str, ...], example: str) -> Any:
+    """A whole number written with its unit ('3 periods', '5 days'; a bare 3 is fine too)."""
+    def parse(value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a number; write it like '{example}'")
+        if isinstance(value, int):
+            return value
+        match = _COUNT.match(value) if isinstance(value, str) else None
+        if not match or (match.group(2) and match.group(2) not in words):
+            raise ValueError(f"{value!r} is not understood; write it like '{example}'")
+        return int(match.group(1))
+    return parse
+
+
+Periods = Annotated[int, BeforeValidator(_whole(("period", "periods"), "3 periods")),
+                    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
+                                    "examples": ["3 periods"]})]
+Days = Annotated[int, BeforeValidator(_whole(("day", "days", "calendar days"), "5 days")),
+                 WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
+                                 "examples": ["5 days"]})]
+
+
+class Rule(Strict):
+    """Settings shared by every kind of alert."""
+
+    KIND: ClassVar[str]
+    WHAT: ClassVar[str]  # the kind in words, for the catalogue and the README
+    severity: Severity = Field(description="low, medium, high or critical.")
+    enabled: bool = Field(True, description="false turns this kind of alert off (or write "
+                          "just 'off' in place of the settings; 'on' turns it back on).")
+
+
+class Breach(Rule):
+    KIND, WHAT = "breach", "a result misses its target"
+    severity: Severity = Severity.high
+
+
+class WarningBand(Rule):
+    KIND, WHAT = "warning", "a result meets its target but lies inside the warning band"
+    severity: Severity = Severity.medium
+
+
+class Escalation(Rule):
+    KIND, WHAT = ("escalation", "the same segment has missed its target in this many "
+                  "consecutive periods (one alert while the breach lasts, not one a period)")
+    severity: Severity = Severity.critical
+    after: Periods = Field(3, ge=2, description="Consecutive breached periods, e.g. 3 periods.")
+
+
+class CaseOverdue(Rule):
+    KIND, WHAT = ("case_overdue", "open cases can no longer meet their limit (the case ids "
+                  "are the evidence)")
+    severity: Severity = Severity.high
+
+
+class CaseAtRisk(Rule):
+    KIND, WHAT = "case_at_risk", "open cases will pass their limit within the stated days"
+    severity: Severity = Severity.medium
+    within: Days = Field(5, ge=1, le=366, description="Calendar days ahead, e.g. 5 days.")
+
+
+class NoData(Rule):
+    KIND, WHAT = "no_data", "the standard has no rows in the period of the as-of date"
+    severity: Severity = Severity.high
+
+
+class StaleData(Rule):
+    KIND, WHAT = ("stale_data", "the newest date that places rows in periods is older than "
+                  "this, on the as-of date")
+    severity: Severity = Severity.medium
+    older_than: Days = Field(7, ge=0, description="Calendar days, e.g. 7 days.")
+
+
+class EquityGap(Rule):
+    KIND, WHAT = ("equity_gap", "a segment trails the whole population, in the same period, "
+                  "by more than this many points (percentage points, or the measure's unit)")
+    severity: Severity = Severity.medium
+    more_than: Decimal = Field(Decimal(5), gt=0, description="Points, e.g. 5 (up to two "
+                               "decimals).")
+
+    @field_validator("more_than", mode="before")
+    @classmethod
+    def _points(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().removesuffix("points").removesuffix("point").strip()
+        if isinstance(value, float):
+            value = repr(value)
+        return value
+
+    @field_validator("more_than")
+    @classmethod
+    def _two_decimals(cls, value: Decimal) -> Decimal:
+        if value != value.quantize(Decimal("0.01")):
+            raise ValueError(f"{value} has more than two decimals")
+        return value
+
+
+RULES: tuple[type[Rule], ...] = (Breach, WarningBand, Escalation, CaseOverdue, CaseAtRisk, NoData,
+                                 StaleData, EquityGap)
+KINDS = {r.KIND: r for r in RULES}
+
+
+def _about(rule: type[Rule]) -> Any:
+    return Field(None, description=f"Raised when {rule.WHAT}; 'off' turns it off.")
+
+
+class Rules(Strict):
+    """One layer of the policy: the kinds it sets, each its settings or ``off``."""
+
+    breach: Breach | None = _about(Breach)
+    warning: WarningBand | None = _about(WarningBand)
+    escalation: Escalation | None = _about(Escalation)
+    case_overdue: CaseOverdue | None = _about(CaseOverdue)
+    case_at_risk: CaseAtRisk | None = _about(CaseAtRisk)
+    no_data: NoData | None = _about(NoData)
+    stale_data: StaleData | None = _about(StaleData)
+    equity_gap: EquityGap | None = _about(EquityGap)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        """``off`` (or ``false``) turns a kind off; ``on`` (``true``) keeps its settings."""
+        if value is False or (isinstance(value, str) and value.strip().lower() == "off"):
+            return {"enabled": False}
+        if value is True or (isinstance(value, str) and value.strip().lower() == "on"):
+            return {"enabled": True}
+        return value
+
+
+class AlertPolicy(Strict):
+    """``alert-policy.yaml``: the default rules, overrides per attribute, notifications."""
+
+    default: Rules = Field(default_factory=lambda: Rules(), description="Rules for every standard.")
+    attributes: dict[Attribute, Rules] = Field(
+        default_factory=dict, description="Overrides for the standards of one attribute.")
+    notify: Notify | None = Field(None, description="Where new and resolved alerts are sent.")
+
+
+Resolved = dict[str, Rule]  # kind → its settings, for the kinds that are on
+
+
+def resolve(policy: AlertPolicy, attribute: Attribute, own: Rules | None) -> Resolved:
+    """The rules for one standard: built-in settings, then the default layer, the
+    attribute's layer and the standard's own, each changing only what it names."""
+    settings: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+    for layer in (policy.default, policy.attributes.get(attribute), own):
+        for kind in layer.model_fields_set if layer is not None else ():
+            rule = getattr(layer, kind)
+            if rule is not None:
+                settings[kind] |= rule.model_dump(exclude_unset=True)
+    rules = {kind: KINDS[kind].model_validate(given) for kind, given in settings.items()}
+    return {kind: rule for kind, rule in rules.items() if rule.enabled}
