@@ -100,6 +100,8 @@ def check(
     store: StoreOpt = None,
     no_store: Annotated[bool, typer.Option(
         "--no-store", help="Keep no alert history: every alert is new.")] = False,
+    no_notify: Annotated[bool, typer.Option(
+        "--no-notify", help="Send no notifications this run (a re-run, a backfill).")] = False,
 ) -> None:
     """Run the standards against the extracts and report verdicts and alerts."""
     from engine.report import render_results, results_json
@@ -108,7 +110,8 @@ def check(
     try:
         outcome = run_check(standards, data=_parse_data(data or []), as_of=_parse_date(as_of),
                             out=out, only=standard,
-                            store=None if no_store else _store_url(store, standards))
+                            store=None if no_store else _store_url(store, standards),
+                            notify=not no_notify)
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None

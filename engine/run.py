@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import glob
 import uuid
@@ -20,11 +21,13 @@ from engine.model.results import (
     DatasetRecord,
     FileRecord,
     FilterRecord,
+    NotificationRecord,
     RunInfo,
     RunRecord,
     StandardRecord,
 )
 from engine.model.standard import Standard
+from engine.notify import send
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
 from engine.report import write_outputs, write_rejects
@@ -43,12 +46,16 @@ class Outcome:
 
 def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | None = None,
           as_of: dt.date | None = None, out: Path | str | None = None,
-          only: list[str] | None = None, store: str | None = None) -> Outcome:
+          only: list[str] | None = None, store: str | None = None, notify: bool = True
+          ) -> Outcome:
     """Run every standard (or ``only`` those ids) against its dataset's extracts.
 
     ``data`` maps a dataset name to a file or glob that replaces its declared files.
     ``store`` is an SQLAlchemy URL of the store that keeps alerts across runs (see
-    :mod:`engine.store`); without one, every alert is ``new``.
+    :mod:`engine.store`); without one, every alert is ``new``. With a store and
+    ``notify``, new and resolved alerts go to the alert policy's receivers, if it names
+    any (:mod:`engine.notify`); without a store nothing is sent, since every alert would
+    look new on every run.
     Raises :class:`InputError` — exit code 2 for invalid standards or usage, 3 for
     unreadable data.
     """
@@ -71,10 +78,12 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
                              catalogue.policy_for(s))
             for s in chosen}
     results, alerts = decide_results(measured, catalogue, as_of, late)
+    policy = catalogue.sources.get("policy")
     record = RunRecord(
         run=RunInfo(id=uuid.uuid4().hex, as_of=as_of, started_at=started,
                     engine_version=__version__, standards_digest=catalogue.digest,
-                    standards_path=str(catalogue.root)),
+                    standards_path=str(catalogue.root),
+                    alert_policy_sha256=policy.sha256 if policy else None),
         datasets=[_dataset_record(e) for _, e in sorted(extracts.items())],
         standards=[
             StandardRecord(
@@ -91,6 +100,11 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     )
     if store is not None:
         record = record.model_copy(update={"alerts": Store(store).record(record)})
+        receivers = catalogue.policy.notify
+        if notify and receivers is not None:
+            sent = [NotificationRecord(**dataclasses.asdict(d))
+                    for d in send(record.alerts, receivers, run=record.run)]
+            record = record.model_copy(update={"notifications": sent})
     outcome = Outcome(record, catalogue, extracts)
     if out is not None:
         outcome.written = write_outputs(Path(out), record, extracts)

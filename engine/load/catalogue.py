@@ -83,12 +83,16 @@ def load_catalogue(root: Path | str) -> Catalogue:
             settings = parsed
             problems.extend(check_settings(settings, doc))
 
-    policy = AlertPolicy()
+    policy, catalogue_sources = AlertPolicy(), {}
     if (root / POLICY_FILE).exists():
-        policy = parse(root / POLICY_FILE, AlertPolicy)[0] or policy
+        parsed_policy, doc = parse(root / POLICY_FILE, AlertPolicy)
+        if parsed_policy is not None and doc is not None:
+            policy = parsed_policy
+            catalogue_sources = {"policy": Source(doc.path, digests[-1][1])}
 
     dataset_files, std_files = standard_files(root)
-    catalogue = Catalogue(root=root, settings=settings, policy=policy)
+    catalogue = Catalogue(root=root, settings=settings, policy=policy,
+                          sources=catalogue_sources)
 
     def register(kind: str, name: str, doc: Located) -> bool:
         """Record where ``name`` came from; False (with a problem) if it is taken."""

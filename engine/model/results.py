@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class Verdict(StrEnum):
@@ -132,6 +132,20 @@ class RunInfo(_Out):
     engine_version: str
     standards_digest: str
     standards_path: str
+    alert_policy_sha256: str | None = Field(
+        None, description="sha256 of alert-policy.yaml (null: the built-in policy)")
+
+
+class NotificationRecord(_Out):
+    """What became of one receiver's message (new and resolved alerts only)."""
+
+    channel: str = Field(description="'webhook' or 'email'")
+    target: str = Field(description="The webhook URL with its tokens masked, or the recipients")
+    name: str | None = None
+    alerts: int
+    ok: bool
+    attempts: int
+    error: str | None = None
 
 
 class RunRecord(_Out):
@@ -141,6 +155,8 @@ class RunRecord(_Out):
     standards: list[StandardRecord]
     results: list[Result]
     alerts: list[Alert]
+    notifications: list[NotificationRecord] = Field(
+        default_factory=list, description="Messages sent to the alert policy's receivers")
     tracking: list[dict[str, Any]] = Field(
         default_factory=list, description="Improvement-target tracking (filled when standards "
         "declare improvement goals)"

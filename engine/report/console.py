@@ -8,11 +8,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from engine.model.results import Result, RunRecord, Verdict
+from engine.model.results import AlertState, Result, RunRecord, Verdict
 from engine.wording import show_number, show_segment, show_value
 
 STYLE = {Verdict.met: "green", Verdict.warning: "yellow", Verdict.breach: "bold red",
          Verdict.insufficient_data: "dim"}
+SEVERITY = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
 MARK = {Verdict.met: "✔ met", Verdict.warning: "▲ warning", Verdict.breach: "✘ breach",
         Verdict.insufficient_data: "… insufficient data"}
 
@@ -48,7 +49,31 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
         console.print(f"  {sid}: {titles.get(sid, '')}", highlight=False)
     counts = {v: sum(1 for r in shown if r.verdict is v) for v in Verdict}
     summary = ", ".join(f"{n} {v.value.replace('_', ' ')}" for v, n in counts.items() if n)
-    console.print(f"{len(shown)} results shown ({summary}); {len(record.alerts)} alert(s).")
+    console.print(f"{len(shown)} results shown ({summary}).", highlight=False)
+    render_alerts(record, console)
+
+
+def render_alerts(record: RunRecord, console: Console) -> None:
+    """How many alerts in each state, then each new and resolved one in full (the ongoing
+    ones were shown when new; ``compliance alerts`` lists them)."""
+    if not record.alerts:
+        console.print("No alerts.")
+        return
+    by_state = {s: [a for a in record.alerts if a.state is s] for s in AlertState}
+    console.print("Alerts: " + ", ".join(f"{len(v)} {s.value}" for s, v in by_state.items()
+                                         if v), highlight=False)
+    for state in (AlertState.new, AlertState.resolved):
+        for a in by_state[state]:
+            console.print(Text.assemble(
+                (f"  {state.value.upper():<8} ", "bold" if state is AlertState.new else "dim"),
+                (f"{a.severity:<8} ", SEVERITY.get(a.severity, "")), a.message),
+                soft_wrap=True)
+    for n in record.notifications:
+        shown = f"{n.name} ({n.target})" if n.name else n.target
+        words = (f"sent {n.alerts} alert(s)" if n.ok
+                 else f"NOT sent after {n.attempts} attempt(s): {n.error}")
+        console.print(f"  Notification to {n.channel} {shown}: {words}", highlight=False,
+                      soft_wrap=True)
 
 
 def latest(results: list[Result]) -> list[Result]:

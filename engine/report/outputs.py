@@ -1,8 +1,9 @@
-"""The run's files: results.json (the contract), alerts.csv and rejects.csv."""
+"""The run's files: results.json (the contract), alerts.csv, cases.csv and rejects.csv."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from engine.model.results import Alert, RunRecord
@@ -12,13 +13,16 @@ from engine.wording import segment_key
 
 REJECT_COLUMNS = ["dataset", "file", "row", "column", "value", "reason", "message"]
 ALERT_COLUMNS = ["key", "standard", "kind", "state", "severity", "period", "segment", "message"]
+CASE_COLUMNS = ["alert", "standard", "kind", "state", "severity", "case", "complete_by",
+                "details", "file", "row"]
 
 
 def write_outputs(out: Path, record: RunRecord, extracts: dict[str, Extract]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "results.json", out / "alerts.csv", out / "rejects.csv"]
+    paths = [out / "results.json", out / "alerts.csv", out / "cases.csv", out / "rejects.csv"]
     write_atomic(paths[0], results_json(record).encode())
     write_csv(paths[1], ALERT_COLUMNS, (_alert_row(a) for a in record.alerts))
+    write_csv(paths[2], CASE_COLUMNS, _case_rows(record.alerts))
     write_rejects(out, extracts)
     return paths
 
@@ -37,6 +41,17 @@ def write_rejects(out: Path, extracts: dict[str, Extract]) -> Path:
 def results_json(record: RunRecord) -> str:
     data = record.model_dump(mode="json")
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _case_rows(alerts: list[Alert]) -> Iterator[list[object]]:
+    """cases.csv: one row per open case named by a case alert, most urgent first — the
+    list a team works through."""
+    for a in alerts:
+        for case in a.evidence.get("cases", []):
+            details = "; ".join(f"{k} {v}" for k, v in case.items()
+                                if k not in ("case", "complete_by", "file", "row"))
+            yield [a.key, a.standard, a.kind, a.state.value, a.severity, case["case"],
+                   case.get("complete_by", ""), details, case["file"], case["row"]]
 
 
 def _alert_row(a: Alert) -> list[object]:
