@@ -242,19 +242,22 @@ def alerts_ack(
 
 @app.command()
 def schema(
-    what: Annotated[str, typer.Argument(help="standard, dataset, catalogue or results")
-                    ] = "standard",
+    what: Annotated[str, typer.Argument(help="standard, dataset, catalogue, policy or "
+                                        "results")] = "standard",
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of the "
                                              "screen.")] = None,
 ) -> None:
-    """Print the JSON Schema of a standard, a dataset, catalogue.yaml or results.json."""
+    """Print the JSON Schema of a standard, a dataset, catalogue.yaml, alert-policy.yaml or
+    results.json."""
     from pydantic import BaseModel
 
     from engine.model import Dataset, Settings, Standard
+    from engine.model.policy import AlertPolicy
     from engine.model.results import RunRecord
 
     models: dict[str, type[BaseModel]] = {
-        "standard": Standard, "dataset": Dataset, "catalogue": Settings, "results": RunRecord,
+        "standard": Standard, "dataset": Dataset, "catalogue": Settings,
+        "policy": AlertPolicy, "results": RunRecord,
     }
     if what not in models:
         err_console.print(f"unknown schema '{what}'; choose one of: {', '.join(models)}")
