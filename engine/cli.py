@@ -260,7 +260,8 @@ def schema(
         "policy": AlertPolicy, "results": RunRecord,
     }
     if what not in models:
-        err_console.print(f"unknown schema '{what}'; choose one of: {', '.join(models)}")
+        err_console.print(f"unknown schema '{what}'; choose one of: {', '.join(models)}",
+                          soft_wrap=True)
         raise typer.Exit(2)
     text = json.dumps(models[what].model_json_schema(by_alias=True), indent=2) + "\n"
     if out is None:

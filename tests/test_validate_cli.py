@@ -394,5 +394,5 @@ def test_schema_out_writes_a_file(catalogue: Path) -> None:
 def test_an_unknown_schema_is_a_usage_error() -> None:
     code, output = run_cli("schema", "standards")
     assert code == 2
-    assert "unknown schema 'standards'; choose one of: standard, dataset, catalogue, results" \
-        in output
+    assert ("unknown schema 'standards'; choose one of: standard, dataset, catalogue, policy, "
+            "results") in output

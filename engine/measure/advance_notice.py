@@ -31,7 +31,7 @@ NAME = "advance_notice"
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     spec = std.measure.advance_notice
     assert isinstance(spec, AdvanceNotice)
-    clock = Clock(table, ds.column_types(), ctx.as_of, ctx.calendar, ctx.backend)
+    clock = Clock(table, ds.column_types(), ctx.as_of, ctx.calendar, ctx.backend, ctx.ahead)
     base, amount = base_of(spec.notice.unit), amount_in_base(spec.notice)
     if base == Base.business_days:
         clock.join_business_days([spec.event, spec.before])

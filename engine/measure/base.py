@@ -41,6 +41,8 @@ class Context:
     calendar: Calendar
     fiscal_year_start: int
     backend: Any  # an Ibis backend (DuckDB by default)
+    # A column of days to move the as-of date on by, row by row: see engine/measure/cases.py.
+    ahead: str | None = None
 
 
 @dataclass(frozen=True)

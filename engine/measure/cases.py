@@ -8,9 +8,10 @@ as-of date but would be on the as-of date + N, if still open. So:
 
 1. one scan of the population with the as-of date moved N days on selects every
    candidate — already late, or late by then;
-2. on those few rows only, the kind is evaluated for each day from the as-of date to
-   N days on; the first day a case is late says when it must be done by — the as-of date
-   itself for a case already late.
+2. on those few rows only, the kind is evaluated once for each day from the as-of date
+   to N days on (the as-of date moved on row by row: ``Context.ahead``, one query); the
+   first day a case is late says when it must be done by — the as-of date itself for a
+   case already late.
 
 Each case is identified by the standard's ``evidence`` columns (default: the dataset's
 key), with the file and row it came from.
@@ -65,8 +66,7 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
            within: int) -> list[Case]:
     """Open cases late on the as-of date, or late within ``within`` days (0: late only)."""
     table = population(std, ds, ibis.memtable(data), ctx)
-    ahead = dataclasses.replace(ctx, as_of=ctx.as_of + dt.timedelta(days=within))
-    rows = kind.rows(std, ds, table, ahead)
+    rows = kind.rows(std, ds, table.mutate(_ahead=ibis.literal(within)), _ahead(ctx))
     candidates = ctx.backend.to_pyarrow(  # every declared column, to evaluate them again
         rows.filter(rows._open_overdue == 1).select("_file", "_row", *ds.columns))
     if not candidates.num_rows:
@@ -88,18 +88,22 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
     return out
 
 
+def _ahead(ctx: Context) -> Context:
+    return dataclasses.replace(ctx, ahead="_ahead")
+
+
 def _first_late(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table,
                 ctx: Context, within: int) -> dict[tuple[str, int], int]:
-    """For each candidate, the first day from the as-of date (0) on which it is late."""
-    small = ibis.memtable(candidates)
-    parts = []
-    for days in range(within + 1):
-        day = dataclasses.replace(ctx, as_of=ctx.as_of + dt.timedelta(days=days))
-        rows = kind.rows(std, ds, small, day)
-        parts.append(rows.filter(rows._open_overdue == 1)
-                     .select("_file", "_row", _days=ibis.literal(days)))
-    union = ibis.union(*parts) if len(parts) > 1 else parts[0]
-    first = union.group_by("_file", "_row").aggregate(_days=union._days.min())
+    """For each candidate, the first day from the as-of date (0) on which it is late: each
+    candidate once per day ahead, in one query."""
+    keys = list(zip(candidates["_file"].to_pylist(), candidates["_row"].to_pylist(),
+                    strict=True))
+    if within == 0:
+        return dict.fromkeys(keys, 0)
+    days = ibis.memtable(pa.table({"_ahead": pa.array(range(within + 1), pa.int64())}))
+    rows = kind.rows(std, ds, ibis.memtable(candidates).cross_join(days), _ahead(ctx))
+    late = rows.filter(rows._open_overdue == 1)
+    first = late.group_by("_file", "_row").aggregate(_days=late._ahead.min())
     return {(r["_file"], r["_row"]): r["_days"]
             for r in ctx.backend.to_pyarrow(first).to_pylist()}
 

@@ -62,14 +62,36 @@ class Clock:
     as_of: dt.date
     calendar: Any
     backend: Any
+    # The name of an integer column of days to move the as-of date on by, row by row (to
+    # find when an open case will be late: engine/measure/cases.py), or None.
+    ahead: str | None = None
     as_of_count: int = 0  # business days up to the as-of date, once joined
+
+    def __post_init__(self) -> None:
+        if self.ahead is not None:
+            self.table = self.table.mutate(
+                _as_of=ibis.literal(self.as_of) + self.table[self.ahead].as_interval("D"))
+            self.types = {**self.types, "_as_of": ColumnType.date}
 
     def day(self, name: str) -> Any:
         return as_date(self.table[name], self.types[name])
 
+    def next_day(self) -> Any:
+        """The day after the as-of date (the earliest an open case can now be done)."""
+        if self.ahead is None:
+            return ibis.literal(self.as_of + dt.timedelta(days=1))
+        return self.table._as_of + ibis.interval(days=1)
+
+    def _next_moment(self) -> Any:
+        """Midnight at the end of the as-of day, in seconds since 1970."""
+        stop = ibis.literal(_epoch(self.as_of + dt.timedelta(days=1)))
+        return stop if self.ahead is None else stop + self.table[self.ahead] * 86400
+
     def join_business_days(self, names: list[str]) -> None:
         """Add ``_bd_<name>`` (business days up to that date) for each date column, and
         remember the as-of date's count. Call before :meth:`elapsed` in business days."""
+        if self.ahead is not None:
+            names = [*names, "_as_of"]
         days = [self.day(n).cast("date") for n in names]
         lo = ibis.least(*days) if len(days) > 1 else days[0]
         hi = ibis.greatest(*days) if len(days) > 1 else days[0]
@@ -98,26 +120,27 @@ class Clock:
         day for a time of day, the next day (or next business day) for days."""
         t = self.table
         if base == Base.seconds:
-            stop = (t[end].epoch_seconds() if end is not None else ibis.literal(
-                _epoch(self.as_of + dt.timedelta(days=1))))
+            stop = t[end].epoch_seconds() if end is not None else self._next_moment()
             return stop - t[start].epoch_seconds()
         if base == Base.business_days:
-            stop = t[f"_bd_{end}"] if end is not None else ibis.literal(self.as_of_count + 1)
+            stop = t[f"_bd_{end}"] if end is not None else self._as_of_count() + 1
             return stop - t[f"_bd_{start}"]
-        stop_day = self.day(end) if end is not None else ibis.literal(
-            self.as_of + dt.timedelta(days=1))
+        stop_day = self.day(end) if end is not None else self.next_day()
         return stop_day.delta(self.day(start), unit="day")
+
+    def _as_of_count(self) -> Any:
+        return ibis.literal(self.as_of_count) if self.ahead is None else self.table._bd__as_of
 
     def age(self, base: str, start: str) -> Any:
         """How long a case has been open on the as-of date: days (or business days) up to
         the as-of date, as an age is counted; a time of day, to the end of the as-of day."""
         t = self.table
         if base == Base.seconds:
-            return ibis.literal(_epoch(self.as_of + dt.timedelta(days=1))) \
-                - t[start].epoch_seconds()
+            return self._next_moment() - t[start].epoch_seconds()
         if base == Base.business_days:
-            return ibis.literal(self.as_of_count) - t[f"_bd_{start}"]
-        return ibis.literal(self.as_of).delta(self.day(start), unit="day")
+            return self._as_of_count() - t[f"_bd_{start}"]
+        as_of = ibis.literal(self.as_of) if self.ahead is None else t._as_of
+        return as_of.delta(self.day(start), unit="day")
 
     def paused(self, base: str, days: str | None, start: str | None, end: str | None) -> Any:
         """Time the clock was stopped, in ``base``: a column of paused days (taken as being

@@ -38,7 +38,6 @@ past 28 days on the as-of date 31 May → 31 / 42 = 73.8%, breach.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import ibis
@@ -55,19 +54,18 @@ NAME = "share_within"
 def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     spec = std.measure.share_within
     assert isinstance(spec, ShareWithin)
-    clock = Clock(table, ds.column_types(), ctx.as_of, ctx.calendar, ctx.backend)
+    clock = Clock(table, ds.column_types(), ctx.as_of, ctx.calendar, ctx.backend, ctx.ahead)
     met, overdue, no_limit = _against_limits(spec, clock)
     t = clock.table
     start, end = t[spec.start], t[spec.end]
     if spec.due is not None:
         types = ds.column_types()
+        # Open at the end of the as-of day: done tomorrow at the earliest.
+        now = clock.next_day()
         if types[spec.due] is types[spec.end] is ColumnType.datetime:
-            due, done = t[spec.due], t[spec.end]
-            now = ibis.literal(dt.datetime.combine(ctx.as_of + dt.timedelta(days=1), dt.time()))
+            due, done, now = t[spec.due], t[spec.end], now.cast("timestamp")
         else:
-            # Open at the end of the as-of day: done tomorrow at the earliest.
             due, done = clock.day(spec.due), clock.day(spec.end)
-            now = ibis.literal(ctx.as_of + dt.timedelta(days=1))
         has_due = due.notnull()
         met = ibis.ifelse(has_due, done <= due, met)
         overdue = ibis.ifelse(has_due, now > due, overdue)
