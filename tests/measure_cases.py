@@ -40,14 +40,19 @@ class Cell:
 
 def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list[list[Any]],
         *, as_of: str = "2025-06-30", closures: list[str] | None = None,
-        store: str | None = None) -> Outcome:
-    """Run one standard (id T-01) over ``rows`` (in the order of ``columns``)."""
+        store: str | None = None, policy: dict[str, Any] | None = None,
+        key: list[str] | None = None) -> Outcome:
+    """Run one standard (id T-01) over ``rows`` (in the order of ``columns``).
+
+    ``policy``, when given, is written as ``alert-policy.yaml``; ``key`` is the dataset's
+    key (the columns that identify a case)."""
     (tmp / "datasets").mkdir(parents=True, exist_ok=True)
     settings = {"as_of": as_of, "fiscal_year_start": 4,
                 "calendar": {"country": "CA", "subdivision": "ON",
                              "closures": closures or []}}
     dataset = {
         "name": "cases", "title": "Cases", "files": "cases.csv",
+        **({"key": key} if key is not None else {}),
         "columns": {
             name: {"header": name, "type": kind,
                    **({"format": FORMATS[kind]} if kind in FORMATS else {})}
@@ -60,6 +65,9 @@ def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list
                       (tmp / "T-01.yaml", std)):
         path.write_text(yaml.safe_dump(doc, sort_keys=False, default_flow_style=None),
                         encoding="utf-8")
+    if policy is not None:
+        (tmp / "alert-policy.yaml").write_text(yaml.safe_dump(policy, sort_keys=False),
+                                               encoding="utf-8")
     with (tmp / "cases.csv").open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(columns)
