@@ -1,7 +1,8 @@
 """``python -m bench``: generate (or reuse) the extracts, time every reader, print the goals.
 
-``python -m bench check …`` runs the other suite instead: ``compliance check`` beside
-hand-written Polars and DuckDB queries (``bench/check.py``).
+``python -m bench check …`` runs the second suite instead: ``compliance check`` beside
+hand-written Polars and DuckDB queries (``bench/check.py``); ``python -m bench decide
+…`` the third: the decision layer's share of a whole run (``bench/decide.py``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench import check
 
         check.main(argv[1:])
+        return
+    if argv[:1] == ["decide"]:
+        from bench import decide
+
+        decide.main(argv[1:])
         return
     args = parse(argv)
     started = time.perf_counter()

@@ -3,7 +3,8 @@
 For each standard: every cell gets its exact verdict (:mod:`engine.decide.verdict`);
 then the facts the alert rules reason over are posted to its policy's ruleset
 (:mod:`engine.decide.alerts`) — the results of its latest period, the standard's
-freshness, and the open cases selected as late or at risk — and each match becomes an
+freshness, and the open cases selected as late or at risk (alike ones posted once, with
+their number) — and each match becomes an
 alert worded by :mod:`engine.decide.messages`. History periods are not posted: they
 shape a segment's run of consecutive breaches.
 """
@@ -60,15 +61,20 @@ def _alerts(m: Measured, decided: list[tuple[Cell, Decision]], catalogue: Catalo
         days_old = (as_of - m.newest).days if m.newest is not None else None
         post("standard", None, rows_in_period=m.period_rows.get(current[0], 0),
              **({"days_old": days_old} if days_old is not None else {}))
+    # Open cases with the same facts are posted once, with how many they are: the rules
+    # can tell them apart by nothing else, and a large extract has hundreds of thousands.
+    alike: dict[tuple[int, int], list[Case]] = {}
     for case in cases or []:
-        post("case", case, overdue=int(case.overdue), days_left=(case.due_by - as_of).days)
+        alike.setdefault((int(case.overdue), (case.due_by - as_of).days), []).append(case)
+    for (overdue, days_left), group in sorted(alike.items()):
+        post("case", group, overdue=overdue, days_left=days_left, cases=len(group))
 
     out: list[Alert] = []
-    grouped: dict[str, list[Case]] = {}
+    chosen: dict[str, set[int]] = {}  # kind of case alert → the cases it takes (by id())
     for kind, event in alerts.matches(policy, events):
         rule, subject = policy[kind], about[event["index"]]
         if alerts.EVENT[kind] == "case":
-            grouped.setdefault(kind, []).append(subject)
+            chosen.setdefault(kind, set()).update(map(id, subject))
         elif alerts.EVENT[kind] == "standard":
             out.append(messages.freshness(kind, rule, std, catalogue, m, current[1], as_of))
         else:
@@ -78,7 +84,8 @@ def _alerts(m: Measured, decided: list[tuple[Cell, Decision]], catalogue: Catalo
             else:
                 out.append(messages.result_alert(kind, rule, std, catalogue, cell, d, streak,
                                                  since))
-    for kind, selected in grouped.items():
+    for kind in (k for k in policy if k in chosen):
+        selected = [c for c in cases or [] if id(c) in chosen[kind]]  # most urgent first
         out.append(messages.cases(kind, policy[kind], std, catalogue, selected, current[1],
                                   as_of))
     return out
