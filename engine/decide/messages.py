@@ -128,8 +128,10 @@ def equity_gap(rule: Rule, std: Standard, catalogue: Catalogue, cell: Cell, d: D
     assert isinstance(rule, EquityGap) and d.value is not None and whole[1].value is not None
     unit = std.measure.unit
     points = "points" if unit == "%" else (unit or "points")
+    allowed = Fraction(rule.more_than)
+    shown = show_value(gap, "", allowed)  # never rounded onto the allowance
     text = (f"{_head(std, 'equity gap', cell.period, cell.segment)} This segment trails "
-            f"the whole population by {float(gap):.1f} {points}: "
+            f"the whole population by {shown} {points}: "
             f"{_measured(std, cell, d.value, d.threshold)} against "
             f"{_measured(std, whole[0], whole[1].value, d.threshold)} for everyone, more than the "
             f"{rule.more_than} {points} the alert policy allows.")
@@ -154,8 +156,9 @@ def freshness(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, m: Mea
         assert isinstance(rule, StaleData) and m.newest is not None
         days = (as_of - m.newest).days
         text = (f"{_head(std, 'stale data', period, {})} The newest {by} in the {ds} extract "
-                f"is {m.newest}, {days} days before the as-of date {as_of}; the alert policy "
-                f"allows {rule.older_than}. Results for {period} may be incomplete.")
+                f"is {m.newest}, {_days(days)} before the as-of date {as_of}; the alert "
+                f"policy allows {_days(rule.older_than)}. Results for {period} may be "
+                "incomplete.")
     evidence: dict[str, Any] = {"dataset": ds, "period_column": by,
                                 "newest": m.newest.isoformat() if m.newest else None,
                                 "as_of": as_of.isoformat()}
@@ -175,10 +178,10 @@ def cases(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, selected: 
         assert isinstance(rule, CaseAtRisk)
         first = min(c.due_by for c in selected)
         head = (f"{n:,} open case{'s' if n != 1 else ''} will miss the standard ({deadline}) "
-                f"unless completed within {rule.within} days; the first must be done by "
-                f"{first}")
+                f"unless each is done by its date, all within the next {_days(rule.within)}; "
+                f"the first by {first}")
     split = _by_segment(std, selected)
-    named = "; ".join(_case_words(c) for c in selected[:CASES_NAMED])
+    named = "; ".join(_case_words(c, as_of) for c in selected[:CASES_NAMED])
     more = f"; and {n - CASES_NAMED:,} more" if n > CASES_NAMED else ""
     what = "overdue cases" if kind == "case_overdue" else "cases at risk"
     text = (f"{_head(std, what, period, {})} {head}{split}. "
@@ -196,7 +199,13 @@ def _by_segment(std: Standard, selected: list[Case]) -> str:
     return " (" + ", ".join(f"{k} {v:,}" for k, v in counts.most_common()) + ")"
 
 
-def _case_words(case: Case) -> str:
+def _case_words(case: Case, as_of: dt.date) -> str:
     dates = ", ".join(f"{k} {v}" for k, v in case.dates.items())
-    due = "" if case.overdue else f"done by {case.due_by}; "
-    return f"{case.label} ({due}{dates})"
+    late = (as_of - case.due_by).days
+    due = (f"due {case.due_by}, {_days(late)} ago" if late > 0
+           else f"due {case.due_by}" if case.overdue else f"done by {case.due_by}")
+    return f"{case.label} ({due}; {dates})" if dates else f"{case.label} ({due})"
+
+
+def _days(n: int) -> str:
+    return f"{n:,} day{'s' if n != 1 else ''}"

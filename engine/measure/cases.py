@@ -42,7 +42,7 @@ class Case:
     ids: dict[str, str]  # the evidence columns and their values
     segment: dict[str, str]
     dates: dict[str, str]  # the kind's own dates (when it was opened, its due date…)
-    due_by: dt.date  # the last day it can be completed in time (the as-of date if late)
+    due_by: dt.date  # the last day it could be completed in time (past, for a late case)
     overdue: bool
 
     @property
@@ -52,9 +52,9 @@ class Case:
         return f"{self.file} row {self.row}"
 
     def evidence(self) -> dict[str, Any]:
-        return {"case": self.label, **self.ids, "file": self.file, "row": self.row,
-                **self.segment, **self.dates,
-                **({} if self.overdue else {"complete_by": self.due_by.isoformat()})}
+        return {"case": self.label, "complete_by": self.due_by.isoformat(),
+                **self.segment, **self.dates, **self.ids,
+                "extract_file": self.file, "extract_row": self.row}
 
 
 def supports(kind: ModuleType) -> bool:
@@ -72,6 +72,8 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
     if not candidates.num_rows:
         return []
     first_late = _first_late(kind, std, ds, candidates, ctx, within)
+    first_late |= _fell_due(kind, std, ds, candidates, ctx,
+                            [key for key, days in first_late.items() if days == 0])
     ids = std.evidence or ds.key
     segments = sorted({c for cols in std.segment_sets() for c in cols})
     dates = kind.case_dates(std.measure.spec)
@@ -83,7 +85,7 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
             ids={c: _text(rec[c]) for c in ids},
             segment={c: _text(rec[c]) for c in segments},
             dates={c: _text(rec[c]) for c in dates if rec[c] is not None},
-            due_by=ctx.as_of + dt.timedelta(days=days), overdue=days == 0))
+            due_by=ctx.as_of + dt.timedelta(days=days), overdue=days <= 0))
     out.sort(key=lambda c: (c.due_by, *(c.dates.values()), c.file, c.row))
     return out
 
@@ -106,6 +108,54 @@ def _first_late(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Tab
     first = late.group_by("_file", "_row").aggregate(_days=late._ahead.min())
     return {(r["_file"], r["_row"]): r["_days"]
             for r in ctx.backend.to_pyarrow(first).to_pylist()}
+
+
+def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table,
+              ctx: Context, late: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """For cases already late: the last day (before or on the as-of date) they could still
+    have been done, in days from the as-of date (0 or less) — so the longest overdue come
+    first and each says since when. A bisection, row by row, between LOOK_BACK days ago
+    (taken as in time) and the as-of date (late); lateness only grows with the date. The
+    query is compiled once and run again on each step's days."""
+    if not late:
+        return {}
+    wanted = set(late)
+    keep = [(f, r) in wanted for f, r in zip(candidates["_file"].to_pylist(),
+                                            candidates["_row"].to_pylist(), strict=True)]
+    rows = candidates.filter(pa.array(keep))
+    keys = list(zip(rows["_file"].to_pylist(), rows["_row"].to_pylist(), strict=True))
+    lo, hi = [-LOOK_BACK] * len(keys), [0] * len(keys)  # in time at lo, late at hi
+    con = ctx.backend.con  # DuckDB: the probe table is swapped under one compiled query
+
+    def probe(days: list[int]) -> list[bool]:
+        con.register(_PROBE, rows.append_column("_ahead", pa.array(days, pa.int64())))
+        if not sql:  # the first run goes through Ibis, which registers its own tables
+            late_then = kind.rows(std, ds, ctx.backend.table(_PROBE), _ahead(ctx))
+            query = late_then.select("_file", "_row", "_open_overdue")
+            sql.append(str(ibis.to_sql(query, dialect="duckdb")))
+            found = ctx.backend.to_pyarrow(query)
+        else:
+            found = con.execute(sql[0]).to_arrow_table()
+        late_now = {(f, r): v == 1 for f, r, v in zip(
+            found["_file"].to_pylist(), found["_row"].to_pylist(),
+            found["_open_overdue"].to_pylist(), strict=True)}
+        return [late_now[key] for key in keys]
+
+    sql: list[str] = []
+    probe(lo)  # built over the widest span, so its calendar covers every later step
+    while any(h - low > 1 for low, h in zip(lo, hi, strict=True)):
+        mid = [(low + h) // 2 for low, h in zip(lo, hi, strict=True)]
+        for i, is_late in enumerate(probe(mid)):
+            if is_late:
+                hi[i] = mid[i]
+            else:
+                lo[i] = mid[i]
+    con.unregister(_PROBE)
+    return dict(zip(keys, hi, strict=True))
+
+
+LOOK_BACK = 7300  # days: twenty years
+_PROBE = "_engine_case_probe"
 
 
 def _text(value: Any) -> str:

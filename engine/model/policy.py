@@ -157,6 +157,9 @@ class Rules(Strict):
             return {"enabled": False}
         if value is True or (isinstance(value, str) and value.strip().lower() == "on"):
             return {"enabled": True}
+        if value is None:
+            raise ValueError("no settings given; write them, e.g. {severity: high}, or "
+                             "'off' or 'on'")
         return value
 
 

@@ -48,10 +48,12 @@ def _case_rows(alerts: list[Alert]) -> Iterator[list[object]]:
     list a team works through."""
     for a in alerts:
         for case in a.evidence.get("cases", []):
-            details = "; ".join(f"{k} {v}" for k, v in case.items()
-                                if k not in ("case", "complete_by", "file", "row"))
+            details = "; ".join(f"{k} {v}" for k, v in case.items() if k not in _FIXED)
             yield [a.key, a.standard, a.kind, a.state.value, a.severity, case["case"],
-                   case.get("complete_by", ""), details, case["file"], case["row"]]
+                   case["complete_by"], details, case["extract_file"], case["extract_row"]]
+
+
+_FIXED = ("case", "complete_by", "extract_file", "extract_row")
 
 
 def _alert_row(a: Alert) -> list[object]:
