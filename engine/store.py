@@ -14,8 +14,9 @@ run is recorded:
   ``resolved`` — the result recovered.
 
 Each run's lifecycle change is one transaction that takes the write lock first
-(``BEGIN IMMEDIATE`` in SQLite, a table lock in PostgreSQL), so concurrent runs against
-one store are applied one after the other: none is lost, none is duplicated.
+(``BEGIN IMMEDIATE`` in SQLite, a transaction-level advisory lock in PostgreSQL, which
+also serialises creating the tables of a new store), so concurrent runs against one store
+are applied one after the other: none is lost, none is duplicated.
 Acknowledgements (who, when, a note) belong to the alert and survive re-runs.
 """
 
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from engine.model.results import Alert, AlertState, RunRecord
 from engine.problems import InputError, Problem
@@ -89,7 +91,9 @@ class Store:
         self.url = url
         try:
             self.engine = _engine(url)
-            _meta.create_all(self.engine)
+            with self.engine.begin() as conn:
+                _lock(conn)  # two runs creating a new store at once: one creates the tables
+                _meta.create_all(conn)
         except (sa.exc.SQLAlchemyError, ImportError, OSError) as err:
             raise InputError([Problem(None, f"cannot open the store {_safe(url)}: {err}",
                                       hint="check --store (an SQLAlchemy URL, or leave it "
@@ -170,12 +174,14 @@ class Store:
 
 
 def _engine(url: str) -> sa.Engine:
-    if not url.startswith("sqlite"):
-        return sa.create_engine(url)
-    database = sa.engine.make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 60})
+    # No pool: a run opens the store, records and is done; pooled connections would only
+    # linger on the server.
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, poolclass=NullPool)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 60})
 
     # pysqlite begins transactions lazily, at the first write; take the write lock at the
     # start instead, so that a run reads the alert states it then updates (SQLAlchemy's
@@ -192,9 +198,16 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
+# Any fixed 64-bit number will do; every store process must use the same one.
+_ADVISORY_LOCK = int.from_bytes(b"alerts\x00\x01", "big")
+
+
 def _lock(conn: sa.Connection) -> None:
+    """Serialise writers. SQLite's BEGIN IMMEDIATE already has; PostgreSQL takes an
+    advisory lock held to the end of the transaction: unlike LOCK TABLE, it can be taken
+    before the tables exist."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("LOCK TABLE alerts IN SHARE ROW EXCLUSIVE MODE")
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_ADVISORY_LOCK)))
 
 
 def _values(alert: Alert, state: AlertState, run_id: str, now: dt.datetime) -> dict[str, Any]:

@@ -9,6 +9,7 @@ reason, where no server can be had).
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from engine.cli import app
 from engine.model.results import AlertState
+from engine.problems import InputError
 from engine.store import Store
 
 COLUMNS = {"id": "string", "lodged": "date", "decided": "date", "region": "category"}
@@ -107,6 +109,30 @@ def test_concurrent_runs_against_one_store_lose_and_duplicate_nothing(
     # Applied one after the other: exactly one run saw each alert as new.
     news = sum(entry.endswith("=new") for outcome in outcomes for entry in outcome)
     assert news == 3
+
+
+def test_a_new_store_opened_by_several_at_once_is_created_once(store_url: str) -> None:
+    """Each opener creates the tables if they are missing: without a lock, two of them
+    find them missing and the second fails."""
+    opened: list[str] = []
+    together = threading.Barrier(8, timeout=60)
+
+    def open_store() -> None:
+        together.wait()
+        try:
+            Store(store_url)
+        except InputError as err:
+            opened.append(str(err))
+        else:
+            opened.append("opened")
+
+    openers = [threading.Thread(target=open_store) for _ in range(8)]
+    for opener in openers:
+        opener.start()
+    for opener in openers:
+        opener.join()
+    assert opened == ["opened"] * 8
+    assert Store(store_url).runs() == 0
 
 
 def test_check_keeps_its_store_beside_the_standards_by_default(tmp_path: Path) -> None:
