@@ -41,9 +41,14 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
     # ``left`` runs to the earliest moment a notice could still be given (the next day,
     # or the end of the as-of day for a notice in hours); if even that is too late, it is.
     late_already = -left < amount
-    return case_rows(std, ds, t, ctx, is_open=t[spec.event].isnull(), met=given >= amount,
+    return case_rows(std, ds, t, ctx, is_open=is_open(spec, t), met=given >= amount,
                      late=late_already, open_cases=spec.open_cases,
                      first=[(t[spec.before].isnull(), "missing_reference_date")])
+
+
+def is_open(spec: AdvanceNotice, table: Any) -> Any:
+    """A case whose notice has not been given by the as-of date."""
+    return table[spec.event].isnull()
 
 
 def case_dates(spec: AdvanceNotice) -> list[str]:

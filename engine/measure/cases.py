@@ -59,13 +59,14 @@ class Case:
 
 def supports(kind: ModuleType) -> bool:
     """Whether a kind measures open cases against a deadline."""
-    return hasattr(kind, "case_dates") and hasattr(kind, "deadline")
+    return all(hasattr(kind, f) for f in ("is_open", "case_dates", "deadline"))
 
 
 def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Context,
            within: int) -> list[Case]:
     """Open cases late on the as-of date, or late within ``within`` days (0: late only)."""
     table = population(std, ds, ibis.memtable(data), ctx)
+    table = table.filter(kind.is_open(std.measure.spec, table))  # the few still open
     rows = kind.rows(std, ds, table.mutate(_ahead=ibis.literal(within)), _ahead(ctx))
     candidates = ctx.backend.to_pyarrow(  # every declared column, to evaluate them again
         rows.filter(rows._open_overdue == 1).select("_file", "_row", *ds.columns))
@@ -114,8 +115,8 @@ def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table
               ctx: Context, late: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
     """For cases already late: the last day (before or on the as-of date) they could still
     have been done, in days from the as-of date (0 or less) — so the longest overdue come
-    first and each says since when. A bisection, row by row, between LOOK_BACK days ago
-    (taken as in time) and the as-of date (late); lateness only grows with the date. The
+    first and each says since when. A bisection, row by row, between :func:`_look_back`
+    days ago (taken as in time) and the as-of date (late); lateness only grows with the date. The
     query is compiled once and run again on each step's days."""
     if not late:
         return {}
@@ -124,7 +125,8 @@ def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table
                                             candidates["_row"].to_pylist(), strict=True)]
     rows = candidates.filter(pa.array(keep))
     keys = list(zip(rows["_file"].to_pylist(), rows["_row"].to_pylist(), strict=True))
-    lo, hi = [-LOOK_BACK] * len(keys), [0] * len(keys)  # in time at lo, late at hi
+    back = _look_back(rows, kind.case_dates(std.measure.spec), ctx.as_of)
+    lo, hi = [-back] * len(keys), [0] * len(keys)  # in time at lo, late at hi
     con = ctx.backend.con  # DuckDB: the probe table is swapped under one compiled query
 
     def probe(days: list[int]) -> list[bool]:
@@ -135,7 +137,7 @@ def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table
             sql.append(str(ibis.to_sql(query, dialect="duckdb")))
             found = ctx.backend.to_pyarrow(query)
         else:
-            found = con.execute(sql[0]).to_arrow_table()
+            found = con.sql(sql[0]).to_arrow_table()
         late_now = {(f, r): v == 1 for f, r, v in zip(
             found["_file"].to_pylist(), found["_row"].to_pylist(),
             found["_open_overdue"].to_pylist(), strict=True)}
@@ -154,7 +156,15 @@ def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table
     return dict(zip(keys, hi, strict=True))
 
 
-LOOK_BACK = 7300  # days: twenty years
+def _look_back(rows: pa.Table, dates: list[str], as_of: dt.date) -> int:
+    """How far back to look: to the earliest of the cases' own dates, and two years more
+    (a deadline can lie before the date it is counted back from: notice before an event)."""
+    days = [d for name in dates for d in rows[name].to_pylist() if d is not None]
+    earliest = min((d.date() if isinstance(d, dt.datetime) else d for d in days),
+                   default=as_of)
+    return max((as_of - earliest).days, 0) + 731
+
+
 _PROBE = "_engine_case_probe"
 
 

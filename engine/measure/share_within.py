@@ -71,12 +71,17 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
         overdue = ibis.ifelse(has_due, now > due, overdue)
         no_limit = no_limit & ~has_due
     return case_rows(
-        std, ds, t, ctx, is_open=end.isnull(), met=met, late=overdue,
+        std, ds, t, ctx, is_open=is_open(spec, t), met=met, late=overdue,
         open_cases=spec.open_cases,
         first=[(start.isnull(), "missing_start"),
                (no_limit, "missing_due_date" if spec.limit is None and spec.limits is None
                 else "no_limit_for_category")],
         last=((end.notnull() & _ends_before_start(clock, spec), "ends_before_start"),))
+
+
+def is_open(spec: ShareWithin, table: Any) -> Any:
+    """A case not completed on the as-of date."""
+    return table[spec.end].isnull()
 
 
 def case_dates(spec: ShareWithin) -> list[str]:
