@@ -18,6 +18,10 @@ Each run's lifecycle change is one transaction that takes the write lock first
 also serialises creating the tables of a new store), so concurrent runs against one store
 are applied one after the other: none is lost, none is duplicated.
 Acknowledgements (who, when, a note) belong to the alert and survive re-runs.
+
+Both backends behave alike: times are kept in UTC without a zone, text has no length
+limit, segments and evidence are JSON text, and listings are sorted here rather than by
+the database's collation.
 """
 
 from __future__ import annotations
@@ -37,35 +41,37 @@ from engine.problems import InputError, Problem
 STORE_FOLDER = ".compliance"
 STORE_FILE = "store.sqlite"
 
+# Free text is TEXT: SQLite ignores a VARCHAR's length and PostgreSQL enforces it, so a
+# bounded column would fail on one backend only.
 _meta = sa.MetaData()
 runs = sa.Table(
     "runs", _meta,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),  # UTC, without a zone
     sa.Column("as_of", sa.Date, nullable=False),
-    sa.Column("engine_version", sa.String(40), nullable=False),
-    sa.Column("standards_digest", sa.String(64), nullable=False),
+    sa.Column("engine_version", sa.Text, nullable=False),
+    sa.Column("standards_digest", sa.Text, nullable=False),
     sa.Column("standards", sa.Text, nullable=False),  # JSON list of the ids measured
     sa.Column("results", sa.Integer, nullable=False),
     sa.Column("alerts_raised", sa.Integer, nullable=False),
 )
 alerts = sa.Table(
     "alerts", _meta,
-    sa.Column("key", sa.String(400), primary_key=True),
-    sa.Column("standard", sa.String(80), nullable=False, index=True),
-    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("standard", sa.Text, nullable=False, index=True),
+    sa.Column("kind", sa.Text, nullable=False),
     sa.Column("state", sa.String(12), nullable=False, index=True),
-    sa.Column("severity", sa.String(20), nullable=False),
-    sa.Column("period", sa.String(40), nullable=False),
+    sa.Column("severity", sa.Text, nullable=False),
+    sa.Column("period", sa.Text, nullable=False),
     sa.Column("segment", sa.Text, nullable=False),  # JSON object
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("evidence", sa.Text, nullable=False),  # JSON object
-    sa.Column("first_run", sa.String(32), nullable=False),
-    sa.Column("last_run", sa.String(32), nullable=False),
+    sa.Column("first_run", sa.Text, nullable=False),
+    sa.Column("last_run", sa.Text, nullable=False),
     sa.Column("opened_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("resolved_at", sa.DateTime),
-    sa.Column("acknowledged_by", sa.String(200)),
+    sa.Column("acknowledged_by", sa.Text),
     sa.Column("acknowledged_at", sa.DateTime),
     sa.Column("acknowledgement", sa.Text),
 )
@@ -133,18 +139,20 @@ class Store:
                         key=alert.key, first_run=record.run.id, opened_at=now, **values))
                 out.append(alert.model_copy(update={"state": state}))
             raised = {a.key for a in record.alerts}
-            for key, row in open_rows.items():
+            for key in sorted(open_rows):  # rows come in no particular order
                 if key in raised:
                     continue
                 conn.execute(alerts.update().where(alerts.c.key == key).values(
                     state=AlertState.resolved.value, last_run=record.run.id, updated_at=now,
                     resolved_at=now))
-                out.append(_resolved(row))
+                out.append(_resolved(open_rows[key]))
         return out
 
     def alerts(self, *, states: Iterable[AlertState] = (), standard: str | None = None,
                kind: str | None = None) -> list[StoredAlert]:
-        query = sa.select(alerts).order_by(alerts.c.standard, alerts.c.key)
+        """The alerts kept, by standard then key (in code-point order on every backend:
+        a database's collation may sort 'north' before 'South')."""
+        query = sa.select(alerts)
         if states:
             query = query.where(alerts.c.state.in_([s.value for s in states]))
         if standard:
@@ -152,7 +160,8 @@ class Store:
         if kind:
             query = query.where(alerts.c.kind == kind)
         with self.engine.connect() as conn:
-            return [_stored(r) for r in conn.execute(query)]
+            rows = conn.execute(query).all()
+        return [_stored(r) for r in sorted(rows, key=lambda r: (r.standard, r.key))]
 
     def acknowledge(self, key: str, by: str, note: str | None,
                     when: dt.datetime | None = None) -> StoredAlert:

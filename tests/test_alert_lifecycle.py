@@ -135,6 +135,20 @@ def test_a_new_store_opened_by_several_at_once_is_created_once(store_url: str) -
     assert Store(store_url).runs() == 0
 
 
+def test_long_and_mixed_case_segments_are_kept_and_listed_alike(
+        tmp_path: Path, store_url: str) -> None:
+    """No length limit on what the store keeps, and alerts listed in code-point order
+    whatever the database's collation (a linguistic one puts 'north' before 'South')."""
+    office = "Regional office " + "x" * 450
+    data = [[f"{region[0]}{i}", "2025-05-01" if i < 3 else "2025-06-01", "2025-06-10", region]
+            for region in ("north", "South", office) for i in range(5)]
+    raised = run(tmp_path / "catalogue", COLUMNS, STANDARD, data, store=store_url).record.alerts
+    listed = [a.key for a in Store(store_url).alerts()]
+    assert listed == sorted(a.key for a in raised) == [
+        "T-01:breach:all", f"T-01:breach:region={office}", "T-01:breach:region=South",
+        "T-01:breach:region=north"]
+
+
 def test_check_keeps_its_store_beside_the_standards_by_default(tmp_path: Path) -> None:
     folder = tmp_path / "catalogue"
     run(folder, COLUMNS, STANDARD, rows(2, 3))  # writes the catalogue; no store
