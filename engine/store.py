@@ -21,14 +21,18 @@ Acknowledgements (who, when, a note) belong to the alert and survive re-runs.
 
 Both backends behave alike: times are kept in UTC without a zone, text has no length
 limit, segments and evidence are JSON text, and listings are sorted here rather than by
-the database's collation.
+the database's collation. A store that cannot be opened (unknown driver, server not
+reachable, authentication failed, no such database) is an :class:`InputError` naming the
+URL with its password masked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +40,12 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from engine.model.results import Alert, AlertState, RunRecord
-from engine.problems import InputError, Problem
+from engine.problems import InputError, Problem, unknown_name_hint
 
 STORE_FOLDER = ".compliance"
 STORE_FILE = "store.sqlite"
+# The URLs the store is documented and tested with; offered when a driver is unknown.
+DRIVERS = ("sqlite", "postgresql+psycopg")
 
 # Free text is TEXT: SQLite ignores a VARCHAR's length and PostgreSQL enforces it, so a
 # bounded column would fail on one backend only.
@@ -97,21 +103,18 @@ class Store:
         self.url = url
         try:
             self.engine = _engine(url)
-            with self.engine.begin() as conn:
-                _lock(conn)  # two runs creating a new store at once: one creates the tables
-                _meta.create_all(conn)
-        except (sa.exc.SQLAlchemyError, ImportError, OSError) as err:
-            raise InputError([Problem(None, f"cannot open the store {_safe(url)}: {err}",
-                                      hint="check --store (an SQLAlchemy URL, or leave it "
-                                      "out for the SQLite file beside the standards)")],
-                             exit_code=2) from None
+        except (sa.exc.ArgumentError, ImportError, OSError) as err:
+            raise InputError([_url_problem(url, err)], exit_code=2) from None
+        with self._talking(opening=True), self.engine.begin() as conn:
+            _lock(conn)  # two runs creating a new store at once: one creates the tables
+            _meta.create_all(conn)
 
     def record(self, record: RunRecord) -> list[Alert]:
         """Record a run and apply the lifecycle; return every alert with its state: the
         raised ones (new or ongoing) and those this run resolved."""
         now = _naive(record.run.started_at)
         measured = sorted({s.id for s in record.standards})
-        with self.engine.begin() as conn:
+        with self._talking(), self.engine.begin() as conn:
             _lock(conn)
             conn.execute(runs.insert().values(
                 id=record.run.id, started_at=now, as_of=record.run.as_of,
@@ -159,14 +162,14 @@ class Store:
             query = query.where(alerts.c.standard == standard)
         if kind:
             query = query.where(alerts.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._talking(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [_stored(r) for r in sorted(rows, key=lambda r: (r.standard, r.key))]
 
     def acknowledge(self, key: str, by: str, note: str | None,
                     when: dt.datetime | None = None) -> StoredAlert:
         when = _naive(when or dt.datetime.now(dt.UTC))
-        with self.engine.begin() as conn:
+        with self._talking(), self.engine.begin() as conn:
             _lock(conn)
             done = conn.execute(alerts.update().where(alerts.c.key == key).values(
                 acknowledged_by=by, acknowledged_at=when, acknowledgement=note))
@@ -178,8 +181,23 @@ class Store:
         return _stored(row)
 
     def runs(self) -> int:
-        with self.engine.connect() as conn:
+        with self._talking(), self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(runs)).scalar_one())
+
+    @contextmanager
+    def _talking(self, *, opening: bool = False) -> Iterator[None]:
+        """Failing to reach or use the store is the user's to fix: an InputError. Once
+        open, an error the table does not know is left as it is, to be reported."""
+        try:
+            yield
+        except sa.exc.DBAPIError as err:
+            problem = _database_problem(self.url, err)
+            if problem is None and opening:
+                problem = Problem(None, f"cannot open the store {_safe(self.url)}: "
+                                  f"{_first_line(err.orig, self.url)}", hint=_CHECK_STORE)
+            if problem is None:
+                raise
+            raise InputError([problem], exit_code=2) from None
 
 
 def _engine(url: str) -> sa.Engine:
@@ -187,7 +205,12 @@ def _engine(url: str) -> sa.Engine:
     # linger on the server.
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, poolclass=NullPool)
+        connect_args = {}
+        if parsed.get_driver_name() in ("psycopg", "psycopg2") \
+                and "connect_timeout" not in parsed.query:
+            # A server that drops packets would otherwise hang a run for minutes.
+            connect_args["connect_timeout"] = 10
+        return sa.create_engine(url, poolclass=NullPool, connect_args=connect_args)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 60})
@@ -217,6 +240,78 @@ def _lock(conn: sa.Connection) -> None:
     before the tables exist."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_ADVISORY_LOCK)))
+
+
+# What went wrong, in plain words: by the server's SQLSTATE when it answered, else by the
+# driver's words (libpq gives no SQLSTATE when it cannot reach the server at all).
+_DATABASE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
+    (("28P01", "28000"), r"authentication failed|no password supplied|pg_hba\.conf|"
+     r"role .* does not exist", "authentication failed",
+     "check the user name and password in --store, or in ~/.pgpass or PGPASSWORD"),
+    (("3D000",), r"database .* does not exist", "the database does not exist",
+     "create it (createdb NAME) or name an existing database in --store"),
+    (("42501",), r"permission denied", "the user may not create or change the store's tables",
+     "grant it CREATE on the schema, GRANT CREATE ON SCHEMA public TO …, or use a "
+     "database it owns"),
+    (("57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"),
+     r"could not connect|connection (to server|refused|timed out)|timeout expired|"
+     r"could not translate host name|server closed the connection|Is the server running",
+     "the server is not reachable",
+     "check the host and port in --store, and that the server is running and accepts "
+     "connections from this machine"),
+    ((), r"unable to open database file|readonly database|disk I/O error",
+     "the SQLite file cannot be opened or written",
+     "check the path in --store and that its folder is writable"),
+    ((), r"file is not a database", "the file is not an SQLite database",
+     "name the store's file in --store, or a new one"),
+)
+_CHECK_STORE = ("check --store (an SQLAlchemy URL, or leave it out for the SQLite file "
+                "beside the standards)")
+
+
+def _database_problem(url: str, err: sa.exc.DBAPIError) -> Problem | None:
+    orig = err.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    detail = _first_line(orig, url)
+    for codes, words, what, hint in _DATABASE_PROBLEMS:
+        if (code and code in codes) or re.search(words, detail, re.IGNORECASE):
+            return Problem(None, f"cannot open the store {_safe(url)}: {what}; the driver "
+                           f"said: {detail}", hint=hint)
+    return None
+
+
+def _url_problem(url: str, err: Exception) -> Problem:
+    """A store URL that cannot even make an engine: malformed, unknown driver, driver
+    not installed, or a folder that cannot be made."""
+    where = f"cannot open the store {_safe(url)}"
+    if isinstance(err, sa.exc.NoSuchModuleError):
+        driver = sa.make_url(url).drivername
+        return Problem(None, f"{where}: unknown database driver '{driver}'",
+                       hint=unknown_name_hint(driver, DRIVERS, "supported"))
+    if isinstance(err, sa.exc.ArgumentError):
+        return Problem(None, f"{where}: not a store URL",
+                       hint="--store takes an SQLAlchemy URL, e.g. "
+                       "sqlite:///path/to/store.sqlite or postgresql+psycopg://user@host/db")
+    if isinstance(err, ImportError):
+        return Problem(None, f"{where}: its driver is not installed ({err})",
+                       hint="install it; for PostgreSQL, use postgresql+psycopg://… and "
+                       "pip install 'service-standards-engine[postgresql]'")
+    return Problem(None, f"{where}: {_first_line(err, url)}",
+                   hint="check the path in --store and that its folder can be created")
+
+
+def _first_line(err: BaseException | None, url: str) -> str:
+    """The error's first line, without the password in case a driver repeats it."""
+    text = (str(err).strip().splitlines() or [""])[0]
+    password = _password(url)
+    return text.replace(password, "***") if password else text
+
+
+def _password(url: str) -> str | None:
+    try:
+        return sa.make_url(url).password
+    except sa.exc.ArgumentError:
+        return None
 
 
 def _values(alert: Alert, state: AlertState, run_id: str, now: dt.datetime) -> dict[str, Any]:

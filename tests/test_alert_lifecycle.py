@@ -9,10 +9,13 @@ reason, where no server can be had).
 from __future__ import annotations
 
 import multiprocessing
+import socket
 import threading
 from pathlib import Path
 from typing import Any
 
+import postgres
+import pytest
 from measure_cases import run
 from typer.testing import CliRunner
 
@@ -200,3 +203,63 @@ def test_three_breached_months_raise_one_escalation_that_stays_one(
     alerts = run(tmp_path / "b", COLUMNS, standard, broken, as_of="2025-07-31").record.alerts
     assert [a.kind for a in alerts] == ["breach"]
 
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_postgresql_store_says_so_without_the_password() -> None:
+    pytest.importorskip("psycopg")
+    port = _closed_port()
+    url = f"postgresql+psycopg://analyst:s3cret@127.0.0.1:{port}/compliance"
+    done = CliRunner().invoke(app, ["alerts", "--store", url])
+    assert done.exit_code == 2, done.output
+    assert (f"cannot open the store postgresql+psycopg://analyst:***@127.0.0.1:{port}/"
+            "compliance: the server is not reachable; the driver said: ") in done.output
+    assert "(check the host and port in --store, and that the server is running" \
+        in done.output
+    assert "s3cret" not in done.output and "Traceback" not in done.output
+
+
+def test_an_unknown_store_driver_suggests_the_supported_ones() -> None:
+    url = "postgres://analyst:s3cret@db.example/compliance"
+    done = CliRunner().invoke(app, ["alerts", "--store", url])
+    assert done.exit_code == 2, done.output
+    assert ("cannot open the store postgres://analyst:***@db.example/compliance: unknown "
+            "database driver 'postgres' (did you mean 'postgresql+psycopg'? supported: "
+            "postgresql+psycopg, sqlite)") in done.output
+    assert "s3cret" not in done.output
+
+
+def test_a_file_that_is_not_a_store_is_named(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a database, " * 100, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'notes.txt'}"
+    done = CliRunner().invoke(app, ["alerts", "--store", url])
+    assert done.exit_code == 2, done.output
+    assert f"cannot open the store {url}: the file is not an SQLite database" in done.output
+
+
+def test_a_missing_postgresql_database_is_named(postgres_server: postgres.Server) -> None:
+    url = postgres_server.url.set(database="no_such_store")
+    done = CliRunner().invoke(app, ["alerts", "--store",
+                                    url.render_as_string(hide_password=False)])
+    assert done.exit_code == 2, done.output
+    assert (f"cannot open the store {url.render_as_string(hide_password=True)}: the "
+            "database does not exist") in done.output
+    assert "(create it (createdb NAME) or name an existing database in --store)" \
+        in done.output
+
+
+def test_a_postgresql_login_refused_is_an_authentication_failure(
+        postgres_server: postgres.Server) -> None:
+    url = postgres_server.url.set(username="no_such_analyst", password="s3cret")
+    done = CliRunner().invoke(app, ["alerts", "--store",
+                                    url.render_as_string(hide_password=False)])
+    assert done.exit_code == 2, done.output
+    assert (f"cannot open the store {url.render_as_string(hide_password=True)}: "
+            "authentication failed") in done.output
+    assert "(check the user name and password in --store, or in ~/.pgpass or PGPASSWORD)" \
+        in done.output
+    assert "s3cret" not in done.output
