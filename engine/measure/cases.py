@@ -130,9 +130,12 @@ def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table
     con = ctx.backend.con  # DuckDB: the probe table is swapped under one compiled query
 
     def probe(days: list[int]) -> list[bool]:
-        con.register(_PROBE, rows.append_column("_ahead", pa.array(days, pa.int64())))
+        data = rows.append_column("_ahead", pa.array(days, pa.int64()))
+        con.register(_PROBE, data)
+        shape = data.schema
         if not sql:  # the first run goes through Ibis, which registers its own tables
-            late_then = kind.rows(std, ds, ctx.backend.table(_PROBE), _ahead(ctx))
+            probed = ibis.table(ibis.Schema.from_pyarrow(shape), name=_PROBE)
+            late_then = kind.rows(std, ds, probed, _ahead(ctx))
             query = late_then.select("_file", "_row", "_open_overdue")
             sql.append(str(ibis.to_sql(query, dialect="duckdb")))
             found = ctx.backend.to_pyarrow(query)
