@@ -41,11 +41,12 @@ class Cell:
 def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list[list[Any]],
         *, as_of: str = "2025-06-30", closures: list[str] | None = None,
         store: str | None = None, policy: dict[str, Any] | None = None,
-        key: list[str] | None = None) -> Outcome:
+        key: list[str] | None = None, out: Path | None = None) -> Outcome:
     """Run one standard (id T-01) over ``rows`` (in the order of ``columns``).
 
     ``policy``, when given, is written as ``alert-policy.yaml``; ``key`` is the dataset's
-    key (the columns that identify a case)."""
+    key (the columns that identify a case); ``out``, when given, is the folder the run
+    writes its files to (results.json, alerts.csv, cases.csv, rejects.csv)."""
     (tmp / "datasets").mkdir(parents=True, exist_ok=True)
     settings = {"as_of": as_of, "fiscal_year_start": 4,
                 "calendar": {"country": "CA", "subdivision": "ON",
@@ -69,10 +70,10 @@ def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list
         (tmp / "alert-policy.yaml").write_text(yaml.safe_dump(policy, sort_keys=False),
                                                encoding="utf-8")
     with (tmp / "cases.csv").open("w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(columns)
-        out.writerows(["" if v is None else v for v in row] for row in rows)
-    return check(tmp, as_of=dt.date.fromisoformat(as_of), store=store)
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return check(tmp, as_of=dt.date.fromisoformat(as_of), store=store, out=out)
 
 
 def cells(outcome: Outcome) -> dict[tuple[str, str], Cell]:

@@ -1,31 +1,28 @@
-"""The alert policy and the kinds of alert it raises, case by case.
+"""The kinds of alert an alert policy raises, case by case.
 
-An alert policy is data: ``alert-policy.yaml`` (a default, overrides per attribute) and a
-standard's own ``alerts:`` key, each layer changing only the settings it names. Each
-kind is run through the public API (``engine.run.check``, via ``measure_cases.run``) on
-a small extract where the expected alerts are worked out by hand, on both sides of its
+Each kind is run through the public API (``engine.run.check``, via ``measure_cases.run``)
+on a small extract where the expected alerts are worked out by hand, on both sides of its
 boundary: an open case due on the as-of date against one due the day after, a case due
 exactly ``within`` days ahead against one a day later, data exactly ``older_than`` days
 old against a day older, an equity gap of exactly the allowed points against one just
-over. Malformed policies are load errors seen as a user sees them (``compliance
-validate``). Last, the durable-rules side: the ruleset compiled for a policy, and the
-events posted to it.
+over. Last, the durable-rules side: the ruleset compiled for a policy, and the events
+posted to it. The policy as loaded (its layers, and malformed policies as load errors) is
+in ``test_alert_policy_load.py``.
 """
 
 from __future__ import annotations
 
+import csv
 import json
-from decimal import Decimal
+import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
 from measure_cases import run
-from typer.testing import CliRunner
 
-from engine.cli import app
 from engine.decide import alerts as alert_rules
-from engine.load import load_catalogue
 from engine.model.common import Attribute
 from engine.model.policy import KINDS, AlertPolicy, resolve
 from engine.model.results import Alert
@@ -34,17 +31,6 @@ CLAIMS = {"id": "string", "lodged": "date", "decided": "date", "region": "catego
 WITHIN_28 = {"share_within": {"from": "lodged", "to": "decided", "limit": "28 days"}}
 MONTHLY: dict[str, Any] = dict(measure=WITHIN_28, period={"kind": "month", "by": "decided"},
                                target={"at_least": "80%"})
-
-BUILT_IN = {
-    "breach": ("high", {}),
-    "warning": ("medium", {}),
-    "escalation": ("critical", {"after": 3}),
-    "case_overdue": ("high", {}),
-    "case_at_risk": ("medium", {"within": 5}),
-    "no_data": ("high", {}),
-    "stale_data": ("medium", {"older_than": 7}),
-    "equity_gap": ("medium", {"more_than": 5}),
-}
 
 
 def only(**kinds: Any) -> dict[str, Any]:
@@ -72,244 +58,6 @@ def month(month_: str, met: int, late: int, region: str = "West") -> list[list[A
 def months(late: dict[str, int], region: str = "West") -> list[list[Any]]:
     """Five claims a month, ``late[month]`` of them late (2 late: 60%, a breach of 80%)."""
     return [row for m, n in late.items() for row in month(m, 5 - n, n, region)]
-
-
-# --- the policy itself: built-in settings, layers, off and on ------------------------------
-
-
-def settings(rules: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
-    return {kind: (rule.severity.value, rule.model_dump(exclude={"severity", "enabled"}))
-            for kind, rule in rules.items()}
-
-
-def test_without_a_policy_every_kind_is_on_with_its_built_in_settings() -> None:
-    for attribute in Attribute:
-        assert settings(resolve(AlertPolicy(), attribute, None)) == BUILT_IN
-
-
-STANDARD_YAML = """\
-id: {id}
-title: Claims decided within 28 days
-statement: We decide 80% of claims within 28 days.
-attribute: {attribute}
-owner: Benefits
-dataset: claims
-measure:
-  share_within: {{from: lodged, to: decided, limit: 28 days}}
-period: {{kind: month, by: decided}}
-target: {{at_least: 80%}}
-"""
-DATASET_YAML = """\
-name: claims
-title: Claims
-files: claims.csv
-columns:
-  id: {header: id}
-  lodged: {header: lodged, type: date}
-  decided: {header: decided, type: date}
-"""
-
-
-def folder(root: Path, policy: str | None, standards: dict[str, tuple[str, str]]) -> Path:
-    """A standards folder: ``standards`` maps an id to (attribute, its own alerts: YAML)."""
-    (root / "datasets").mkdir(parents=True)
-    (root / "datasets/claims.yaml").write_text(DATASET_YAML, encoding="utf-8")
-    if policy is not None:
-        (root / "alert-policy.yaml").write_text(policy, encoding="utf-8")
-    for sid, (attribute, own) in standards.items():
-        text = STANDARD_YAML.format(id=sid, attribute=attribute) + own
-        (root / f"{sid}.yaml").write_text(text, encoding="utf-8")
-    return root
-
-
-def test_each_layer_changes_only_the_settings_it_names(tmp_path: Path) -> None:
-    policy = """\
-default:
-  escalation: {severity: high}
-  case_at_risk: {within: 10 days}
-attributes:
-  timeliness:
-    escalation: {after: 2 periods}
-    equity_gap: {more_than: 2.5 points}
-"""
-    catalogue = load_catalogue(folder(tmp_path, policy, {
-        "T-01": ("timeliness", ""),
-        "T-02": ("timeliness", "alerts:\n  escalation: {after: 4}\n  breach: {severity: low}\n"),
-        "S-01": ("satisfaction", ""),
-    }))
-    rules = {sid: settings(catalogue.policy_for(std))
-             for sid, std in catalogue.standards.items()}
-    # The attribute's 'after' keeps the default's severity; the default's own 'within' stays.
-    assert rules["T-01"] == BUILT_IN | {"escalation": ("high", {"after": 2}),
-                                        "case_at_risk": ("medium", {"within": 10}),
-                                        "equity_gap": ("medium", {"more_than": 2.5})}
-    assert rules["T-02"] == rules["T-01"] | {"escalation": ("high", {"after": 4}),
-                                             "breach": ("low", {})}
-    # Another attribute's standard has only the default layer.
-    assert rules["S-01"] == BUILT_IN | {"escalation": ("high", {"after": 3}),
-                                        "case_at_risk": ("medium", {"within": 10})}
-
-
-def test_off_at_default_and_on_again_for_one_standard_keeps_the_settings(tmp_path: Path) -> None:
-    policy = """\
-default:
-  warning: off
-  breach: {severity: critical, enabled: false}
-  case_at_risk: {within: 3 days}
-  no_data: false
-attributes:
-  timeliness:
-    case_at_risk: off
-"""
-    catalogue = load_catalogue(folder(tmp_path, policy, {
-        "T-01": ("timeliness", ""),
-        "T-02": ("timeliness", "alerts:\n  breach: on\n  case_at_risk: on\n  no_data: true\n"),
-        "A-01": ("access", "alerts: {equity_gap: OFF}\n"),
-    }))
-    kinds = {sid: sorted(catalogue.policy_for(std)) for sid, std in catalogue.standards.items()}
-    everything = sorted(KINDS)
-    assert kinds["T-01"] == sorted(set(everything) - {"warning", "breach", "case_at_risk",
-                                                      "no_data"})
-    assert kinds["T-02"] == sorted(set(everything) - {"warning"})
-    assert kinds["A-01"] == sorted(set(everything) - {"warning", "breach", "no_data",
-                                                      "equity_gap"})
-    t02 = catalogue.policy_for(catalogue.standards["T-02"])
-    # 'on' brings back the settings the kind had when it was turned off.
-    assert settings(t02)["breach"] == ("critical", {})
-    assert settings(t02)["case_at_risk"] == ("medium", {"within": 3})
-
-
-@pytest.mark.parametrize(("written", "expected"), [
-    pytest.param({"escalation": {"after": "2 periods"}}, ("escalation", "after", 2), id="periods"),
-    pytest.param({"escalation": {"after": "2 period"}}, ("escalation", "after", 2), id="period"),
-    pytest.param({"escalation": {"after": 5}}, ("escalation", "after", 5), id="bare periods"),
-    pytest.param({"case_at_risk": {"within": "1 day"}}, ("case_at_risk", "within", 1), id="day"),
-    pytest.param({"case_at_risk": {"within": "366 calendar days"}},
-                 ("case_at_risk", "within", 366), id="calendar days"),
-    pytest.param({"stale_data": {"older_than": "0 days"}}, ("stale_data", "older_than", 0),
-                 id="zero days"),
-    pytest.param({"equity_gap": {"more_than": 2.55}}, ("equity_gap", "more_than", Decimal("2.55")),
-                 id="two decimals"),
-    pytest.param({"equity_gap": {"more_than": "10 points"}}, ("equity_gap", "more_than", 10),
-                 id="points"),
-])
-def test_settings_are_read_with_their_units(written: dict[str, Any],
-                                            expected: tuple[str, str, Any]) -> None:
-    kind, name, value = expected
-    rule = resolve(AlertPolicy.model_validate({"default": written}), Attribute.access, None)[kind]
-    assert getattr(rule, name) == value
-
-
-# --- malformed policies: load errors as a user sees them ----------------------------------
-
-# (files written, the start of each problem line expected from `compliance validate`)
-POLICY = "alert-policy.yaml"
-MALFORMED = [
-    pytest.param(
-        {POLICY: "defaults:\n  breach: {severity: high}\n"},
-        [f"{POLICY}:1:1: unknown key 'defaults' under the top level (did you mean 'default'? "
-         "allowed here: attributes, default, notify)"],
-        id="unknown top-level key"),
-    pytest.param(
-        {POLICY: "default:\n  breach: on\n  breech: {severity: high}\n"},
-        [f"{POLICY}:3:3: unknown key 'breech' under default (did you mean 'breach'? allowed "
-         "here: breach, case_at_risk, case_overdue, equity_gap, escalation, no_data, "
-         "stale_data, warning)"],
-        id="misspelt kind"),
-    pytest.param(
-        {POLICY: "default:\n  escalation: {aftr: 2}\n"},
-        [f"{POLICY}:2:16: unknown key 'aftr' under default.escalation (did you mean 'after'? "
-         "allowed here: after, enabled, severity)"],
-        id="misspelt setting"),
-    pytest.param(
-        {POLICY: "default:\n  escalation: {after: 1}\n"},
-        [f"{POLICY}:2:16: default.escalation.after: input should be greater than or equal "
-         "to 2 (found 1)"],
-        id="escalation after one period"),
-    pytest.param(
-        {POLICY: "default:\n  case_at_risk: {within: 2 weeks}\n"},
-        [f"{POLICY}:2:18: default.case_at_risk.within: '2 weeks' is not understood; write it "
-         "like '5 days'"],
-        id="within in weeks"),
-    pytest.param(
-        {POLICY: "default:\n  breach: {severity: urgent}\n"},
-        [f"{POLICY}:2:12: default.breach.severity: input should be 'low', 'medium', 'high' or "
-         "'critical' (found 'urgent')"],
-        id="unknown severity"),
-    pytest.param(
-        {POLICY: "default:\n  equity_gap: {more_than: 2.555}\n"},
-        [f"{POLICY}:2:16: default.equity_gap.more_than: 2.555 has more than two decimals"],
-        id="points with three decimals"),
-    pytest.param(
-        {POLICY: "default:\n  escalation: {after: 2.5}\n"},
-        [f"{POLICY}:2:16: default.escalation.after: 2.5 is not understood; write it like "
-         "'3 periods'"],
-        id="a fraction of a period"),
-    pytest.param(
-        {POLICY: "attributes:\n  timelines:\n    escalation: {after: 2}\n"},
-        [f"{POLICY}:2:3: attributes.timelines: input should be 'timeliness', 'access'"],
-        id="unknown attribute"),
-    pytest.param(
-        {POLICY: "default:\n  breech: off\n  escalation: {after: 1}\nattributes:\n"
-                 "  timeliness:\n    case_at_risk: {within: 2 weeks}\n"},
-        [f"{POLICY}:2:3: unknown key 'breech' under default (did you mean 'breach'?",
-         f"{POLICY}:3:16: default.escalation.after: input should be greater than or equal to 2",
-         f"{POLICY}:6:20: attributes.timeliness.case_at_risk.within: '2 weeks' is not "
-         "understood; write it like '5 days'"],
-        id="every mistake in one pass"),
-    pytest.param(
-        {"T-01.yaml": "alerts:\n  escalaton: {after: 2}\n"},
-        ["T-01.yaml:12:3: unknown key 'escalaton' under alerts (did you mean 'escalation'?"],
-        id="standard's own alerts: misspelt kind"),
-    pytest.param(
-        {"T-01.yaml": "alerts:\n  breach: {severity: High}\n"},
-        ["T-01.yaml:12:12: alerts.breach.severity: input should be 'low', 'medium', 'high' or "
-         "'critical' (found 'High') (did you mean 'high'?"],
-        id="standard's own alerts: severity in capitals"),
-]
-
-
-def cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.output
-
-
-@pytest.mark.parametrize(("files", "expected"), MALFORMED)
-def test_a_malformed_policy_is_a_load_error_where_it_is(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str],
-        expected: list[str]) -> None:
-    folder(tmp_path, None, {"T-01": ("timeliness", files.pop("T-01.yaml", ""))})
-    for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    for command in ("validate", "check"):
-        code, output = cli(command, "--standards", ".", *(
-            ["--no-store", "--out", str(tmp_path / "out")] if command == "check" else []))
-        assert code == 2, output
-        assert "Traceback" not in output
-        lines = [line for line in output.splitlines() if ".yaml:" in line]
-        assert len(lines) == len(expected), output
-        for line, start in zip(lines, expected, strict=True):
-            assert line.startswith(start), f"\n{line}\ndoes not start with\n{start}"
-        assert f"{len(expected)} problem{'s' if len(expected) > 1 else ''} found" in output
-
-
-def test_a_well_formed_policy_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    policy = """\
-default:
-  escalation: {after: 2 periods, severity: high}
-  stale_data: {older_than: 0 days}
-  equity_gap: {more_than: 0.01}
-  warning: off
-attributes:
-  satisfaction:
-    warning: on
-"""
-    folder(tmp_path, policy, {"T-01": ("timeliness", "alerts: {escalation: {after: 3}}\n")})
-    monkeypatch.chdir(tmp_path)
-    code, output = cli("validate", "--standards", ".")
-    assert code == 0, output
-    assert "1 standards and 1 datasets are valid" in output
 
 
 # --- breach and warning: the latest period's verdict ----------------------------------------
@@ -462,16 +210,29 @@ def test_escalation_after_two_from_the_attribute_and_back_for_one_standard(
 AS_OF = "2025-06-30"
 OPEN = {**MONTHLY, "period": {"kind": "month", "by": "lodged"}, "segments": ["region"]}
 CASE_ALERTS = only(case_overdue="on", case_at_risk="on")
+# The columns of cases.csv, the list of open cases a run writes.
+CASES_CSV = ["alert", "standard", "kind", "state", "severity", "case", "complete_by",
+             "details", "file", "row"]
 
 
 def open_claim(cid: str, lodged: str, region: str = "West") -> list[Any]:
     return [cid, lodged, None, region]
 
 
-def case_alerts(outcome: Any) -> dict[str, list[tuple[str, str | None]]]:
-    """(case, complete_by) of each case alert's evidence, in its order."""
-    return {a.kind: [(c["case"], c.get("complete_by")) for c in a.evidence["cases"]]
+def case_alerts(outcome: Any) -> dict[str, list[tuple[str, str]]]:
+    """(case, complete_by) of each case alert's evidence, in its order. Every open case
+    has a complete_by: the last day it can be done in time, or the day it fell due."""
+    return {a.kind: [(c["case"], c["complete_by"]) for c in a.evidence["cases"]]
             for a in outcome.record.alerts}
+
+
+def cases_csv(out: Path) -> list[dict[str, str]]:
+    """The rows of the run's cases.csv, after checking its header."""
+    with (out / "cases.csv").open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        assert reader.fieldnames == CASES_CSV
+    return rows
 
 
 def test_an_open_case_due_on_the_as_of_date_is_overdue_one_due_the_day_after_is_at_risk(
@@ -480,26 +241,32 @@ def test_an_open_case_due_on_the_as_of_date_is_overdue_one_due_the_day_after_is_
             open_claim("C2", "2025-06-03"),   # day 28 is 1 July: can still make it
             ["C3", "2025-06-01", "2025-06-30", "West"]]  # closed: never a case alert
     outcome = run(tmp_path, CLAIMS, OPEN, rows, key=["id"], policy=CASE_ALERTS)
-    assert case_alerts(outcome) == {"case_overdue": [("C1", None)],
+    # C1 fell due on the as-of date itself; C2 can be done until 1 July.
+    assert case_alerts(outcome) == {"case_overdue": [("C1", "2025-06-30")],
                                     "case_at_risk": [("C2", "2025-07-01")]}
     raised = by_key(outcome.record.alerts)
     assert set(raised) == {"T-01:case_overdue:all", "T-01:case_at_risk:all"}
     overdue, at_risk = raised["T-01:case_overdue:all"], raised["T-01:case_at_risk:all"]
     assert (overdue.severity, at_risk.severity) == ("high", "medium")
+    # Due on the as-of date: 'due' and the date alone, no 'days ago'.
     assert overdue.message == (
         "T-01 Test standard: overdue cases in 2025-06. 1 open case can no longer meet the "
         "standard (decided within 28 days of lodged) at the end of 2025-06-30 (West 1). "
-        "Cases: C1 (lodged 2025-06-02).")
-    assert at_risk.message.startswith(
+        "Cases: C1 (due 2025-06-30; lodged 2025-06-02).")
+    # C2 has one day, not the policy's five: the window bounds the dates, each case has its own.
+    assert at_risk.message == (
         "T-01 Test standard: cases at risk in 2025-06. 1 open case will miss the standard "
-        "(decided within 28 days of lodged)")
-    assert "the first must be done by 2025-07-01" in at_risk.message
-    assert at_risk.message.endswith("Cases: C2 (done by 2025-07-01; lodged 2025-06-03).")
+        "(decided within 28 days of lodged) unless each is done by its date, all within the "
+        "next 5 days; the first by 2025-07-01 (West 1). Cases: C2 (done by 2025-07-01; "
+        "lodged 2025-06-03).")
     evidence = at_risk.evidence["cases"][0]
-    assert {k: evidence[k] for k in ("case", "id", "row", "region", "lodged", "complete_by")} \
-        == {"case": "C2", "id": "C2", "row": 3, "region": "West", "lodged": "2025-06-03",
-            "complete_by": "2025-07-01"}
-    assert Path(evidence["file"]).name == "cases.csv"
+    # The case, when, the segment columns, the kind's dates, the ids, then where it was read.
+    assert list(evidence) == ["case", "complete_by", "region", "lodged", "id", "extract_file",
+                              "extract_row"]
+    assert {k: v for k, v in evidence.items() if k != "extract_file"} == {
+        "case": "C2", "complete_by": "2025-07-01", "region": "West", "lodged": "2025-06-03",
+        "id": "C2", "extract_row": 3}
+    assert Path(evidence["extract_file"]).samefile(tmp_path / "cases.csv")
     assert (at_risk.evidence["count"], at_risk.evidence["deadline"]) == (
         1, "decided within 28 days of lodged")
 
@@ -529,8 +296,9 @@ def test_case_evidence_lists_every_case_most_urgent_first(tmp_path: Path) -> Non
             open_claim("O3", "2025-06-02"), open_claim("R5b", "2025-06-07"),
             open_claim("later", "2025-06-08")]  # due 6 July: not within 5 days
     outcome = run(tmp_path, CLAIMS, OPEN, rows, key=["id"], policy=CASE_ALERTS)
+    # Overdue: longest overdue first, each with the day it fell due (day 28).
     assert case_alerts(outcome) == {
-        "case_overdue": [("O1", None), ("O2", None), ("O3", None)],
+        "case_overdue": [("O1", "2025-05-30"), ("O2", "2025-06-17"), ("O3", "2025-06-30")],
         "case_at_risk": [("R1", "2025-07-01"), ("R1b", "2025-07-01"), ("R2", "2025-07-02"),
                          ("R3", "2025-07-03"), ("R4", "2025-07-04"), ("R5", "2025-07-05"),
                          ("R5b", "2025-07-05")],
@@ -539,7 +307,8 @@ def test_case_evidence_lists_every_case_most_urgent_first(tmp_path: Path) -> Non
     assert at_risk.evidence["count"] == 7
     # Five named, most urgent first, the rest counted; the split by segment.
     assert "7 open cases will miss the standard" in at_risk.message
-    assert "the first must be done by 2025-07-01 (West 4, East 3)." in at_risk.message
+    assert ("unless each is done by its date, all within the next 5 days; the first by "
+            "2025-07-01 (West 4, East 3).") in at_risk.message
     assert at_risk.message.endswith(
         "Most urgent: R1 (done by 2025-07-01; lodged 2025-06-03); R1b (done by 2025-07-01; "
         "lodged 2025-06-03); R2 (done by 2025-07-02; lodged 2025-06-04); R3 (done by "
@@ -547,8 +316,68 @@ def test_case_evidence_lists_every_case_most_urgent_first(tmp_path: Path) -> Non
         "more.")
     overdue = by_key(outcome.record.alerts)["T-01:case_overdue:all"]
     assert "3 open cases can no longer meet the standard" in overdue.message
-    assert overdue.message.endswith("Cases: O1 (lodged 2025-05-02); O2 (lodged 2025-05-20); "
-                                    "O3 (lodged 2025-06-02).")
+    assert overdue.message.endswith(
+        "Cases: O1 (due 2025-05-30, 31 days ago; lodged 2025-05-02); O2 (due 2025-06-17, 13 "
+        "days ago; lodged 2025-05-20); O3 (due 2025-06-30; lodged 2025-06-02).")
+
+
+BY_REGION = {**OPEN, "measure": {"share_within": {
+    "from": "lodged", "to": "decided",
+    "limits": {"by": "region", "values": {"West": "20 days", "East": "30 days"}}}}}
+
+
+def test_overdue_cases_come_longest_overdue_first_by_the_day_each_fell_due(
+        tmp_path: Path) -> None:
+    # With a limit per region, the order cases were lodged in is not the order they fell
+    # due in: B was lodged first but A, with the shorter limit, fell due nine days earlier.
+    rows = [open_claim("B", "2025-05-20", "East"),   # day 30 is 19 June: 11 days ago
+            open_claim("T", "2025-05-31", "East"),   # day 30 is 30 June, the as-of date
+            open_claim("A", "2025-05-21"),           # day 20 is 10 June: 20 days ago
+            open_claim("Y", "2025-06-09")]           # day 20 is 29 June: 1 day ago
+    outcome = run(tmp_path, CLAIMS, BY_REGION, rows, key=["id"],
+                  policy=only(case_overdue="on"), out=tmp_path / "out")
+    assert case_alerts(outcome) == {"case_overdue": [
+        ("A", "2025-06-10"), ("B", "2025-06-19"), ("Y", "2025-06-29"), ("T", "2025-06-30")]}
+    (alert,) = outcome.record.alerts
+    assert alert.message == (
+        "T-01 Test standard: overdue cases in 2025-06. 4 open cases can no longer meet the "
+        "standard (decided within the limit for its region from lodged) at the end of "
+        "2025-06-30 (West 2, East 2). Cases: A (due 2025-06-10, 20 days ago; lodged "
+        "2025-05-21); B (due 2025-06-19, 11 days ago; lodged 2025-05-20); Y (due 2025-06-29, "
+        "1 day ago; lodged 2025-06-09); T (due 2025-06-30; lodged 2025-05-31).")
+    # cases.csv, the list a team works through, in the same order with the same dates.
+    rows_out = cases_csv(tmp_path / "out")
+    for row in rows_out:
+        assert Path(row.pop("file")).samefile(tmp_path / "cases.csv")
+    assert [list(r.values()) for r in rows_out] == [
+        ["T-01:case_overdue:all", "T-01", "case_overdue", "new", "high", case, due,
+         f"region {region}; lodged {lodged}; id {case}", row]
+        for case, due, region, lodged, row in (
+            ("A", "2025-06-10", "West", "2025-05-21", "4"),
+            ("B", "2025-06-19", "East", "2025-05-20", "2"),
+            ("Y", "2025-06-29", "West", "2025-06-09", "5"),
+            ("T", "2025-06-30", "East", "2025-05-31", "3"))]
+
+
+@pytest.mark.parametrize("column", ["file", "row"])
+def test_an_id_column_named_file_or_row_keeps_its_value(tmp_path: Path, column: str) -> None:
+    # The extract's own file and row are extract_file and extract_row in the evidence (file
+    # and row in cases.csv, beside the details): an id column of either name is not lost.
+    columns = {column: "string", "lodged": "date", "decided": "date", "region": "category"}
+    outcome = run(tmp_path, columns, OPEN, [["ID-7", "2025-06-01", None, "West"]],
+                  key=[column], policy=only(case_overdue="on"), out=tmp_path / "out")
+    (alert,) = outcome.record.alerts
+    (case,) = alert.evidence["cases"]
+    assert list(case) == ["case", "complete_by", "region", "lodged", column, "extract_file",
+                          "extract_row"]
+    assert {k: v for k, v in case.items() if k != "extract_file"} == {
+        "case": "ID-7", "complete_by": "2025-06-29", "region": "West", "lodged": "2025-06-01",
+        column: "ID-7", "extract_row": 2}
+    assert Path(case["extract_file"]).samefile(tmp_path / "cases.csv")
+    (row,) = cases_csv(tmp_path / "out")
+    assert (row["case"], row["complete_by"], row["details"], row["row"]) == (
+        "ID-7", "2025-06-29", f"region West; lodged 2025-06-01; {column} ID-7", "2")
+    assert Path(row["file"]).samefile(tmp_path / "cases.csv")
 
 
 @pytest.mark.parametrize(("evidence", "key", "expected"), [
@@ -566,43 +395,56 @@ def test_cases_are_named_by_evidence_columns_else_key_else_file_and_row(
                   key=key, policy=only(case_overdue="on"))
     (alert,) = outcome.record.alerts
     (case,) = alert.evidence["cases"]
-    assert Path(case["file"]).name == "cases.csv" and case["row"] == 3
+    assert Path(case["extract_file"]).name == "cases.csv" and case["extract_row"] == 3
     label, ids = expected
-    label = label or f"{case['file']} row 3"
+    label = label or f"{case['extract_file']} row 3"
     assert case["case"] == label
     assert {k: case[k] for k in ids} == ids
     if not ids:
         assert "id" not in case
-    assert alert.message.endswith(f"Cases: {label} (lodged 2025-06-02).")
+    assert alert.message.endswith(f"Cases: {label} (due 2025-06-30; lodged 2025-06-02).")
 
 
 BUSINESS = {**OPEN, "measure": {"share_within": {"from": "lodged", "to": "decided",
                                                  "limit": "2 business days"}}}
 
 
-@pytest.mark.parametrize(("as_of", "within", "expected"), [
+@pytest.mark.parametrize(("as_of", "within", "expected", "words"), [
     # Received Friday 27 June 2025; Monday 30 June is business day 1, Tuesday 1 July is
     # Canada Day, Wednesday 2 July is business day 2: it must be done by 2 July.
     pytest.param("2025-06-30", 5, {"case_at_risk": [("C1", "2025-07-02")]},
+                 "all within the next 5 days; the first by 2025-07-02 (West 1). Cases: C1 "
+                 "(done by 2025-07-02; lodged 2025-06-27).",
                  id="Monday: due Wednesday, past Canada Day"),
     pytest.param("2025-06-27", 5, {"case_at_risk": [("C1", "2025-07-02")]},
+                 "all within the next 5 days; the first by 2025-07-02 (West 1). Cases: C1 "
+                 "(done by 2025-07-02; lodged 2025-06-27).",
                  id="the Friday itself: due exactly 5 days ahead"),
-    pytest.param("2025-06-27", 4, {}, id="the Friday itself: not within 4 days"),
+    pytest.param("2025-06-27", 4, {}, None, id="the Friday itself: not within 4 days"),
     pytest.param("2025-07-01", 1, {"case_at_risk": [("C1", "2025-07-02")]},
+                 "all within the next 1 day; the first by 2025-07-02 (West 1). Cases: C1 "
+                 "(done by 2025-07-02; lodged 2025-06-27).",
                  id="Canada Day: due tomorrow"),
-    pytest.param("2025-07-02", 5, {"case_overdue": [("C1", None)]},
+    pytest.param("2025-07-02", 5, {"case_overdue": [("C1", "2025-07-02")]},
+                 "at the end of 2025-07-02 (West 1). Cases: C1 (due 2025-07-02; lodged "
+                 "2025-06-27).",
                  id="Wednesday: due on the as-of date, overdue"),
+    pytest.param("2025-07-10", 5, {"case_overdue": [("C1", "2025-07-02")]},
+                 "at the end of 2025-07-10 (West 1). Cases: C1 (due 2025-07-02, 8 days ago; "
+                 "lodged 2025-06-27).",
+                 id="a week on: still due Wednesday, past Canada Day"),
 ])
 def test_business_day_limits_across_a_public_holiday(
-        tmp_path: Path, as_of: str, within: int, expected: dict[str, Any]) -> None:
+        tmp_path: Path, as_of: str, within: int, expected: dict[str, Any],
+        words: str | None) -> None:
     outcome = run(tmp_path, CLAIMS, BUSINESS, [open_claim("C1", "2025-06-27")], key=["id"],
                   as_of=as_of, policy=only(case_overdue="on",
                                            case_at_risk={"within": within}))
     assert case_alerts(outcome) == expected
-    if "case_at_risk" in expected:
+    if words is not None:
         (alert,) = outcome.record.alerts
         assert alert.evidence["deadline"] == "decided within 2 business days of lodged"
-        assert "the first must be done by 2025-07-02" in alert.message
+        assert alert.message.endswith(words)
 
 
 @pytest.mark.parametrize(("kinds", "expected"), [
@@ -647,27 +489,35 @@ def test_no_data_in_the_period_of_the_as_of_date(tmp_path: Path, decided: list[s
     assert alert.evidence["newest"] == "2025-05-30"
 
 
-@pytest.mark.parametrize(("older_than", "newest", "days"), [
-    pytest.param(7, "2025-06-23", None, id="exactly 7 days old: not stale"),
-    pytest.param(7, "2025-06-22", 8, id="8 days old: stale"),
-    pytest.param(0, "2025-06-30", None, id="as of the as-of date: fresh at 0 days"),
-    pytest.param(0, "2025-06-29", 1, id="a day old: stale at 0 days"),
-    pytest.param(20, "2025-06-10", None, id="exactly 20 days old"),
-    pytest.param(20, "2025-06-09", 21, id="21 days old"),
+@pytest.mark.parametrize(("older_than", "newest", "words"), [
+    # older_than as written in the policy; words: (how old the data is, what the policy allows)
+    pytest.param("7 days", "2025-06-23", None, id="exactly 7 days old: not stale"),
+    pytest.param("7 days", "2025-06-22", ("8 days", "7 days"), id="8 days old: stale"),
+    pytest.param("0 days", "2025-06-30", None, id="as of the as-of date: fresh at 0 days"),
+    pytest.param("0 days", "2025-06-29", ("1 day", "0 days"), id="a day old: stale at 0 days"),
+    pytest.param(0, "2025-06-29", ("1 day", "0 days"), id="a day old: stale at a bare 0"),
+    pytest.param("1 day", "2025-06-29", None, id="a day old: not stale at 1 day"),
+    pytest.param("1 day", "2025-06-28", ("2 days", "1 day"), id="2 days old: stale at 1 day"),
+    pytest.param("20 days", "2025-06-10", None, id="exactly 20 days old"),
+    pytest.param("20 days", "2025-06-09", ("21 days", "20 days"), id="21 days old"),
 ])
 def test_stale_data_older_than_the_policy_allows(
-        tmp_path: Path, older_than: int, newest: str, days: int | None) -> None:
+        tmp_path: Path, older_than: str | int, newest: str,
+        words: tuple[str, str] | None) -> None:
     rows = [["C1", "2025-06-01", "2025-06-05", "West"], ["C2", "2025-06-01", newest, "West"],
             ["C3", "2025-06-01", "2025-07-03", "West"]]  # after the as-of date: not counted
     raised = run(tmp_path, CLAIMS, FRESHNESS, rows,
-                 policy=only(stale_data={"older_than": f"{older_than} days"})).record.alerts
-    if days is None:
+                 policy=only(stale_data={"older_than": older_than})).record.alerts
+    if words is None:
         assert raised == []
         return
     (alert,) = raised
     assert (alert.key, alert.severity) == ("T-01:stale_data:all", "medium")
-    assert (f"The newest decided in the cases extract is {newest}, {days} days before the "
-            "as-of date 2025-06-30") in alert.message
+    old, allowed = words  # in words: 1 day, 2 days, 0 days
+    assert alert.message == (
+        f"T-01 Test standard: stale data in 2025-06. The newest decided in the cases extract "
+        f"is {newest}, {old} before the as-of date 2025-06-30; the alert policy allows "
+        f"{allowed}. Results for 2025-06 may be incomplete.")
     assert alert.evidence["newest"] == newest and alert.evidence["as_of"] == "2025-06-30"
 
 
@@ -679,6 +529,22 @@ SEGMENTED = {**MONTHLY, "segments": ["region"]}
 def split(west: tuple[int, int], east: tuple[int, int]) -> list[list[Any]]:
     """June claims: (met, late) for West and for East."""
     return [*month("2025-06", *west, "West"), *month("2025-06", *east, "East")]
+
+
+GAP_SHOWN = re.compile(r"trails the whole population by (\d+\.\d+) points: ")
+
+
+def gap_shown(alert: Alert, allowed: Fraction) -> str:
+    """The gap as the message shows it, checked to be the exact gap rounded to the places
+    shown, and never rounded onto (or under) the allowance it is more than."""
+    found = GAP_SHOWN.search(alert.message)
+    assert found, alert.message
+    shown = found[1]
+    places = len(shown.partition(".")[2])
+    gap = Fraction(alert.evidence["gap_exact"])
+    assert abs(Fraction(shown) - gap) <= Fraction(1, 2 * 10**places), (shown, gap)
+    assert Fraction(shown) > allowed, f"{shown} points shown against more than {allowed}"
+    return shown
 
 
 @pytest.mark.parametrize(("west", "east", "more_than", "gap"), [
@@ -705,6 +571,27 @@ def test_equity_gap_exactly_at_the_points_and_just_over(
     assert alert.message.startswith("T-01 Test standard: equity gap in 2025-06, region West. "
                                     "This segment trails the whole population by ")
     assert f"more than the {more_than} points the alert policy allows." in alert.message
+    gap_shown(alert, Fraction(str(more_than)))
+
+
+@pytest.mark.parametrize(("west", "east", "more_than", "gap", "shown"), [
+    # West 22 of 27, everyone 32 of 37: 5000/999 = 5.005005... points; 5.0 would look equal.
+    pytest.param((22, 5), (10, 0), 5, "5000/999", None, id="5.005 against 5"),
+    # West 16 of 33, everyone 23 of 43: 7100/1419 = 5.0035... points; 5.0 and 5.00 would.
+    pytest.param((16, 17), (7, 3), 5, "7100/1419", "5.004", id="5.0035 against 5"),
+    # West 17 of 27, everyone 19 of 29: 2000/783 = 2.5542... points; 2.55 would.
+    pytest.param((17, 10), (2, 0), 2.55, "2000/783", "2.554", id="2.5543 against 2.55"),
+])
+def test_an_equity_gap_is_never_shown_rounded_onto_its_allowance(
+        tmp_path: Path, west: tuple[int, int], east: tuple[int, int], more_than: float,
+        gap: str, shown: str | None) -> None:
+    (alert,) = run(tmp_path, CLAIMS, SEGMENTED, split(west, east),
+                   policy=only(equity_gap={"more_than": more_than})).record.alerts
+    assert alert.evidence["gap_exact"] == gap
+    assert f"more than the {more_than} points the alert policy allows." in alert.message
+    found = gap_shown(alert, Fraction(str(more_than)))
+    if shown is not None:
+        assert found == shown
 
 
 def test_equity_gap_message_names_both_values(tmp_path: Path) -> None:
@@ -712,10 +599,15 @@ def test_equity_gap_message_names_both_values(tmp_path: Path) -> None:
     raised = run(tmp_path, CLAIMS, SEGMENTED, split((3, 2), (9, 1)),
                  policy=only(equity_gap="on")).record.alerts
     (alert,) = raised
-    assert alert.message == (
-        "T-01 Test standard: equity gap in 2025-06, region West. This segment trails the "
-        "whole population by 20.0 points: 60.0% (3 of 5) against 80.0% (12 of 15) for "
-        "everyone, more than the 5 points the alert policy allows.")
+    # The gap is exactly 20 points; how many decimals it is shown with when it is far from
+    # its allowance (20.0, or 20.00 as show_value gives) is left open here.
+    found = re.fullmatch(
+        re.escape("T-01 Test standard: equity gap in 2025-06, region West. This segment "
+                  "trails the whole population by ") + r"(20\.0+)" + re.escape(
+            " points: 60.0% (3 of 5) against 80.0% (12 of 15) for everyone, more than the 5 "
+            "points the alert policy allows."), alert.message)
+    assert found, alert.message
+    assert gap_shown(alert, Fraction(5)) == found[1]
     assert alert.evidence["verdict"] == "breach"
     assert (alert.evidence["value"], alert.evidence["whole_population"]) == (60.0, 80.0)
 
@@ -810,10 +702,12 @@ def test_without_a_policy_file_every_kind_raises_with_its_built_in_severity(
     assert raised["T-01:breach:all"].message.endswith(
         "It has missed the target for 3 consecutive periods (2025-03 to 2025-05).")
     assert raised["T-01:equity_gap:region=West"].evidence["gap_exact"] == "40/3"
-    assert [(c["case"], c.get("complete_by")) for c in
+    assert [(c["case"], c["complete_by"]) for c in
             raised["T-01:case_at_risk:all"].evidence["cases"]] == [("SOON", "2025-07-03")]
-    assert [(c["case"], c.get("complete_by")) for c in
-            raised["T-01:case_overdue:all"].evidence["cases"]] == [("LATE", None)]
+    assert [(c["case"], c["complete_by"]) for c in
+            raised["T-01:case_overdue:all"].evidence["cases"]] == [("LATE", "2025-06-17")]
+    assert raised["T-01:case_overdue:all"].message.endswith(
+        "Cases: LATE (due 2025-06-17, 13 days ago; lodged 2025-05-20).")
     assert "32 days before the as-of date 2025-06-30" in raised["T-01:stale_data:all"].message
 
 
