@@ -62,6 +62,10 @@ class InputError(Exception):
         self.exit_code = exit_code
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], int]]:
+        # So that it crosses a process boundary whole (a worker's error reaches its parent).
+        return InputError, (self.problems, self.exit_code)
+
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A suggestion for a misspelt name, or None when nothing is close."""

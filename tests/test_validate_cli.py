@@ -396,3 +396,15 @@ def test_an_unknown_schema_is_a_usage_error() -> None:
     assert code == 2
     assert ("unknown schema 'standards'; choose one of: standard, dataset, catalogue, policy, "
             "results") in output
+
+
+def test_an_input_error_crosses_a_process_boundary_whole() -> None:
+    """A worker's error must reach its parent: unpicklable, a process pool waits forever."""
+    import pickle
+
+    from engine.problems import InputError, Problem
+
+    error = InputError([Problem(None, "no such file", hint="check the path")], exit_code=3)
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.exit_code, again.problems, str(again)) == \
+        (3, error.problems, "no such file (check the path)")
