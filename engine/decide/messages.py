@@ -16,7 +16,14 @@ from engine.model.catalogue import Catalogue
 from engine.model.policy import CaseAtRisk, EquityGap, Rule, StaleData
 from engine.model.results import Alert, AlertState, Result, TargetRecord, Verdict
 from engine.model.standard import ColumnTarget, Standard, TargetStep
-from engine.wording import segment_key, show_level, show_number, show_segment, show_value
+from engine.wording import (
+    segment_key,
+    show_level,
+    show_number,
+    show_percent,
+    show_segment,
+    show_value,
+)
 
 CASES_NAMED = 5  # cases named in a message; the evidence lists every one
 
@@ -129,7 +136,8 @@ def equity_gap(rule: Rule, std: Standard, catalogue: Catalogue, cell: Cell, d: D
     unit = std.measure.unit
     points = "points" if unit == "%" else (unit or "points")
     allowed = Fraction(rule.more_than)
-    shown = show_value(gap, "", allowed)  # never rounded onto the allowance
+    # One decimal for points, more only where rounding would land on the allowance.
+    shown = show_percent(gap, allowed)[:-1] if unit == "%" else show_value(gap, "", allowed)
     text = (f"{_head(std, 'equity gap', cell.period, cell.segment)} This segment trails "
             f"the whole population by {shown} {points}: "
             f"{_measured(std, cell, d.value, d.threshold)} against "
