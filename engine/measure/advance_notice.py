@@ -46,9 +46,14 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
                      first=[(t[spec.before].isnull(), "missing_reference_date")])
 
 
+def open_column(spec: AdvanceNotice) -> str:
+    """The column that is blank while a case is open."""
+    return spec.event
+
+
 def is_open(spec: AdvanceNotice, table: Any) -> Any:
     """A case whose notice has not been given by the as-of date."""
-    return table[spec.event].isnull()
+    return table[open_column(spec)].isnull()
 
 
 def case_dates(spec: AdvanceNotice) -> list[str]:

@@ -23,9 +23,11 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import ibis
+import numpy as np
+import polars as pl
 import pyarrow as pa
 
 from engine.measure.base import Context, population
@@ -59,34 +61,38 @@ class Case:
 
 def supports(kind: ModuleType) -> bool:
     """Whether a kind measures open cases against a deadline."""
-    return all(hasattr(kind, f) for f in ("is_open", "case_dates", "deadline"))
+    return all(hasattr(kind, f) for f in ("open_column", "case_dates", "deadline"))
 
 
 def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Context,
            within: int) -> list[Case]:
     """Open cases late on the as-of date, or late within ``within`` days (0: late only)."""
+    # The few rows still open first (Polars, without a query to compile), then the
+    # population among them.
+    blank = pl.col(kind.open_column(std.measure.spec)).is_null()
+    data = cast(pl.DataFrame, pl.from_arrow(data)).filter(blank).to_arrow()
     table = population(std, ds, ibis.memtable(data), ctx)
-    table = table.filter(kind.is_open(std.measure.spec, table))  # the few still open
     rows = kind.rows(std, ds, table.mutate(_ahead=ibis.literal(within)), _ahead(ctx))
     candidates = ctx.backend.to_pyarrow(  # every declared column, to evaluate them again
         rows.filter(rows._open_overdue == 1).select("_file", "_row", *ds.columns))
     if not candidates.num_rows:
         return []
-    first_late = _first_late(kind, std, ds, candidates, ctx, within)
-    first_late |= _fell_due(kind, std, ds, candidates, ctx,
-                            [key for key, days in first_late.items() if days == 0])
+    candidates = candidates.append_column(
+        "_i", pa.array(np.arange(candidates.num_rows, dtype=np.int64)))
+    days = _first_late(kind, std, ds, candidates, ctx, within)
+    late = np.flatnonzero(days == 0)
+    days[late] = _fell_due(kind, std, ds, candidates.take(pa.array(late)), ctx)
     ids = std.evidence or ds.key
     segments = sorted({c for cols in std.segment_sets() for c in cols})
     dates = kind.case_dates(std.measure.spec)
     out = []
-    for rec in candidates.to_pylist():
-        days = first_late[(rec["_file"], rec["_row"])]
+    for rec, day in zip(candidates.to_pylist(), days.tolist(), strict=True):
         out.append(Case(
             file=rec["_file"], row=rec["_row"],
             ids={c: _text(rec[c]) for c in ids},
             segment={c: _text(rec[c]) for c in segments},
             dates={c: _text(rec[c]) for c in dates if rec[c] is not None},
-            due_by=ctx.as_of + dt.timedelta(days=days), overdue=days <= 0))
+            due_by=ctx.as_of + dt.timedelta(days=day), overdue=day <= 0))
     out.sort(key=lambda c: (c.due_by, *(c.dates.values()), c.file, c.row))
     return out
 
@@ -96,67 +102,58 @@ def _ahead(ctx: Context) -> Context:
 
 
 def _first_late(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table,
-                ctx: Context, within: int) -> dict[tuple[str, int], int]:
+                ctx: Context, within: int) -> np.ndarray:
     """For each candidate, the first day from the as-of date (0) on which it is late: each
     candidate once per day ahead, in one query."""
-    keys = list(zip(candidates["_file"].to_pylist(), candidates["_row"].to_pylist(),
-                    strict=True))
     if within == 0:
-        return dict.fromkeys(keys, 0)
+        return np.zeros(candidates.num_rows, dtype=np.int64)
     days = ibis.memtable(pa.table({"_ahead": pa.array(range(within + 1), pa.int64())}))
     rows = kind.rows(std, ds, ibis.memtable(candidates).cross_join(days), _ahead(ctx))
     late = rows.filter(rows._open_overdue == 1)
-    first = late.group_by("_file", "_row").aggregate(_days=late._ahead.min())
-    return {(r["_file"], r["_row"]): r["_days"]
-            for r in ctx.backend.to_pyarrow(first).to_pylist()}
+    first = ctx.backend.to_pyarrow(late.group_by("_i").aggregate(_days=late._ahead.min()))
+    out = np.full(candidates.num_rows, within, dtype=np.int64)  # late then, by selection
+    out[first["_i"].to_numpy()] = first["_days"].to_numpy()
+    return out
 
 
-def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table,
-              ctx: Context, late: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, rows: pa.Table,
+              ctx: Context) -> np.ndarray:
     """For cases already late: the last day (before or on the as-of date) they could still
     have been done, in days from the as-of date (0 or less) — so the longest overdue come
     first and each says since when. A bisection, row by row, between :func:`_look_back`
-    days ago (taken as in time) and the as-of date (late); lateness only grows with the date. The
-    query is compiled once and run again on each step's days."""
-    if not late:
-        return {}
-    wanted = set(late)
-    keep = [(f, r) in wanted for f, r in zip(candidates["_file"].to_pylist(),
-                                            candidates["_row"].to_pylist(), strict=True)]
-    rows = candidates.filter(pa.array(keep))
-    keys = list(zip(rows["_file"].to_pylist(), rows["_row"].to_pylist(), strict=True))
+    days ago (taken as in time) and the as-of date (late); lateness only grows with the
+    date. The query is compiled once and run again on each step's days."""
+    if not rows.num_rows:
+        return np.zeros(0, dtype=np.int64)
     back = _look_back(rows, kind.case_dates(std.measure.spec), ctx.as_of)
-    lo, hi = [-back] * len(keys), [0] * len(keys)  # in time at lo, late at hi
+    lo = np.full(rows.num_rows, -back, dtype=np.int64)  # in time at lo
+    hi = np.zeros(rows.num_rows, dtype=np.int64)  # late at hi
+    rows = rows.set_column(rows.schema.get_field_index("_i"), "_i",
+                           pa.array(np.arange(rows.num_rows, dtype=np.int64)))
     con = ctx.backend.con  # DuckDB: the probe table is swapped under one compiled query
+    sql: list[str] = []
 
-    def probe(days: list[int]) -> list[bool]:
-        data = rows.append_column("_ahead", pa.array(days, pa.int64()))
+    def probe(days: np.ndarray) -> np.ndarray:
+        data = rows.append_column("_ahead", pa.array(days))
         con.register(_PROBE, data)
-        shape = data.schema
         if not sql:  # the first run goes through Ibis, which registers its own tables
-            probed = ibis.table(ibis.Schema.from_pyarrow(shape), name=_PROBE)
+            probed = ibis.table(ibis.Schema.from_pyarrow(data.schema), name=_PROBE)
             late_then = kind.rows(std, ds, probed, _ahead(ctx))
-            query = late_then.select("_file", "_row", "_open_overdue")
+            query = late_then.select("_i", "_open_overdue").order_by("_i")
             sql.append(str(ibis.to_sql(query, dialect="duckdb")))
             found = ctx.backend.to_pyarrow(query)
         else:
             found = con.sql(sql[0]).to_arrow_table()
-        late_now = {(f, r): v == 1 for f, r, v in zip(
-            found["_file"].to_pylist(), found["_row"].to_pylist(),
-            found["_open_overdue"].to_pylist(), strict=True)}
-        return [late_now[key] for key in keys]
+        return found["_open_overdue"].to_numpy() == 1
 
-    sql: list[str] = []
     probe(lo)  # built over the widest span, so its calendar covers every later step
-    while any(h - low > 1 for low, h in zip(lo, hi, strict=True)):
-        mid = [(low + h) // 2 for low, h in zip(lo, hi, strict=True)]
-        for i, is_late in enumerate(probe(mid)):
-            if is_late:
-                hi[i] = mid[i]
-            else:
-                lo[i] = mid[i]
+    while (hi - lo > 1).any():
+        mid = (lo + hi) // 2
+        late = probe(mid)
+        hi = np.where(late, mid, hi)
+        lo = np.where(late, lo, mid)
     con.unregister(_PROBE)
-    return dict(zip(keys, hi, strict=True))
+    return hi
 
 
 def _look_back(rows: pa.Table, dates: list[str], as_of: dt.date) -> int:

@@ -79,9 +79,14 @@ def rows(std: Standard, ds: Dataset, table: Any, ctx: Context) -> Any:
         last=((end.notnull() & _ends_before_start(clock, spec), "ends_before_start"),))
 
 
+def open_column(spec: ShareWithin) -> str:
+    """The column that is blank while a case is open."""
+    return spec.end
+
+
 def is_open(spec: ShareWithin, table: Any) -> Any:
     """A case not completed on the as-of date."""
-    return table[spec.end].isnull()
+    return table[open_column(spec)].isnull()
 
 
 def case_dates(spec: ShareWithin) -> list[str]:
