@@ -53,7 +53,7 @@ def _alerts(m: Measured, decided: list[tuple[Cell, Decision]], catalogue: Catalo
         about.append(subject)
 
     for cell, d, streak, since, whole in _latest(std, decided):
-        gap = _gap(std, cell, d, whole)
+        gap = _gap(cell, d, whole)
         post("result", (cell, d, streak, since, whole, gap), verdict=d.verdict.value,
              streak=streak, **({"gap_ppm": math.ceil(gap * alerts.PPM)} if gap else {}))
     current = _current_period(std, catalogue, as_of)
@@ -113,7 +113,7 @@ def _latest(std: Standard, decided: list[tuple[Cell, Decision]]
     return out
 
 
-def _gap(std: Standard, cell: Cell, d: Decision, whole: tuple[Cell, Decision] | None
+def _gap(cell: Cell, d: Decision, whole: tuple[Cell, Decision] | None
          ) -> Fraction | None:
     """How far a segment trails the whole population (positive: worse), when both have
     a value decided on enough cases."""
