@@ -49,6 +49,17 @@ def period_start(kind: PeriodKind, day: dt.date, fiscal_start: int = 1) -> dt.da
     raise ValueError(f"a {kind.value} period has no fixed start")
 
 
+def start_of(period: Period, day: dt.date, as_of: dt.date, fiscal_default: int
+             ) -> dt.date | None:
+    """The start of the standard's period that holds ``day``: for a rolling period, the
+    window ending on the as-of date (None for a day before it)."""
+    if period.kind is PeriodKind.rolling:
+        assert period.days is not None
+        first = rolling_start(as_of, period.days)
+        return first if first <= day <= as_of else None
+    return period_start(period.kind, day, fiscal_start_month(period, fiscal_default))
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)

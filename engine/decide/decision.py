@@ -23,7 +23,7 @@ from engine.measure.base import Cell, Measured
 from engine.measure.cases import Case
 from engine.model.catalogue import Catalogue
 from engine.model.results import Alert, Result, Verdict
-from engine.model.standard import PeriodKind, Standard
+from engine.model.standard import Standard
 from engine.wording import segment_key
 
 
@@ -129,10 +129,6 @@ def _gap(cell: Cell, d: Decision, whole: tuple[Cell, Decision] | None
 def _current_period(std: Standard, catalogue: Catalogue, as_of: dt.date) -> tuple[dt.date, str]:
     """The start and label of the period that holds the as-of date."""
     period = std.period
-    if period.kind is PeriodKind.rolling:
-        assert period.days is not None
-        start = calendar.rolling_start(as_of, period.days)
-    else:
-        fiscal = calendar.fiscal_start_month(period, catalogue.settings.fiscal_year_start)
-        start = calendar.period_start(period.kind, as_of, fiscal)
+    start = calendar.start_of(period, as_of, as_of, catalogue.settings.fiscal_year_start)
+    assert start is not None  # the as-of date is in its own window
     return start, calendar.label(period.kind, start, days=period.days)

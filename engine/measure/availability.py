@@ -35,7 +35,7 @@ from typing import Any
 from engine import calendar, expr
 from engine.measure.base import BLANK_SEGMENT, Cell, Context, in_order
 from engine.model.dataset import Dataset
-from engine.model.standard import Availability, PeriodKind, Standard
+from engine.model.standard import Availability, Standard
 
 NAME = "availability"
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -131,13 +131,7 @@ def _scheduled_days(spec: Availability, ctx: Context) -> list[dt.date]:
 
 def _period_start(std: Standard, ctx: Context, day: dt.date) -> dt.date | None:
     """The start of the period ``day`` falls in; None outside a rolling window."""
-    kind = std.period.kind
-    if kind is PeriodKind.rolling:
-        assert std.period.days is not None
-        first = calendar.rolling_start(ctx.as_of, std.period.days)
-        return first if day >= first else None
-    return calendar.period_start(kind, day, calendar.fiscal_start_month(std.period,
-                                                                         ctx.fiscal_year_start))
+    return calendar.start_of(std.period, day, ctx.as_of, ctx.fiscal_year_start)
 
 
 def _moment(value: dt.date | dt.datetime, *, end: bool = False) -> dt.datetime:

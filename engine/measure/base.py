@@ -161,7 +161,7 @@ def _sums(result: list[dict[str, Any]], std: Standard, scale: int
             excluded[rec["_reason"]] = excluded.get(rec["_reason"], 0) + rec["_n"]
             continue
         for i, cols in enumerate(sets):
-            key = (i, rec["_pstart"], *(_segment_value(rec[c]) for c in cols))
+            key = (i, rec["_pstart"], *(segment_value(rec[c]) for c in cols))
             into = totals.setdefault(key, [0, 0, 0, 0, {}])
             into[0] += rec["_num"] or 0
             into[1] += rec["_den"] or 0
@@ -181,7 +181,8 @@ def _sums(result: list[dict[str, Any]], std: Standard, scale: int
     return cells, inside, excluded
 
 
-def _segment_value(value: Any) -> str:
+def segment_value(value: Any) -> str:
+    """A value as a segment label (also how a case alert shows its columns)."""
     if value is None:
         return BLANK_SEGMENT
     if isinstance(value, bool):

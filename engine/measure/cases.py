@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from engine.measure.base import Context, population
+from engine.measure.base import Context, population, segment_value
 from engine.model.dataset import Dataset
 from engine.model.standard import Standard
 
@@ -90,7 +90,7 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
         out.append(Case(
             file=rec["_file"], row=rec["_row"],
             ids={c: _text(rec[c]) for c in ids},
-            segment={c: _text(rec[c]) for c in segments},
+            segment={c: segment_value(rec[c]) for c in segments},
             dates={c: _text(rec[c]) for c in dates if rec[c] is not None},
             due_by=ctx.as_of + dt.timedelta(days=day), overdue=day <= 0))
     out.sort(key=lambda c: (c.due_by, *(c.dates.values()), c.file, c.row))
@@ -169,10 +169,5 @@ _PROBE = "_engine_case_probe"
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+    """A cell as a case alert shows it: a segment as results label it, a blank as ''."""
+    return "" if value is None else segment_value(value)
