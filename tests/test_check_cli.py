@@ -37,6 +37,15 @@ def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_pa
         alerts = list(csv.DictReader(handle))
     assert alerts and all(a["state"] == "new" for a in alerts)
     assert len({a["key"] for a in alerts}) == len(alerts)
+    # The console counts the alerts by state and prints each new one in full.
+    assert f"Alerts: {len(alerts)} new" in done.output
+    west = next(a["message"] for a in alerts if a["key"] == "BEN-01:breach:region=West")
+    assert " ".join(west.split()) in " ".join(done.output.split())
+    with (tmp_path / "cases.csv").open(encoding="utf-8-sig") as handle:
+        cases = list(csv.DictReader(handle))
+    overdue = [c for c in cases if c["alert"] == "BEN-01:case_overdue:all"]
+    assert len(overdue) == 27 and overdue[0]["case"] == "C-102716"
+    assert overdue[0]["complete_by"] == "2025-04-02"
     with (tmp_path / "rejects.csv").open(encoding="utf-8-sig") as handle:
         rejects = list(csv.DictReader(handle))
     assert {r["row"] for r in rejects if r["dataset"] == "claims"} == {

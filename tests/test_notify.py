@@ -25,9 +25,12 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from measure_cases import run
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
 import engine.model.notify
+from engine.cli import app
 from engine.model.notify import Notify
 from engine.model.results import Alert, AlertState, RunInfo
 from engine.notify import Delivery, mask_url, send, subject, text
@@ -451,3 +454,47 @@ def test_one_recipient_may_be_written_without_a_list() -> None:
 ])
 def test_logs_show_webhooks_with_their_tokens_masked(url: str, shown: str) -> None:
     assert mask_url(url) == shown
+
+
+# -- Through a run: compliance check's own path ----------------------------------------------
+
+RUN_COLUMNS = {"id": "string", "lodged": "date", "decided": "date"}
+RUN_STANDARD: dict[str, Any] = dict(
+    measure={"share_within": {"from": "lodged", "to": "decided", "limit": "28 days"}},
+    period={"kind": "month", "by": "decided"}, target={"at_least": "80%"},
+    alerts={"stale_data": "off"})
+
+
+def run_rows(late: int) -> list[list[Any]]:
+    """Ten June claims, ``late`` of them decided after 40 days."""
+    return [[f"C{i}", "2025-05-01" if i < late else "2025-06-20", "2025-06-29"]
+            for i in range(10)]
+
+
+def test_a_run_sends_its_new_alerts_once_and_its_resolved_ones(
+        tmp_path: Path, hook: Hook) -> None:
+    policy = {"notify": {"webhooks": [{"url": hook.url}], "retry_wait": "0.5 seconds"}}
+    store = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    folder = tmp_path / "catalogue"
+    first = run(folder, RUN_COLUMNS, RUN_STANDARD, run_rows(5), store=store, policy=policy)
+    assert [a["key"] for a in hook.requests[0]["json"]["alerts"]] == ["T-01:breach:all"]
+    assert [(n.channel, n.alerts, n.ok) for n in first.record.notifications] == \
+        [("webhook", 1, True)]
+    # The same extract again: the alert is ongoing, so nothing is sent.
+    again = run(folder, RUN_COLUMNS, RUN_STANDARD, run_rows(5), store=store, policy=policy)
+    assert len(hook.requests) == 1 and again.record.notifications == []
+    # Recovered: the resolution is sent.
+    run(folder, RUN_COLUMNS, RUN_STANDARD, run_rows(0), store=store, policy=policy)
+    assert [(a["key"], a["state"]) for a in hook.requests[1]["json"]["alerts"]] == \
+        [("T-01:breach:all", "resolved")]
+
+
+def test_without_a_store_or_with_no_notify_nothing_is_sent(tmp_path: Path, hook: Hook) -> None:
+    policy = {"notify": {"webhooks": [{"url": hook.url}]}}
+    outcome = run(tmp_path / "a", RUN_COLUMNS, RUN_STANDARD, run_rows(5), policy=policy)
+    assert [a.state.value for a in outcome.record.alerts] == ["new"]  # every alert looks new
+    assert hook.requests == [] and outcome.record.notifications == []
+    code = CliRunner().invoke(app, [
+        "check", "--standards", str(tmp_path / "a"), "--out", str(tmp_path / "out"),
+        "--store", f"sqlite:///{tmp_path / 'store.sqlite'}", "--no-notify"]).exit_code
+    assert code == 1 and hook.requests == []
