@@ -109,3 +109,68 @@ def _holidays(calendar: Calendar, first_year: int, last_year: int) -> set[dt.dat
     found = holidays.country_holidays(calendar.country, subdiv=calendar.subdivision,
                                       years=range(first_year, last_year + 1))
     return set(found)
+
+
+def label_range(label: str, fiscal_start: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of a period named by its label (``2024-06``, ``2024-Q2``,
+    ``2024-W05``, ``2024``, ``FY2023-24``, ``FY2024``). Raises ValueError for another."""
+    if label.startswith("FY"):
+        first_year = int(label[2:6])
+        if fiscal_start == 1:
+            if len(label) != 6:
+                raise ValueError(f"'{label}': with a fiscal year starting in January, write "
+                                 f"FY{first_year}")
+        elif label[6:] != f"-{(first_year + 1) % 100:02d}":
+            raise ValueError(f"'{label}' is not a fiscal year; write it like "
+                             f"FY{first_year}-{(first_year + 1) % 100:02d}")
+        start = dt.date(first_year, fiscal_start, 1)
+        return start, period_end(PeriodKind.fiscal_year, start)
+    year = int(label[:4])
+    rest = label[5:]
+    if not rest:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if rest.startswith("Q"):
+        start = dt.date(year, (int(rest[1]) - 1) * 3 + 1, 1)
+        return start, period_end(PeriodKind.quarter, start)
+    if rest.startswith("W"):
+        start = dt.date.fromisocalendar(year, int(rest[1:]), 1)
+        return start, start + dt.timedelta(days=6)
+    start = dt.date(year, int(rest), 1)
+    return start, period_end(PeriodKind.month, start)
+
+
+def ordinal(kind: PeriodKind, start: dt.date, *, days: int | None = None) -> int:
+    """A period's place in the sequence of its kind: consecutive periods differ by 1."""
+    if kind is PeriodKind.month:
+        return start.year * 12 + start.month - 1
+    if kind is PeriodKind.quarter:
+        return (start.year * 12 + start.month - 1) // 3
+    if kind in (PeriodKind.year, PeriodKind.fiscal_year):
+        return start.year
+    if kind is PeriodKind.week:
+        return start.toordinal() // 7
+    assert days is not None
+    return start.toordinal() // days
+
+
+def shift(kind: PeriodKind, start: dt.date, periods: int, *, days: int | None = None
+          ) -> dt.date:
+    """The start of the period ``periods`` after (or before) the one starting on ``start``."""
+    if kind is PeriodKind.week:
+        return start + dt.timedelta(weeks=periods)
+    if kind is PeriodKind.rolling:
+        assert days is not None
+        return start + dt.timedelta(days=days * periods)
+    months = {PeriodKind.month: 1, PeriodKind.quarter: 3, PeriodKind.year: 12,
+              PeriodKind.fiscal_year: 12}[kind]
+    return add_months(start, months * periods)
+
+
+def season(kind: PeriodKind, start: dt.date) -> tuple[int, int] | None:
+    """The period's season and how many seasons a year has: months and quarters repeat
+    each year; other kinds have no seasons."""
+    if kind is PeriodKind.month:
+        return start.month, 12
+    if kind is PeriodKind.quarter:
+        return (start.month - 1) // 3 + 1, 4
+    return None

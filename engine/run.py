@@ -1,4 +1,4 @@
-"""The pipeline, in order: load → read → measure → decide → report.
+"""The pipeline, in order: load → read → measure → decide → track → report.
 
 :func:`check` is the Python API behind ``compliance check``.
 """
@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine import __version__
-from engine.decide import decide_results
+from engine.decide import decide_results, trajectory_alerts
 from engine.load import load_catalogue
 from engine.measure import Context, measure_standard, open_cases
+from engine.measure.volume import demand_for, volumes
 from engine.model.catalogue import Catalogue
 from engine.model.results import (
     DatasetRecord,
@@ -27,11 +28,13 @@ from engine.model.results import (
     StandardRecord,
 )
 from engine.model.standard import Standard
+from engine.model.tracking import Demand
 from engine.notify import send
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
 from engine.report import write_outputs, write_rejects
 from engine.store import Store
+from engine.track import forecast_demand, track_standards
 
 DEFAULT_STANDARDS = Path("standards")
 
@@ -46,8 +49,8 @@ class Outcome:
 
 def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | None = None,
           as_of: dt.date | None = None, out: Path | str | None = None,
-          only: list[str] | None = None, store: str | None = None, notify: bool = True
-          ) -> Outcome:
+          only: list[str] | None = None, store: str | None = None, notify: bool = True,
+          history: str | None = None) -> Outcome:
     """Run every standard (or ``only`` those ids) against its dataset's extracts.
 
     ``data`` maps a dataset name to a file or glob that replaces its declared files.
@@ -55,7 +58,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     :mod:`engine.store`); without one, every alert is ``new``. With a store and
     ``notify``, new and resolved alerts go to the alert policy's receivers, if it names
     any (:mod:`engine.notify`); without a store nothing is sent, since every alert would
-    look new on every run.
+    look new on every run. Improvement tracking reads earlier runs' results from
+    ``history`` (default: the ``store``) without recording this run in it.
     Raises :class:`InputError` — exit code 2 for invalid standards or usage, 3 for
     unreadable data.
     """
@@ -78,6 +82,11 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
                              catalogue.policy_for(s))
             for s in chosen}
     results, alerts = decide_results(measured, catalogue, as_of, late)
+    kept = Store(store) if store is not None else None
+    earlier = kept if history is None else Store(history)
+    tracking, impacts = track_standards(
+        catalogue, results, earlier.history(s.id for s in chosen) if earlier else [], as_of)
+    alerts += trajectory_alerts(tracking, catalogue)
     policy = catalogue.sources.get("policy")
     record = RunRecord(
         run=RunInfo(id=uuid.uuid4().hex, as_of=as_of, started_at=started,
@@ -97,9 +106,12 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         ],
         results=results,
         alerts=alerts,
+        tracking=tracking,
+        initiatives=impacts,
+        demand=_demand(catalogue, chosen, extracts, ctx),
     )
-    if store is not None:
-        record = record.model_copy(update={"alerts": Store(store).record(record)})
+    if kept is not None:
+        record = record.model_copy(update={"alerts": kept.record(record)})
         receivers = catalogue.policy.notify
         if notify and receivers is not None:
             sent = [NotificationRecord(**dataclasses.asdict(d))
@@ -109,6 +121,19 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     if out is not None:
         outcome.written = write_outputs(Path(out), record, extracts)
     return outcome
+
+
+def _demand(catalogue: Catalogue, chosen: list[Standard], extracts: dict[str, Extract],
+            ctx: Context) -> list[Demand]:
+    """Each dataset's cases per period, and the forecast ahead."""
+    out = []
+    for name, extract in sorted(extracts.items()):
+        ds = catalogue.datasets[name]
+        demand = demand_for(ds, [s.period for s in chosen if s.dataset == name])
+        if demand is not None:
+            counted, left_out = volumes(ds, demand, extract.table, ctx)
+            out.append(forecast_demand(name, demand, counted, left_out, ctx.as_of))
+    return out
 
 
 def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:

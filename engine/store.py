@@ -39,7 +39,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from engine.model.results import Alert, AlertState, RunRecord
+from engine.model.results import Alert, AlertState, Result, RunRecord
 from engine.problems import InputError, Problem, unknown_name_hint
 
 STORE_FOLDER = ".compliance"
@@ -82,6 +82,16 @@ alerts = sa.Table(
     sa.Column("acknowledgement", sa.Text),
 )
 
+# Each run's results, as results.json gives them: the history that tracking reads.
+results = sa.Table(
+    "results", _meta,
+    sa.Column("run_id", sa.Text, nullable=False, index=True),
+    sa.Column("standard", sa.Text, nullable=False, index=True),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("segment", sa.Text, nullable=False),  # JSON object
+    sa.Column("result", sa.Text, nullable=False),  # the Result, as JSON
+)
+
 
 class StoredAlert(Alert):
     """An alert as the store holds it: with its lifecycle and acknowledgement."""
@@ -121,6 +131,11 @@ class Store:
                 engine_version=record.run.engine_version,
                 standards_digest=record.run.standards_digest, standards=json.dumps(measured),
                 results=len(record.results), alerts_raised=len(record.alerts)))
+            if record.results:
+                conn.execute(results.insert(), [
+                    {"run_id": record.run.id, "standard": r.standard,
+                     "period_start": r.period_start, "segment": json.dumps(r.segment),
+                     "result": r.model_dump_json()} for r in record.results])
             open_rows = {r.key: r for r in conn.execute(
                 sa.select(alerts).where(alerts.c.state != AlertState.resolved.value,
                                         alerts.c.standard.in_(measured)))}
@@ -179,6 +194,19 @@ class Store:
                                  exit_code=2)
             row = conn.execute(sa.select(alerts).where(alerts.c.key == key)).one()
         return _stored(row)
+
+    def history(self, standards: Iterable[str]) -> list[tuple[str, Result]]:
+        """Earlier runs' results of these standards, newest run first, each with where it
+        came from ('run 1a2b3c4d, as of 2025-05-31')."""
+        wanted = sorted(set(standards))
+        query = (sa.select(results.c.result, runs.c.id, runs.c.as_of, runs.c.started_at)
+                 .join(runs, runs.c.id == results.c.run_id)
+                 .where(results.c.standard.in_(wanted)))
+        with self._talking(), self.engine.connect() as conn:
+            rows = list(conn.execute(query).all())
+        rows.sort(key=lambda r: (r.as_of, r.started_at, r.id), reverse=True)
+        return [(f"run {r.id[:8]}, as of {r.as_of}", Result.model_validate_json(r.result))
+                for r in rows]
 
     def runs(self) -> int:
         with self._talking(), self.engine.connect() as conn:

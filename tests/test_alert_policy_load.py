@@ -31,6 +31,7 @@ BUILT_IN = {
     "no_data": ("high", {}),
     "stale_data": ("medium", {"older_than": 7}),
     "equity_gap": ("medium", {"more_than": 5}),
+    "off_trajectory": ("high", {"when": "off_track"}),
 }
 
 
@@ -174,7 +175,7 @@ MALFORMED = [
         {POLICY: "default:\n  breach: on\n  breech: {severity: high}\n"},
         [f"{POLICY}:3:3: unknown key 'breech' under default (did you mean 'breach'? allowed "
          "here: breach, case_at_risk, case_overdue, equity_gap, escalation, no_data, "
-         "stale_data, warning)"],
+         "off_trajectory, stale_data, warning)"],
         id="misspelt kind"),
     pytest.param(
         {POLICY: "default:\n  escalation: {aftr: 2}\n"},

@@ -114,8 +114,8 @@ def test_the_broken_catalogue_reports_all_four_mistakes(monkeypatch: pytest.Monk
     assert problem_lines(output) == [
         "broken_catalogue/benefits/BEN-01.yaml:3:1: unknown key 'statment' under the top "
         "level (did you mean 'statement'? allowed here: alerts, attribute, dataset, evidence, id, "
-        "measure, owner, period, population, rounding, segments, statement, target, title, "
-        "version)",
+        "improvement, measure, owner, period, population, rounding, segments, statement, target, "
+        "title, version)",
         "broken_catalogue/benefits/BEN-02.yaml:10:8: YAML syntax: mapping values are not "
         "allowed here (a value containing ': ' must be quoted, or the line is indented too far)",
         "broken_catalogue/benefits/BEN-03.yaml:7:1: population: unknown column 'benefit_typ' "

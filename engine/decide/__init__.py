@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from engine.decide.decision import decide_results
+from engine.decide.decision import decide_results, trajectory_alerts
 
-__all__ = ["decide_results"]
+__all__ = ["decide_results", "trajectory_alerts"]

@@ -6,7 +6,7 @@ same policy share one ruleset, named by a digest of its JSON, registered once on
 long-lived host (a ruleset cannot be registered twice; ``set_rulesets`` mutates what
 it is given, so it gets a deep copy).
 
-Three kinds of event are posted, one at a time (``post_batch`` runs actions
+Four kinds of event are posted, one at a time (``post_batch`` runs actions
 asynchronously and partially):
 
 * ``result`` — a result of a standard's latest period: its verdict, the consecutive
@@ -15,6 +15,8 @@ asynchronously and partially):
   N × 10⁶`` is exactly "trails by more than N points");
 * ``standard`` — the rows in the period of the as-of date and how old the newest
   period date is (``days_old``);
+* ``tracking`` — a standard's (or a segment's) improvement status in its latest
+  assessed period, as ``behind``: 0 on track or achieved, 1 at risk, 2 off track;
 * ``case`` — open cases late on the as-of date (``overdue``), or with ``days_left`` to
   be done in. Cases alike in those facts are posted once, with their number (``cases``):
   the rules cannot tell them apart, and posting each of 200,000 cases would cost seconds
@@ -47,6 +49,7 @@ from engine.model.policy import (
     EquityGap,
     Escalation,
     NoData,
+    OffTrajectory,
     Resolved,
     Rule,
     StaleData,
@@ -57,7 +60,9 @@ PPM = 1_000_000
 # Which event each kind of alert is decided from.
 EVENT = {"breach": "result", "warning": "result", "escalation": "result",
          "equity_gap": "result", "no_data": "standard", "stale_data": "standard",
-         "case_overdue": "case", "case_at_risk": "case"}
+         "case_overdue": "case", "case_at_risk": "case", "off_trajectory": "tracking"}
+# How far behind its improvement path a tracked series is, as the integer posted.
+BEHIND = {"achieved": 0, "on_track": 0, "not_assessed": 0, "at_risk": 1, "off_track": 2}
 
 _lock = threading.Lock()
 _host: Any = None
@@ -84,6 +89,8 @@ def _tests(rule: Rule) -> list[dict[str, Any]]:
             return [{"overdue": 1}]
         case CaseAtRisk(within=days):
             return [{"overdue": 0}, {"$lte": {"days_left": days}}]
+        case OffTrajectory(when=level):
+            return [{"$gte": {"behind": BEHIND[level.value]}}]
     raise AssertionError(f"no rule for {rule!r}")  # pragma: no cover - every kind is above
 
 

@@ -24,6 +24,7 @@ from engine.measure.cases import Case
 from engine.model.catalogue import Catalogue
 from engine.model.results import Alert, Result, Verdict
 from engine.model.standard import Standard
+from engine.model.tracking import Tracking
 from engine.wording import segment_key
 
 
@@ -88,6 +89,24 @@ def _alerts(m: Measured, decided: list[tuple[Cell, Decision]], catalogue: Catalo
         selected = [c for c in cases or [] if id(c) in chosen[kind]]  # most urgent first
         out.append(messages.cases(kind, policy[kind], std, catalogue, selected, current[1],
                                   as_of))
+    return out
+
+
+def trajectory_alerts(tracking: list[Tracking], catalogue: Catalogue) -> list[Alert]:
+    """``off_trajectory`` alerts: each tracked series' latest status, posted to its
+    standard's policy (one event per series)."""
+    out: list[Alert] = []
+    by_standard: dict[str, list[Tracking]] = {}
+    for t in tracking:
+        by_standard.setdefault(t.standard, []).append(t)
+    for sid, entries in by_standard.items():
+        std = catalogue.standards[sid]
+        policy = catalogue.policy_for(std)
+        events = [{"event": "tracking", "standard_key": sid, "index": i,
+                   "behind": alerts.BEHIND[t.status.value]} for i, t in enumerate(entries)]
+        for kind, event in alerts.matches(policy, events):
+            out.append(messages.trajectory(policy[kind], std, catalogue,
+                                           entries[event["index"]]))
     return out
 
 

@@ -16,6 +16,7 @@ from engine.model.catalogue import Catalogue
 from engine.model.policy import CaseAtRisk, EquityGap, Rule, StaleData
 from engine.model.results import Alert, AlertState, Result, TargetRecord, Verdict
 from engine.model.standard import ColumnTarget, Standard, TargetStep
+from engine.model.tracking import Tracking
 from engine.wording import (
     segment_key,
     show_level,
@@ -128,6 +129,31 @@ def result_alert(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, cel
         text = (f"Escalation: breached for {streak} consecutive periods ({since} to "
                 f"{cell.period}). {text}")
     return _alert(kind, rule, std, catalogue, cell.period, cell.segment, text, evidence)
+
+
+def trajectory(rule: Rule, std: Standard, catalogue: Catalogue, t: Tracking) -> Alert:
+    """An improvement goal off track (or at risk): where it is, the path, the forecast."""
+    unit = t.unit
+    where = f" ({show_segment(t.segment)})" if t.segment else ""
+    goal = show_level(Fraction(repr(t.goal)), unit)
+    status = t.status.value.replace("_", " ")
+    text = (f"{std.id} {std.title}{where} is {status} for its improvement goal of {goal} by "
+            f"{t.by}, from {show_value(t.baseline.value, unit)} in {t.baseline.period}: "
+            f"{t.status_reason}.")
+    if t.needed_per_period is not None and t.periods_left:
+        points = " points" if unit == "%" else (f" {unit}" if unit else "")
+        text += (f" Reaching the goal needs {t.needed_per_period:.2f}{points} a period over "
+                 f"the {t.periods_left} periods left.")
+    evidence: dict[str, Any] = {
+        "status": t.status.value, "latest": t.latest, "expected_now": t.expected_now,
+        "gap": t.gap, "goal": t.goal, "by": t.by.isoformat(),
+        "baseline": t.baseline.value, "baseline_period": t.baseline.period,
+        "forecast_at_goal_date": t.forecast_at_goal_date,
+        "forecast_interval": [t.forecast.lower, t.forecast.upper],
+        "forecast_method": t.forecast.method, "needed_per_period": t.needed_per_period,
+    }
+    return _alert("off_trajectory", rule, std, catalogue, t.latest_period or "", t.segment,
+                  text, evidence)
 
 
 def equity_gap(rule: Rule, std: Standard, catalogue: Catalogue, cell: Cell, d: Decision,

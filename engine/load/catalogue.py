@@ -4,6 +4,7 @@ Layout of a standards folder::
 
     catalogue.yaml        optional settings: institution, calendar, fiscal year, as-of date
     alert-policy.yaml     optional alert rules and notifications (engine/model/policy.py)
+    initiatives.yaml      optional quality initiatives whose impact is measured
     datasets/*.yaml       one dataset (extract declaration) per file
     **/*.yaml             every other YAML file is one standard
 """
@@ -18,15 +19,18 @@ from pydantic import BaseModel, ValidationError
 
 from engine.load.checks import check_dataset, check_settings, check_standard
 from engine.load.errors import problems_from
+from engine.load.plans import check_demand, check_improvement, check_initiatives
 from engine.load.yamlsafe import Located, read_yaml
 from engine.model.catalogue import Catalogue, Settings, Source
 from engine.model.dataset import Dataset
+from engine.model.improvement import Initiatives
 from engine.model.policy import AlertPolicy
 from engine.model.standard import Measure, Standard
 from engine.problems import InputError, Problem, unknown_name_hint
 
 SETTINGS_FILE = "catalogue.yaml"
 POLICY_FILE = "alert-policy.yaml"
+INITIATIVES_FILE = "initiatives.yaml"
 DATASETS_DIR = "datasets"
 _SKIP_DIRS = {"extracts", "out", "node_modules"}
 
@@ -44,7 +48,7 @@ def standard_files(root: Path) -> tuple[list[Path], list[Path]]:
             continue
         if rel.parts[0] == DATASETS_DIR:
             datasets.append(path)
-        elif rel.as_posix() not in (SETTINGS_FILE, POLICY_FILE):
+        elif rel.as_posix() not in (SETTINGS_FILE, POLICY_FILE, INITIATIVES_FILE):
             standards.append(path)
     return datasets, standards
 
@@ -112,6 +116,7 @@ def load_catalogue(root: Path | str) -> Catalogue:
         if ds is None or doc is None or not register("dataset", ds.name, doc):
             continue
         problems.extend(check_dataset(ds, doc, root))
+        problems.extend(check_demand(ds, doc))
         catalogue.datasets[ds.name] = ds
 
     for path in std_files:
@@ -128,6 +133,14 @@ def load_catalogue(root: Path | str) -> Catalogue:
                                         unknown_name_hint(name, catalogue.datasets, "datasets")))
         if std is not None and register("standard", std.id, doc):
             catalogue.standards[std.id] = std
+            problems.extend(check_improvement(std, doc, settings.fiscal_year_start))
+
+    if (root / INITIATIVES_FILE).exists():
+        plan, doc = parse(root / INITIATIVES_FILE, Initiatives)
+        if plan is not None and doc is not None:
+            problems.extend(check_initiatives(plan, doc, catalogue))
+            catalogue.initiatives = plan.initiatives
+            catalogue.sources["initiatives"] = Source(doc.path, digests[-1][1])
 
     if not std_files and not problems:
         problems.append(Problem(shown, "no standards found",

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from engine.model.common import Strict
 from engine.model.dataset import Dataset
+from engine.model.improvement import Initiative
 from engine.model.policy import AlertPolicy, Resolved, resolve
 from engine.model.standard import Standard
 
@@ -50,6 +51,7 @@ class Catalogue:
     root: Path
     settings: Settings
     policy: AlertPolicy = field(default_factory=AlertPolicy)
+    initiatives: list[Initiative] = field(default_factory=list)
     datasets: dict[str, Dataset] = field(default_factory=dict)
     standards: dict[str, Standard] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)  # "dataset:x" / "standard:X"

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from engine.model.common import IDENTIFIER, Percent, Strict
+from engine.model.improvement import Demand
 
 # strftime codes a date format may use; anything else is a typo caught at load time.
 FORMAT_CODES = set("dmyYbBHIMSpfzjaA%")
@@ -112,6 +113,9 @@ class Dataset(Strict):
         description="Stop the run (exit 3) when more than this share of the rows read is "
         "rejected, e.g. 1%: results from a broken extract would mislead. No limit if omitted.",
     )
+    demand: Demand | None = Field(
+        None, description="How volume is counted for demand forecasts (default: rows, by "
+        "the period of the first standard on this dataset).")
     timezone: str | None = Field(
         None,
         description="The institution's time zone, e.g. America/Toronto. Date-times written "

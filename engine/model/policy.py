@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
@@ -128,8 +129,21 @@ class EquityGap(Rule):
         return value
 
 
+class TrajectoryLevel(StrEnum):
+    at_risk = "at_risk"
+    off_track = "off_track"
+
+
+class OffTrajectory(Rule):
+    KIND, WHAT = ("off_trajectory", "a standard (or a segment) with an improvement goal is "
+                  "off track in its latest period (or at risk too, with when: at_risk)")
+    severity: Severity = Severity.high
+    when: TrajectoryLevel = Field(TrajectoryLevel.off_track, description="off_track, or "
+                                  "at_risk to hear of at_risk and off_track alike.")
+
+
 RULES: tuple[type[Rule], ...] = (Breach, WarningBand, Escalation, CaseOverdue, CaseAtRisk, NoData,
-                                 StaleData, EquityGap)
+                                 StaleData, EquityGap, OffTrajectory)
 KINDS = {r.KIND: r for r in RULES}
 
 
@@ -148,6 +162,7 @@ class Rules(Strict):
     no_data: NoData | None = _about(NoData)
     stale_data: StaleData | None = _about(StaleData)
     equity_gap: EquityGap | None = _about(EquityGap)
+    off_trajectory: OffTrajectory | None = _about(OffTrajectory)
 
     @field_validator("*", mode="before")
     @classmethod

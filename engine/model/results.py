@@ -12,7 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3"
+from engine.model.tracking import Demand, Impact, Tracking
+
+SCHEMA_VERSION = "1.4"
 
 
 class Verdict(StrEnum):
@@ -157,7 +159,12 @@ class RunRecord(_Out):
     alerts: list[Alert]
     notifications: list[NotificationRecord] = Field(
         default_factory=list, description="Messages sent to the alert policy's receivers")
-    tracking: list[dict[str, Any]] = Field(
-        default_factory=list, description="Improvement-target tracking (filled when standards "
-        "declare improvement goals)"
-    )
+    tracking: list[Tracking] = Field(
+        default_factory=list, description="Improvement goals: per standard and segment, the "
+        "path, each period's status and the forecast for the goal's date")
+    initiatives: list[Impact] = Field(
+        default_factory=list, description="Quality initiatives: the change before and after, "
+        "per standard they aim at")
+    demand: list[Demand] = Field(
+        default_factory=list, description="Cases per period per dataset, and the forecast "
+        "ahead")

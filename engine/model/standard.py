@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 
 from engine.model.common import Attribute, Level, LevelText, LimitText, LimitUnit, Strict
+from engine.model.improvement import Improvement
 from engine.model.policy import Rules
 
 
@@ -473,6 +474,8 @@ class Standard(Strict):
     alerts: Rules | None = Field(
         None, description="This standard's own alert rules, over alert-policy.yaml's: e.g. "
         "escalation: {after: 2 periods}, warning: off.")
+    improvement: Improvement | None = Field(
+        None, description="An improvement goal tracked each period: baseline, goal, path.")
 
     # json_schema_input_type: the schema for editors admits what we accept, a single step too.
     @field_validator("target", mode="before",
@@ -501,6 +504,9 @@ class Standard(Strict):
             if isinstance(step.threshold, ColumnTarget) and not percent:
                 raise ValueError(f"target step {i}: a target from a column needs a "
                                  "percentage measure")
+        for level in self.improvement.levels() if self.improvement is not None else ():
+            if level.percent != percent:
+                raise ValueError(f"improvement: {_unit_mismatch(level, percent)}")
         return self
 
     def target_on(self, day: dt.date) -> TargetStep | None:
