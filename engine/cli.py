@@ -104,7 +104,7 @@ def check(
         "--no-notify", help="Send no notifications this run (a re-run, a backfill).")] = False,
 ) -> None:
     """Run the standards against the extracts and report verdicts and alerts."""
-    from engine.report import render_results, results_json
+    from engine.report import render_results, results_json, summary_line
     from engine.run import check as run_check
 
     try:
@@ -120,6 +120,9 @@ def check(
         sys.stdout.write(results_json(record))
     else:
         render_results(record, out_console, all_periods=all_periods)
+        tracked = summary_line(record)
+        if tracked:
+            out_console.print(tracked, highlight=False)
         for ds in record.datasets:
             out_console.print(
                 f"{ds.name}: {ds.rows_read:,} rows read = {ds.rows_used:,} used + "
@@ -135,6 +138,51 @@ def check(
     verdicts = {r.verdict.value for r in record.results}
     failing = {"breach": {"breach"}, "warning": {"breach", "warning"}, "never": set()}[fail_on]
     raise typer.Exit(1 if verdicts & failing else 0)
+
+
+@app.command()
+def track(
+    standards: StandardsOpt = Path("standards"),
+    data: Annotated[list[str] | None, typer.Option(
+        "--data", "-d", help="NAME=PATH: read this file (or glob) for dataset NAME.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        help="The extracts' as-of date (YYYY-MM-DD); default catalogue.yaml's, or today.")] = None,
+    standard: Annotated[list[str] | None, typer.Option(
+        "--standard", help="Only this standard (repeatable).")] = None,
+    store: StoreOpt = None,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Use only the periods in the extracts, not earlier runs.")] = False,
+    output_format: Annotated[Format, typer.Option("--format", help="table or json.")
+                             ] = Format.table,
+    periods: Annotated[int, typer.Option(min=1, help="Periods shown in each chart.")] = 12,
+    whole: Annotated[bool, typer.Option(
+        "--whole-only", help="Only the whole population, not each segment.")] = False,
+) -> None:
+    """Improvement goals (path, status, forecast), initiatives' impact and demand ahead.
+
+    History is this run's periods plus earlier runs' from the store; this command
+    records nothing and sends nothing.
+    """
+    from engine.report import render_tracking
+    from engine.run import check as run_check
+
+    try:
+        outcome = run_check(standards, data=_parse_data(data or []), as_of=_parse_date(as_of),
+                            only=standard, store=None, notify=False,
+                            history=None if no_store else _store_url(store, standards))
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    record = outcome.record
+    if output_format is Format.json:
+        sys.stdout.write(json.dumps({
+            "run": record.run.model_dump(mode="json"),
+            "tracking": [t.model_dump(mode="json") for t in record.tracking],
+            "initiatives": [i.model_dump(mode="json") for i in record.initiatives],
+            "demand": [d.model_dump(mode="json") for d in record.demand],
+        }, indent=2, ensure_ascii=False) + "\n")
+    else:
+        render_tracking(record, out_console, periods=periods, segments=not whole)
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""The run's files: results.json (the contract), alerts.csv, cases.csv and rejects.csv."""
+"""The run's files: results.json (the contract), alerts.csv, cases.csv, tracking.csv and
+rejects.csv."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from engine.model.results import Alert, RunRecord
 from engine.read.extract import Extract
 from engine.report.files import write_atomic, write_csv
+from engine.report.tracking import TRACKING_HEADER, tracking_rows
 from engine.wording import segment_key
 
 REJECT_COLUMNS = ["dataset", "file", "row", "column", "value", "reason", "message"]
@@ -18,10 +20,12 @@ CASE_COLUMNS = ["alert", "standard", "kind", "state", "severity", "case", "compl
 
 def write_outputs(out: Path, record: RunRecord, extracts: dict[str, Extract]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "results.json", out / "alerts.csv", out / "cases.csv", out / "rejects.csv"]
+    paths = [out / "results.json", out / "alerts.csv", out / "cases.csv", out / "tracking.csv",
+             out / "rejects.csv"]
     write_atomic(paths[0], results_json(record).encode())
     write_csv(paths[1], ALERT_COLUMNS, (_alert_row(a) for a in record.alerts))
     write_csv(paths[2], CASE_COLUMNS, _case_rows(record.alerts))
+    write_csv(paths[3], TRACKING_HEADER, tracking_rows(record))
     write_rejects(out, extracts)
     return paths
 

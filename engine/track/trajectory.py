@@ -81,13 +81,12 @@ def _baseline(std: Standard, points: list[Point], first: dt.date, last: dt.date,
     if exact and exact[0].value is not None:
         value, how = exact[0].value, f"the value of {label} ({exact[0].source})"
     elif inside and scale is not None and all(p.numerator is not None for p in inside):
-        num = sum(Fraction(str(p.numerator)) for p in inside)
-        den = sum(Fraction(str(p.denominator)) for p in inside)
+        num = sum((Fraction(str(p.numerator)) for p in inside), Fraction(0))
+        den = sum((Fraction(str(p.denominator)) for p in inside), Fraction(0))
         if den:
             value = num * scale / den
             how = (f"computed from {inside[0].period} to {inside[-1].period} "
-                   f"({len(inside)} periods): {show_number(float(num))} of "
-                   f"{show_number(float(den))}")
+                   f"({len(inside)} periods): {_count(num)} of {_count(den)}")
     if value is not None:
         return Baseline(period=label, value=float(value), value_exact=str(value), source=how)
     if whole is not None and given is not None:  # a segment without data: the published value
@@ -95,6 +94,10 @@ def _baseline(std: Standard, points: list[Point], first: dt.date, last: dt.date,
     why = ("no results in the baseline period" if not inside else
            "its results cannot be pooled (give the published value)")
     return Baseline(period=label, value=None, value_exact=None, source=why)
+
+
+def _count(total: Fraction) -> str:
+    return show_number(int(total) if total.denominator == 1 else float(total))
 
 
 def path_knots(goal: Improvement, baseline: Fraction, baseline_end: dt.date) -> list[Knot]:
