@@ -122,7 +122,7 @@ def check(
         render_results(record, out_console, all_periods=all_periods)
         tracked = summary_line(record)
         if tracked:
-            out_console.print(tracked, highlight=False)
+            out_console.print(tracked, highlight=False, soft_wrap=True)
         for ds in record.datasets:
             out_console.print(
                 f"{ds.name}: {ds.rows_read:,} rows read = {ds.rows_used:,} used + "
