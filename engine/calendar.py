@@ -133,7 +133,10 @@ def label_range(label: str, fiscal_start: int) -> tuple[dt.date, dt.date]:
         start = dt.date(year, (int(rest[1]) - 1) * 3 + 1, 1)
         return start, period_end(PeriodKind.quarter, start)
     if rest.startswith("W"):
-        start = dt.date.fromisocalendar(year, int(rest[1:]), 1)
+        try:
+            start = dt.date.fromisocalendar(year, int(rest[1:]), 1)
+        except ValueError:
+            raise ValueError(f"'{label}': {year} has no ISO week {int(rest[1:])}") from None
         return start, start + dt.timedelta(days=6)
     start = dt.date(year, int(rest), 1)
     return start, period_end(PeriodKind.month, start)

@@ -24,9 +24,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-from engine.model.common import LevelText, Strict
+from engine.model.common import Level, LevelText, Strict
 
 # The labels of the results contract that name a fixed stretch of days.
 PERIOD_LABEL = (r"^(\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|W(0[1-9]|[1-4]\d|5[0-3])))?"
@@ -59,24 +66,53 @@ def _points(value: Any) -> Any:
     return value
 
 
+def _label(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # a year written bare: 2024
+    if not isinstance(value, str) or not re.match(PERIOD_LABEL, value):
+        raise ValueError(f"{value!r} is not a period label; write it like 2024-06 (a month), "
+                         "2024-Q2, 2024-W05, 2024 or FY2023-24")
+    return value
+
+
+def _in_unit(value: Any, info: ValidationInfo) -> Any:
+    """With the loader's context (whether the measure gives a percentage), a level in the
+    wrong unit is reported at its own key."""
+    percent = (info.context or {}).get("percent")
+    if percent is None or not isinstance(value, Level) or value.percent == percent:
+        return value
+    if percent:
+        raise ValueError(f"{value} is a bare number; write a percentage with its sign, like "
+                         f"{value}%")
+    raise ValueError(f"{value} is a percentage, but this measure gives a number in its own "
+                     f"unit; write it as a number, like {value.value}")
+
+
 class Baseline(Strict):
     """Where the improvement starts: a period, with its published value or computed from it."""
 
-    period: str = Field(pattern=PERIOD_LABEL, description="A period label: 2024-06, 2024-Q2, "
-                        "2024, FY2023-24. The path starts at its last day.")
+    period: Annotated[str, BeforeValidator(_label)] = Field(
+        description="A period label: 2024-06, 2024-Q2, 2024, FY2023-24. The path starts at "
+        "its last day.", json_schema_extra={"pattern": PERIOD_LABEL})
     value: LevelText | None = Field(
         None, description="The published baseline, e.g. 72%. If omitted, it is computed "
         "from the standard's results in that period (from the extract or the store).")
+
+    _unit = field_validator("value")(_in_unit)
 
 
 class Goal(Strict):
     value: LevelText = Field(description="The value to reach, e.g. 90%.")
     by: dt.date = Field(description="The date it must be reached by, e.g. 2027-03-31.")
 
+    _unit = field_validator("value")(_in_unit)
+
 
 class Milestone(Strict):
     by: dt.date
     value: LevelText
+
+    _unit = field_validator("value")(_in_unit)
 
 
 class PathKind(StrEnum):
@@ -131,8 +167,8 @@ class Initiative(Strict):
                                  "additional case meeting the standard.")
     currency: str | None = Field(None, description="e.g. CAD, shown with the cost.")
     window: Periods | None = Field(
-        None, ge=1, description="At most this many periods on each side of the start "
-        "(default: every complete period since the start).")
+        None, ge=3, description="At most this many periods on each side of the start, at "
+        "least 3 (default: every complete period since the start).")
 
     @field_validator("standards", mode="before")
     @classmethod

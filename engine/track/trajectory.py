@@ -74,7 +74,9 @@ def _baseline(std: Standard, points: list[Point], first: dt.date, last: dt.date,
         published = Fraction(given.value)
         return Baseline(period=label, value=float(published), value_exact=str(published),
                         source="published")
-    inside = [p for p in points if p.start >= first and p.end <= last]
+    # Only periods with a value: one the minimum sample withheld cannot set a baseline.
+    inside = [p for p in points
+              if p.start >= first and p.end <= last and p.value is not None]
     exact = [p for p in inside if (p.start, p.end) == (first, last)]
     scale = _scale(std)
     value: Fraction | None = None
@@ -86,7 +88,8 @@ def _baseline(std: Standard, points: list[Point], first: dt.date, last: dt.date,
         if den:
             value = num * scale / den
             how = (f"computed from {inside[0].period} to {inside[-1].period} "
-                   f"({len(inside)} periods): {_count(num)} of {_count(den)}")
+                   f"({len(inside)} period{'s' * (len(inside) != 1)}): {_count(num)} of "
+                   f"{_count(den)}")
     if value is not None:
         return Baseline(period=label, value=float(value), value_exact=str(value), source=how)
     if whole is not None and given is not None:  # a segment without data: the published value
