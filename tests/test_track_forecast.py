@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 import statsmodels.api as sm
+from track_standards import monthly_standard
 
 from engine.model.standard import Standard
 from engine.model.tracking import Tracking, TrackStatus
@@ -124,15 +125,7 @@ def test_five_values_are_too_few_for_a_trend() -> None:
 
 
 def standard(improvement: dict[str, Any]) -> Standard:
-    return Standard.model_validate({
-        "id": "T-01", "title": "Claims decided within 28 days",
-        "statement": "We decide 80% of claims within 28 days.", "attribute": "timeliness",
-        "owner": "Benefits", "dataset": "claims",
-        "measure": {"share_within": {"from": "lodged", "to": "decided", "limit": "28 days"}},
-        "period": {"kind": "month", "by": "decided"},
-        "target": {"at_least": "80%"},
-        "improvement": improvement,
-    }, context={"percent": True})
+    return monthly_standard(improvement)
 
 
 def monthly_points(first: tuple[int, int], values: list[float]) -> list[Point]:

@@ -18,6 +18,7 @@ import pytest
 import statsmodels.api as sm
 from pydantic import ValidationError
 from scipy import stats
+from track_standards import monthly_standard
 
 from engine.model.improvement import Initiative
 from engine.model.standard import Standard
@@ -31,14 +32,7 @@ SEASON = [3.0, 2.0, 1.0, -0.5, -1.5, -3.0, -4.0, -2.5, 0.0, 1.5, 2.0, 1.5]  # Ja
 
 
 def standard(direction: str = "at_least") -> Standard:
-    return Standard.model_validate({
-        "id": "T-01", "title": "Claims decided within 28 days",
-        "statement": "We decide 80% of claims within 28 days.", "attribute": "timeliness",
-        "owner": "Benefits", "dataset": "claims",
-        "measure": {"share_within": {"from": "lodged", "to": "decided", "limit": "28 days"}},
-        "period": {"kind": "month", "by": "decided"},
-        "target": {direction: "80%"},
-    }, context={"percent": True})
+    return monthly_standard(direction=direction)
 
 
 def initiative(start: str, **more: object) -> Initiative:

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from track_standards import monthly_standard
 
 from engine.model.standard import Standard
 from engine.model.tracking import Tracking, TrackStatus
@@ -29,16 +30,7 @@ NOT_ASSESSED = TrackStatus.not_assessed
 
 def standard(improvement: dict[str, Any], direction: str = "at_least",
              level: str = "80%") -> Standard:
-    return Standard.model_validate({
-        "id": "T-01", "title": "Claims decided within 28 days",
-        "statement": "We decide 80% of claims within 28 days.", "attribute": "timeliness",
-        "owner": "Benefits", "dataset": "claims",
-        "measure": {"share_within": {"from": "lodged", "to": "decided", "limit": "28 days"}},
-        "period": {"kind": "month", "by": "decided"},
-        "segments": ["region"],
-        "target": {direction: level},
-        "improvement": improvement,
-    }, context={"percent": True})
+    return monthly_standard(improvement, direction, level, segments=["region"])
 
 
 def month(label: str) -> tuple[dt.date, dt.date]:
