@@ -7,7 +7,14 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
 
 class Strict(BaseModel):
@@ -77,6 +84,32 @@ class Level(Strict):
 
     def __str__(self) -> str:
         return f"{self.value}%" if self.percent else f"{self.value}"
+
+
+def unit_mismatch(level: Level, percent: bool) -> str:
+    """Why a level is in the wrong unit for a measure (percentage or not), and what to write."""
+    if percent:
+        return f"{level} is a bare number; write a percentage with its sign, like {level}%"
+    return (f"{level} is a percentage, but this measure gives a number in its own unit; "
+            f"write it as a number, like {level.value}")
+
+
+def level_in_unit(value: Any, info: ValidationInfo) -> Any:
+    """A field validator: with the loader's context (whether the measure gives a
+    percentage), a level in the wrong unit is reported at its own key."""
+    percent = (info.context or {}).get("percent")
+    if percent is None or not isinstance(value, Level) or value.percent == percent:
+        return value
+    raise ValueError(unit_mismatch(value, percent))
+
+
+def parse_points(value: Any) -> Any:
+    """Points written 2, 2.5 or '2 points' (a float by its shortest repr, for Decimal)."""
+    if isinstance(value, str):
+        value = value.strip().removesuffix("points").removesuffix("point").strip()
+    if isinstance(value, float):
+        value = repr(value)
+    return value
 
 
 LevelText = Annotated[

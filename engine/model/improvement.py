@@ -27,43 +27,16 @@ from typing import Annotated, Any
 from pydantic import (
     BeforeValidator,
     Field,
-    ValidationInfo,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from engine.model.common import Level, LevelText, Strict
+from engine.model.common import LevelText, Strict, level_in_unit, parse_points
+from engine.model.policy import Periods
 
 # The labels of the results contract that name a fixed stretch of days.
 PERIOD_LABEL = (r"^(\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|W(0[1-9]|[1-4]\d|5[0-3])))?"
                 r"|FY\d{4}(-\d{2})?)$")
-
-
-def _whole_periods(value: Any) -> Any:
-    """'12 periods' or 12."""
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number of periods; write it like '6 periods'")
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d+)\s*(periods?)?\s*", value)
-        if not match:
-            raise ValueError(f"'{value}' is not understood; write it like '6 periods'")
-        return int(match.group(1))
-    return value
-
-
-Periods = Annotated[int, BeforeValidator(_whole_periods),
-                    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}],
-                                    "examples": ["6 periods"]})]
-
-
-def _points(value: Any) -> Any:
-    """2, 2.5 or '2 points'."""
-    if isinstance(value, str):
-        value = value.strip().removesuffix("points").removesuffix("point").strip()
-    if isinstance(value, float):
-        value = repr(value)
-    return value
 
 
 def _label(value: Any) -> Any:
@@ -73,19 +46,6 @@ def _label(value: Any) -> Any:
         raise ValueError(f"{value!r} is not a period label; write it like 2024-06 (a month), "
                          "2024-Q2, 2024-W05, 2024 or FY2023-24")
     return value
-
-
-def _in_unit(value: Any, info: ValidationInfo) -> Any:
-    """With the loader's context (whether the measure gives a percentage), a level in the
-    wrong unit is reported at its own key."""
-    percent = (info.context or {}).get("percent")
-    if percent is None or not isinstance(value, Level) or value.percent == percent:
-        return value
-    if percent:
-        raise ValueError(f"{value} is a bare number; write a percentage with its sign, like "
-                         f"{value}%")
-    raise ValueError(f"{value} is a percentage, but this measure gives a number in its own "
-                     f"unit; write it as a number, like {value.value}")
 
 
 class Baseline(Strict):
@@ -98,21 +58,21 @@ class Baseline(Strict):
         None, description="The published baseline, e.g. 72%. If omitted, it is computed "
         "from the standard's results in that period (from the extract or the store).")
 
-    _unit = field_validator("value")(_in_unit)
+    _unit = field_validator("value")(level_in_unit)
 
 
 class Goal(Strict):
     value: LevelText = Field(description="The value to reach, e.g. 90%.")
     by: dt.date = Field(description="The date it must be reached by, e.g. 2027-03-31.")
 
-    _unit = field_validator("value")(_in_unit)
+    _unit = field_validator("value")(level_in_unit)
 
 
 class Milestone(Strict):
     by: dt.date
     value: LevelText
 
-    _unit = field_validator("value")(_in_unit)
+    _unit = field_validator("value")(level_in_unit)
 
 
 class PathKind(StrEnum):
@@ -130,7 +90,7 @@ class Improvement(Strict):
     path: PathKind = PathKind.linear
     milestones: list[Milestone] = Field(
         default_factory=list, description="Interim values on the way, in date order.")
-    tolerance: Annotated[Decimal, BeforeValidator(_points)] = Field(
+    tolerance: Annotated[Decimal, BeforeValidator(parse_points)] = Field(
         Decimal(2), ge=0, description="How far behind the path (points, or the measure's "
         "unit) still counts as at_risk rather than off_track. Default 2.")
 

@@ -26,7 +26,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 
-from engine.model.common import Attribute, Severity, Strict
+from engine.model.common import Attribute, Severity, Strict, parse_points
 from engine.model.notify import Notify
 
 _COUNT = re.compile(r"^\s*(\d+)\s*([a-z ]*?)\s*$")
@@ -112,14 +112,7 @@ class EquityGap(Rule):
     more_than: Decimal = Field(Decimal(5), gt=0, description="Points, e.g. 5 (up to two "
                                "decimals).")
 
-    @field_validator("more_than", mode="before")
-    @classmethod
-    def _points(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().removesuffix("points").removesuffix("point").strip()
-        if isinstance(value, float):
-            value = repr(value)
-        return value
+    _points = field_validator("more_than", mode="before")(parse_points)
 
     @field_validator("more_than")
     @classmethod

@@ -12,9 +12,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from engine.model.common import Attribute, Level, LevelText, LimitText, LimitUnit, Strict
+from engine.model.common import (
+    Attribute,
+    Level,
+    LevelText,
+    LimitText,
+    LimitUnit,
+    Strict,
+    level_in_unit,
+    unit_mismatch,
+)
 from engine.model.improvement import Improvement
 from engine.model.policy import Rules
 
@@ -406,15 +415,8 @@ class TargetStep(Strict):
                 raise ValueError("'warning_above' must be at or below 'at_most'")
         return self
 
-    @field_validator("at_least", "at_most", "warning_below", "warning_above")
-    @classmethod
-    def _in_the_measures_unit(cls, value: Any, info: ValidationInfo) -> Any:
-        """With the loader's context (whether the measure gives a percentage), a level in the
-        wrong unit is reported at its own key."""
-        percent = (info.context or {}).get("percent")
-        if percent is None or not isinstance(value, Level) or value.percent == percent:
-            return value
-        raise ValueError(_unit_mismatch(value, percent))
+    _in_the_measures_unit = field_validator("at_least", "at_most", "warning_below",
+                                            "warning_above")(level_in_unit)
 
     @property
     def higher_is_better(self) -> bool:
@@ -500,13 +502,13 @@ class Standard(Strict):
         for i, step in enumerate(steps, start=1):
             for level in step.levels():
                 if level.percent != percent:
-                    raise ValueError(f"target step {i}: {_unit_mismatch(level, percent)}")
+                    raise ValueError(f"target step {i}: {unit_mismatch(level, percent)}")
             if isinstance(step.threshold, ColumnTarget) and not percent:
                 raise ValueError(f"target step {i}: a target from a column needs a "
                                  "percentage measure")
         for level in self.improvement.levels() if self.improvement is not None else ():
             if level.percent != percent:
-                raise ValueError(f"improvement: {_unit_mismatch(level, percent)}")
+                raise ValueError(f"improvement: {unit_mismatch(level, percent)}")
         return self
 
     def target_on(self, day: dt.date) -> TargetStep | None:
@@ -526,9 +528,3 @@ class Standard(Strict):
                 sets.append(cols)
         return sets
 
-
-def _unit_mismatch(level: Level, percent: bool) -> str:
-    if percent:
-        return f"{level} is a bare number; write a percentage with its sign, like {level}%"
-    return (f"{level} is a percentage, but this measure gives a number in its own unit; "
-            f"write it as a number, like {level.value}")
