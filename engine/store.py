@@ -92,6 +92,17 @@ results = sa.Table(
     sa.Column("result", sa.Text, nullable=False),  # the Result, as JSON
 )
 
+# Each run's whole record (results.json) and its rejected rows, so that
+# ``compliance report`` rebuilds the workbook and the statement without recomputing.
+records = sa.Table(
+    "records", _meta,
+    sa.Column("run_id", sa.Text, primary_key=True),
+    sa.Column("record", sa.Text, nullable=False),  # the RunRecord, as JSON
+    sa.Column("rejects", sa.Text, nullable=False),  # JSON list of the rejected rows
+)
+# The rejected rows kept per run: enough for the workbook's sheet (rejects.csv has all).
+KEPT_REJECTS = 100_000
+
 
 class StoredAlert(Alert):
     """An alert as the store holds it: with its lifecycle and acknowledgement."""
@@ -207,6 +218,44 @@ class Store:
         rows.sort(key=lambda r: (r.as_of, r.started_at, r.id), reverse=True)
         return [(f"run {r.id[:8]}, as of {r.as_of}", Result.model_validate_json(r.result))
                 for r in rows]
+
+    def keep(self, record: RunRecord, rejects: list[dict[str, Any]]) -> None:
+        """Keep the run's final record (alert states and notifications included) and up to
+        :data:`KEPT_REJECTS` of its rejected rows, for ``compliance report``."""
+        with self._talking(), self.engine.begin() as conn:
+            conn.execute(records.insert().values(
+                run_id=record.run.id, record=record.model_dump_json(),
+                rejects=json.dumps(rejects[:KEPT_REJECTS], ensure_ascii=False)))
+
+    def stored(self, run_id: str | None = None) -> tuple[RunRecord, list[dict[str, Any]]]:
+        """A kept run's record and rejected rows: the latest run (by as-of date, then
+        start), or the one whose id starts with ``run_id``."""
+        query = (sa.select(records.c.run_id, records.c.record, records.c.rejects,
+                           runs.c.as_of, runs.c.started_at)
+                 .join(runs, runs.c.id == records.c.run_id))
+        if run_id:
+            query = query.where(records.c.run_id.startswith(run_id, autoescape=True))
+        with self._talking(), self.engine.connect() as conn:
+            rows = list(conn.execute(query).all())
+        if not rows or (run_id and len(rows) > 1):
+            what = (f"no run whose id starts with '{run_id}'" if run_id and not rows else
+                    f"{len(rows)} runs start with '{run_id}'" if run_id else
+                    "no run is kept in this store")
+            hint = ("give more of the id: compliance report --list shows them" if rows else
+                    "run compliance check first (with a store), or give --results PATH")
+            raise InputError([Problem(None, f"{what} ({_safe(self.url)})", hint=hint)],
+                             exit_code=2)
+        row = max(rows, key=lambda r: (r.as_of, r.started_at, r.run_id))
+        return RunRecord.model_validate_json(row.record), json.loads(row.rejects)
+
+    def kept_runs(self) -> list[Any]:
+        """Every kept run (id, as_of, started_at, results, alerts_raised), newest first."""
+        query = (sa.select(runs.c.id, runs.c.as_of, runs.c.started_at, runs.c.results,
+                           runs.c.alerts_raised)
+                 .join(records, records.c.run_id == runs.c.id))
+        with self._talking(), self.engine.connect() as conn:
+            rows = list(conn.execute(query).all())
+        return sorted(rows, key=lambda r: (r.as_of, r.started_at, r.id), reverse=True)
 
     def runs(self) -> int:
         with self._talking(), self.engine.connect() as conn:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from engine.model.common import Strict
+from engine.model.common import Publication, Strict
 from engine.model.dataset import Dataset
 from engine.model.improvement import Initiative
 from engine.model.policy import AlertPolicy, Resolved, resolve
@@ -36,6 +36,7 @@ class Settings(Strict):
     )
     calendar: Calendar = Calendar()
     fiscal_year_start: int = Field(4, ge=1, le=12, description="First month of the fiscal year.")
+    publication: Publication = Publication()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
@@ -176,6 +177,17 @@ LimitText = Annotated[
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "examples": ["28 days", "2 business days", "10 minutes"]}),
 ]
+
+
+class Publication(Strict):
+    """``publication:`` in catalogue.yaml: how the public performance statement is made."""
+
+    title: str = Field("Service performance statement",
+                       description="The statement's heading.")
+    suppress_below: int = Field(
+        10, ge=0, description="In the public statement, a cell with fewer cases than this "
+        "is shown as suppressed, so no one can be identified (0: suppress nothing). The "
+        "internal workbook shows every cell.")
 
 
 class Attribute(StrEnum):

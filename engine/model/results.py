@@ -12,9 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.model.common import Publication
 from engine.model.tracking import Demand, Impact, Tracking
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 
 class Verdict(StrEnum):
@@ -113,6 +114,11 @@ class Alert(_Out):
 class StandardRecord(_Out):
     id: str
     title: str
+    statement: str = Field("", description="The standard as published, in plain words")
+    attribute: str = Field("", description="The service attribute it serves: timeliness, "
+                           "access, accuracy, …")
+    owner: str = ""
+    measure: str = Field("", description="What is measured, in plain words")
     version: str | None
     sha256: str
     path: str
@@ -136,6 +142,7 @@ class RunInfo(_Out):
     standards_path: str
     alert_policy_sha256: str | None = Field(
         None, description="sha256 of alert-policy.yaml (null: the built-in policy)")
+    institution: str | None = Field(None, description="catalogue.yaml's institution")
 
 
 class NotificationRecord(_Out):
@@ -168,3 +175,6 @@ class RunRecord(_Out):
     demand: list[Demand] = Field(
         default_factory=list, description="Cases per period per dataset, and the forecast "
         "ahead")
+    publication: Publication = Field(
+        default_factory=Publication, description="catalogue.yaml's publication settings "
+        "when the run was made: the statement's title and its suppression threshold")
