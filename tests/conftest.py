@@ -1,4 +1,5 @@
-"""Fixtures shared by the tests: the alert store on each backend it supports."""
+"""Fixtures shared by the tests: the shipped examples' runs, and the alert store on each
+backend it supports."""
 
 from __future__ import annotations
 
@@ -7,6 +8,25 @@ from pathlib import Path
 
 import postgres
 import pytest
+
+from engine.run import Outcome, check
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shipped_run() -> Outcome:
+    """The shipped example (standards/ and its extracts), checked once per session
+    without a store: every alert new, nothing written."""
+    return check(ROOT / "standards")
+
+
+@pytest.fixture(scope="session")
+def improvement_run() -> Outcome:
+    """examples/improvement-plan as of 2025-06-30: goals, an initiative and demand."""
+    import datetime as dt
+
+    return check(ROOT / "examples" / "improvement-plan", as_of=dt.date(2025, 6, 30))
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.model.results import AlertState, Result, RunRecord, Verdict
+from engine.report.summary import target_level
 from engine.wording import show_number, show_segment, show_value
 
 STYLE = {Verdict.met: "green", Verdict.warning: "yellow", Verdict.breach: "bold red",
@@ -33,7 +34,7 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
         if first and previous is not None:
             table.add_section()
         previous = r.standard
-        target = _level(r.target.value) if r.target else None
+        target = target_level(r)
         value = Fraction(r.value_exact) if r.value_exact else None
         table.add_row(
             r.standard if first else "",
@@ -83,10 +84,3 @@ def latest(results: list[Result]) -> list[Result]:
             newest[r.standard] = r.period_start.isoformat()
     return [r for r in results if r.period_start.isoformat() == newest[r.standard]]
 
-
-def _level(text: str) -> Fraction | None:
-    """The number in a target as shown ('80%', '21 days', '4.5 per 1,000')."""
-    try:
-        return Fraction(text.split()[0].rstrip("%"))
-    except (ValueError, IndexError):
-        return None
