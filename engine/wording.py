@@ -4,34 +4,53 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+Marks = Fraction | float | None | tuple[Fraction | None, ...]
 
-def show_percent(value: Fraction | float | None, target: Fraction | None = None,
+
+def show_percent(value: Fraction | float | None, target: Marks = None,
                  decimals: int = 1) -> str:
-    """One decimal, unless rounding would make a value look equal to its target:
-    79.96% against 80% is shown as 79.96%, not 80.0%."""
+    """One decimal, unless rounding would make a value look equal to its target (or to
+    any of several marks, such as a warning threshold): 79.96% against 80% is shown as
+    79.96%, not 80.0%."""
     if value is None:
         return "—"
-    exact = Fraction(value)
-    places = decimals
-    while places < 6 and target is not None and exact != target and \
-            _round(exact, places) == _round(target, places):
-        places += 1
-    return f"{float(exact):.{places}f}%"
+    return f"{float(value):.{places(value, target, decimals)}f}%"
 
 
-def show_value(value: Fraction | float | None, unit: str, target: Fraction | None = None
-               ) -> str:
+def show_value(value: Fraction | float | None, unit: str, target: Marks = None) -> str:
     """A value in its unit: 82.5%, 4.33 per 1,000, 19.40 days, 4.21 (a score)."""
     if unit == "%":
         return show_percent(value, target)
     if value is None:
         return "—"
+    return f"{float(value):,.{decimals_shown(value, unit, target)}f}" \
+        f"{' ' + unit if unit else ''}"
+
+
+def decimals_shown(value: Fraction | float, unit: str, target: Marks = None) -> int:
+    """The decimals :func:`show_value` shows ``value`` with (1 for a percentage, 2 for
+    other units, more near a target), for formats such as a spreadsheet's."""
+    return places(value, target, 1 if unit == "%" else 2)
+
+
+def show_gap(gap: Fraction | float, unit: str, decimals: int = 1) -> str:
+    """How far from a target, never shown as 0 when it is not: '7.6 points',
+    '0.04 points', '2.40 days'."""
+    size = abs(Fraction(gap))
+    return f"{float(size):.{places(size, Fraction(0), decimals)}f} " + (
+        "points" if unit == "%" else (unit or "points"))
+
+
+def places(value: Fraction | float, marks: Marks, start: int) -> int:
+    """The decimals to show ``value`` with: ``start``, or more (up to 6) while it would
+    round onto one of the ``marks`` it is not equal to."""
     exact = Fraction(value)
-    places = 2
-    while places < 6 and target is not None and exact != target and \
-            _round(exact, places) == _round(target, places):
-        places += 1
-    return f"{float(exact):,.{places}f}{' ' + unit if unit else ''}"
+    wanted = [Fraction(m) for m in (marks if isinstance(marks, tuple) else (marks,))
+              if m is not None]
+    n = start
+    while n < 6 and any(exact != m and _round(exact, n) == _round(m, n) for m in wanted):
+        n += 1
+    return n
 
 
 def show_level(level: Fraction, unit: str) -> str:

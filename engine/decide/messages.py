@@ -18,7 +18,9 @@ from engine.model.results import Alert, AlertState, Result, TargetRecord, Verdic
 from engine.model.standard import ColumnTarget, Standard, TargetStep
 from engine.model.tracking import Tracking
 from engine.wording import (
+    Marks,
     segment_key,
+    show_gap,
     show_level,
     show_number,
     show_percent,
@@ -77,7 +79,7 @@ def _head(std: Standard, what: str, period: str, segment: dict[str, str]) -> str
     return f"{std.id} {std.title}: {what} in {period}{where}."
 
 
-def _measured(std: Standard, cell: Cell, value: Fraction, target: Fraction | None) -> str:
+def _measured(std: Standard, cell: Cell, value: Fraction, target: Marks) -> str:
     """The value and what it is made of: '77.4% (205 of 265)'."""
     unit = std.measure.unit
     if "scheduled_seconds" in cell.counts:  # availability: time, not cases
@@ -98,12 +100,13 @@ def result_alert(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, cel
     direction = "at least" if step.higher_is_better else "at most"
     shown = show_level(target, unit)
     side = "below" if step.higher_is_better else "above"
+    band = Fraction(step.band.value) if step.band is not None else None
     text = (f"{_head(std, d.verdict.value, cell.period, cell.segment)} "
-            f"{_measured(std, cell, d.value, target)} against a target of {direction} {shown}")
+            f"{_measured(std, cell, d.value, (target, band))} against a target of "
+            f"{direction} {shown}")
     short = shortfall(target, cell, step)
     if d.verdict is Verdict.breach:
-        points = "points" if unit == "%" else (unit or "points")
-        text += f": {float(abs(d.value - target)):.1f} {points} {side} the target"
+        text += f": {show_gap(d.value - target, unit)} {side} the target"
         if short:
             need = ("more cases meeting the standard" if step.higher_is_better
                     else "fewer cases counted")

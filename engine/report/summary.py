@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from engine.model.results import Result, RunRecord, StandardRecord, Verdict
 from engine.model.tracking import Tracking
-from engine.wording import show_level, show_number, show_value
+from engine.wording import show_gap, show_level, show_number, show_value
 
 MET = (Verdict.met, Verdict.warning)  # a warning met the target, close to it
 HISTORY = 12  # periods looked back over for "missed in n of the last m"
@@ -87,10 +87,17 @@ def value_of(r: Result) -> Fraction | None:
 
 def target_level(r: Result) -> Fraction | None:
     """The number in the target applied ('80%' → 80, '21' → 21), or None."""
-    if r.target is None:
-        return None
+    return _number(r.target.value) if r.target is not None else None
+
+
+def warning_level(r: Result) -> Fraction | None:
+    """The number in the target's warning band ('82%' → 82), or None."""
+    return _number(r.target.warning) if r.target is not None and r.target.warning else None
+
+
+def _number(text: str) -> Fraction | None:
     try:
-        return Fraction(r.target.value.split()[0].rstrip("%"))
+        return Fraction(text.split()[0].rstrip("%"))
     except (ValueError, IndexError):
         return None
 
@@ -105,8 +112,8 @@ def target_words(r: Result) -> str:
 
 
 def shown(r: Result) -> str:
-    """The value as people see it: never rounded onto its target."""
-    return show_value(value_of(r), r.unit, target_level(r))
+    """The value as people see it: never rounded onto its target or its warning band."""
+    return show_value(value_of(r), r.unit, (target_level(r), warning_level(r)))
 
 
 def cases_short(r: Result) -> int | None:
@@ -127,19 +134,18 @@ def gap_words(r: Result) -> str:
     level, value = target_level(r), value_of(r)
     if level is None or value is None:
         return ""
-    gap = abs(float(value - level))
-    unit = "points" if r.unit == "%" else (r.unit or "")
     side = "short of" if r.target is not None and r.target.direction == "at_least" \
         else "over"
-    return f"{gap:.2f} {unit} {side} the target".replace("  ", " ")
+    return f"{show_gap(value - level, r.unit, 2)} {side} the target"
 
 
 def missed_paragraph(h: Headline, *, suppressed: str | None = None,
                      segment_note: str | None = None) -> str:
-    """Plain words on a missed standard, for a manager or the public. ``suppressed``
-    replaces the figures when the period's count is too small to publish."""
+    """Plain words on why a standard was missed (the statement itself is shown beside
+    it), for a manager or the public. ``suppressed`` replaces the figures when the
+    period's count is too small to publish."""
     r = h.latest
-    text = [f"{h.standard.statement}".strip()]
+    text = []
     if suppressed:
         text.append(f"In {r.period} the standard was not met; {suppressed}.")
     else:
@@ -160,10 +166,7 @@ def missed_paragraph(h: Headline, *, suppressed: str | None = None,
         text.append(segment_note)
     if h.tracking is not None:
         status = h.tracking.status.value.replace("_", " ")
-        text.append(f"The improvement goal of {show_value(_frac(h.tracking.goal), r.unit)} "
-                    f"by {h.tracking.by} is {status}.")
+        text.append(f"The improvement goal of "
+                    f"{show_level(Fraction(repr(h.tracking.goal)), r.unit)} by "
+                    f"{h.tracking.by} is {status}.")
     return " ".join(text)
-
-
-def _frac(value: float) -> Fraction:
-    return Fraction(repr(value))

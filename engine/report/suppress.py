@@ -1,12 +1,13 @@
 """Small-number suppression for published output.
 
 A cell (one standard, period and segment) with fewer cases than the threshold is
-*primary* suppressed: its value and count are not published, so no one can be
-identified. A published total and the other cells of the same breakdown would still give
-a lone suppressed cell away by subtraction, so when exactly one cell of a breakdown is
-primary suppressed, the smallest other cell of that breakdown is *secondarily*
-suppressed too. The whole population's own result is published unless it is itself
-below the threshold. Cells with no cases reveal nothing and are left alone.
+*primary* suppressed: its value, count and verdict are not published, so no one can be
+identified. A published total and the other cells of the same breakdown still give away
+the suppressed cells' combined count by subtraction, so within a breakdown the smallest
+other cells are *secondarily* suppressed, smallest first, until at least two cells are
+suppressed and together they hold at least the threshold. The whole population's own
+result is published unless it is itself below the threshold. Cells with no cases reveal
+nothing and are left alone.
 
 Suppression applies to the public statement only; the internal workbook shows every cell.
 """
@@ -26,7 +27,7 @@ class Suppressed(StrEnum):
 
 
 def key_of(r: Result) -> Key:
-    return r.standard, r.period, tuple(r.segment.items())
+    return r.standard, r.period, tuple(sorted(r.segment.items()))
 
 
 def suppression(results: list[Result], threshold: int) -> dict[Key, Suppressed]:
@@ -39,15 +40,17 @@ def suppression(results: list[Result], threshold: int) -> dict[Key, Suppressed]:
         if 0 < r.cases < threshold:
             out[key_of(r)] = Suppressed.primary
         if r.segment:
-            breakdowns.setdefault((r.standard, r.period, tuple(r.segment)), []).append(r)
+            breakdowns.setdefault((r.standard, r.period, tuple(sorted(r.segment))),
+                                  []).append(r)
     for cells in breakdowns.values():
         hidden = [r for r in cells if key_of(r) in out]
-        if len(hidden) != 1:
-            continue
         others = sorted((r for r in cells if key_of(r) not in out and r.cases > 0),
-                        key=lambda r: (r.cases, tuple(r.segment.values())))
-        if others:
-            out[key_of(others[0])] = Suppressed.secondary
+                        key=lambda r: (r.cases, key_of(r)[2]))
+        while hidden and others and (len(hidden) < 2
+                                     or sum(r.cases for r in hidden) < threshold):
+            protector = others.pop(0)
+            out[key_of(protector)] = Suppressed.secondary
+            hidden.append(protector)
     return out
 
 
