@@ -23,8 +23,8 @@ def write_outputs(out: Path, record: RunRecord, extracts: dict[str, Extract]) ->
     paths = [out / "results.json", out / "alerts.csv", out / "cases.csv", out / "tracking.csv",
              out / "rejects.csv"]
     write_atomic(paths[0], results_json(record).encode())
-    write_csv(paths[1], ALERT_COLUMNS, (_alert_row(a) for a in record.alerts))
-    write_csv(paths[2], CASE_COLUMNS, _case_rows(record.alerts))
+    write_csv(paths[1], ALERT_COLUMNS, (alert_row(a) for a in record.alerts))
+    write_csv(paths[2], CASE_COLUMNS, case_rows(record.alerts))
     write_csv(paths[3], TRACKING_HEADER, tracking_rows(record))
     write_rejects(out, extracts)
     return paths
@@ -34,11 +34,16 @@ def write_rejects(out: Path, extracts: dict[str, Extract]) -> Path:
     """rejects.csv: every rejected row, with the file, row, column, value and reason."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "rejects.csv"
-    write_csv(path, REJECT_COLUMNS, (
-        [name, r.file, r.row, r.column, r.value, r.reason, r.message]
-        for name, ex in sorted(extracts.items()) for r in ex.rejects
-    ))
+    write_csv(path, REJECT_COLUMNS, ([row[c] for c in REJECT_COLUMNS]
+                                     for row in reject_rows(extracts)))
     return path
+
+
+def reject_rows(extracts: dict[str, Extract]) -> list[dict[str, object]]:
+    """Every rejected row as a mapping of :data:`REJECT_COLUMNS`, dataset by dataset."""
+    return [{"dataset": name, "file": r.file, "row": r.row, "column": r.column,
+             "value": r.value, "reason": r.reason, "message": r.message}
+            for name, ex in sorted(extracts.items()) for r in ex.rejects]
 
 
 def results_json(record: RunRecord) -> str:
@@ -47,7 +52,7 @@ def results_json(record: RunRecord) -> str:
     return record.model_dump_json(indent=2) + "\n"
 
 
-def _case_rows(alerts: list[Alert]) -> Iterator[list[object]]:
+def case_rows(alerts: list[Alert]) -> Iterator[list[object]]:
     """cases.csv: one row per open case named by a case alert, most urgent first — the
     list a team works through."""
     for a in alerts:
@@ -60,6 +65,6 @@ def _case_rows(alerts: list[Alert]) -> Iterator[list[object]]:
 _FIXED = ("case", "complete_by", "extract_file", "extract_row")
 
 
-def _alert_row(a: Alert) -> list[object]:
+def alert_row(a: Alert) -> list[object]:
     return [a.key, a.standard, a.kind, a.state.value, a.severity, a.period,
             segment_key(a.segment), a.message]
