@@ -102,16 +102,20 @@ def check(
         "--no-store", help="Keep no alert history: every alert is new.")] = False,
     no_notify: Annotated[bool, typer.Option(
         "--no-notify", help="Send no notifications this run (a re-run, a backfill).")] = False,
+    report: Annotated[str | None, typer.Option(
+        "--report", help="Also write these reports into --out: xlsx (the internal "
+        "workbook), html (the public performance statement), or xlsx,html.")] = None,
 ) -> None:
     """Run the standards against the extracts and report verdicts and alerts."""
-    from engine.report import render_results, results_json, summary_line
+    from engine.report import parse_formats, render_results, results_json, summary_line
     from engine.run import check as run_check
 
     try:
+        reports = parse_formats(report) if report is not None else None
         outcome = run_check(standards, data=_parse_data(data or []), as_of=_parse_date(as_of),
                             out=out, only=standard,
                             store=None if no_store else _store_url(store, standards),
-                            notify=not no_notify)
+                            notify=not no_notify, reports=reports)
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None
@@ -183,6 +187,55 @@ def track(
         }, indent=2, ensure_ascii=False) + "\n")
     else:
         render_tracking(record, out_console, periods=periods, segments=not whole)
+
+
+@app.command()
+def report(
+    standards: StandardsOpt = Path("standards"),
+    store: StoreOpt = None,
+    run: Annotated[str | None, typer.Option(
+        "--run", help="The run's id, or its first characters (default: the latest run "
+        "kept in the store).")] = None,
+    results: Annotated[Path | None, typer.Option(
+        "--results", help="Build from this results.json instead of the store (rejects.csv "
+        "beside it fills the Rejects sheet).")] = None,
+    out: Annotated[Path, typer.Option(help="Where to write report.xlsx and report.html.")
+                   ] = Path("out"),
+    formats: Annotated[str, typer.Option(
+        "--format", help="xlsx, html, or xlsx,html.")] = "xlsx,html",
+    suppress_below: Annotated[int | None, typer.Option(
+        min=0, help="In the public statement, suppress cells with fewer cases than this "
+        "(default: catalogue.yaml's publication.suppress_below when the run was made; "
+        "0 suppresses nothing).")] = None,
+    list_runs: Annotated[bool, typer.Option(
+        "--list", help="List the runs kept in the store, newest first.")] = False,
+) -> None:
+    """Build the Excel workbook and the HTML performance statement from a stored run,
+    without recomputing anything."""
+    from engine.report import parse_formats, write_reports
+    from engine.report.stored import read_results
+    from engine.store import Store
+
+    try:
+        if list_runs:
+            kept = Store(_store_url(store, standards)).kept_runs()
+            for r in kept:
+                out_console.print(f"{r.id}  as of {r.as_of}, run {r.started_at:%Y-%m-%d %H:%M} "
+                                  f"UTC: {r.results} results, {r.alerts_raised} alerts",
+                                  highlight=False)
+            out_console.print(f"{len(kept)} run(s) kept.", highlight=False)
+            return
+        chosen = parse_formats(formats)
+        if results is not None:
+            record, rejects = read_results(results)
+        else:
+            record, rejects = Store(_store_url(store, standards)).stored(run)
+        written = write_reports(out, record, rejects, chosen, suppress_below=suppress_below)
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    out_console.print(f"Run {record.run.id[:8]}, as of {record.run.as_of}. Written: "
+                      f"{', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -15,7 +15,7 @@ from pathlib import Path
 from engine import __version__
 from engine.decide import decide_results, trajectory_alerts
 from engine.load import load_catalogue
-from engine.measure import Context, measure_standard, open_cases
+from engine.measure import Context, describe_measure, measure_standard, open_cases
 from engine.measure.volume import demand_for, volumes
 from engine.model.catalogue import Catalogue
 from engine.model.results import (
@@ -32,7 +32,7 @@ from engine.model.tracking import Demand
 from engine.notify import send
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
-from engine.report import write_outputs, write_rejects
+from engine.report import reject_rows, write_outputs, write_rejects, write_reports
 from engine.store import Store
 from engine.track import forecast_demand, track_standards
 
@@ -50,7 +50,7 @@ class Outcome:
 def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | None = None,
           as_of: dt.date | None = None, out: Path | str | None = None,
           only: list[str] | None = None, store: str | None = None, notify: bool = True,
-          history: str | None = None) -> Outcome:
+          history: str | None = None, reports: list[str] | None = None) -> Outcome:
     """Run every standard (or ``only`` those ids) against its dataset's extracts.
 
     ``data`` maps a dataset name to a file or glob that replaces its declared files.
@@ -59,7 +59,9 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     ``notify``, new and resolved alerts go to the alert policy's receivers, if it names
     any (:mod:`engine.notify`); without a store nothing is sent, since every alert would
     look new on every run. Improvement tracking reads earlier runs' results from
-    ``history`` (default: the ``store``) without recording this run in it.
+    ``history`` (default: the ``store``) without recording this run in it. ``reports``
+    ('xlsx', 'html') are written into ``out`` beside the files; the store keeps the whole
+    record so ``compliance report`` can rebuild them later.
     Raises :class:`InputError` — exit code 2 for invalid standards or usage, 3 for
     unreadable data.
     """
@@ -92,11 +94,14 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         run=RunInfo(id=uuid.uuid4().hex, as_of=as_of, started_at=started,
                     engine_version=__version__, standards_digest=catalogue.digest,
                     standards_path=str(catalogue.root),
-                    alert_policy_sha256=policy.sha256 if policy else None),
+                    alert_policy_sha256=policy.sha256 if policy else None,
+                    institution=catalogue.settings.institution),
         datasets=[_dataset_record(e) for _, e in sorted(extracts.items())],
         standards=[
             StandardRecord(
-                id=m.standard.id, title=m.standard.title, version=m.standard.version,
+                id=m.standard.id, title=m.standard.title, statement=m.standard.statement,
+                attribute=m.standard.attribute.value, owner=m.standard.owner,
+                measure=describe_measure(m.standard), version=m.standard.version,
                 sha256=catalogue.source_of(m.standard).sha256,
                 path=str(catalogue.source_of(m.standard).path), dataset=m.standard.dataset,
                 population=m.standard.population, rows_in_population=m.rows_in_population,
@@ -109,6 +114,7 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         tracking=tracking,
         initiatives=impacts,
         demand=_demand(catalogue, chosen, extracts, ctx),
+        publication=catalogue.settings.publication,
     )
     if kept is not None:
         record = record.model_copy(update={"alerts": kept.record(record)})
@@ -117,9 +123,13 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
             sent = [NotificationRecord(**dataclasses.asdict(d))
                     for d in send(record.alerts, receivers, run=record.run)]
             record = record.model_copy(update={"notifications": sent})
+        kept.keep(record, reject_rows(extracts))
     outcome = Outcome(record, catalogue, extracts)
     if out is not None:
         outcome.written = write_outputs(Path(out), record, extracts)
+        if reports:
+            outcome.written += write_reports(Path(out), record, reject_rows(extracts),
+                                             reports)
     return outcome
 
 

@@ -1,0 +1,48 @@
+"""The reports people read: the internal Excel workbook (every cell, alerts, cases,
+rejects, the run's provenance) and the public HTML performance statement (small numbers
+suppressed). Both are built from a run record alone, so ``compliance report`` rebuilds
+them from a stored run without recomputing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from engine.model.results import RunRecord
+from engine.problems import InputError, Problem
+from engine.report.files import write_atomic
+
+FORMATS = {"xlsx": "report.xlsx", "html": "report.html"}
+
+
+def parse_formats(text: str) -> list[str]:
+    """'xlsx,html' → ['xlsx', 'html']; an unknown name is a usage error."""
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise InputError([Problem(None, f"unknown report format '{', '.join(unknown)}'"
+                                  if unknown else "no report format given",
+                                  hint="write --report xlsx,html (or one of them)")],
+                         exit_code=2)
+    return list(dict.fromkeys(names))
+
+
+def write_reports(out: Path, record: RunRecord, rejects: list[dict[str, object]],
+                  formats: Iterable[str], *, suppress_below: int | None = None) -> list[Path]:
+    """Write each report into ``out``; ``suppress_below`` overrides the record's
+    publication threshold for the statement."""
+    from engine.report.statement import statement_html
+    from engine.report.workbook import workbook_bytes
+
+    threshold = record.publication.suppress_below if suppress_below is None \
+        else suppress_below
+    written = []
+    for name in formats:
+        path = out / FORMATS[name]
+        if name == "xlsx":
+            write_atomic(path, workbook_bytes(record, rejects))
+        else:
+            write_atomic(path, statement_html(record, suppress_below=threshold).encode())
+        written.append(path)
+    return written
