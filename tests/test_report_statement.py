@@ -20,7 +20,7 @@ import pytest
 from engine.model.results import Result, RunRecord, Verdict
 from engine.report import chart
 from engine.report.chart import Goal, Linear, Period
-from engine.report.statement import statement_html
+from engine.report.statement import LONG_TABLE, statement_html
 from engine.run import Outcome
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -564,3 +564,28 @@ def test_rows_of_a_result(record: RunRecord) -> None:
         (r.standard, r.period): r for r in record.results if not r.segment}
     cmp01 = by_key[("CMP-01", "2025-06")]
     assert (cmp01.numerator, cmp01.denominator) == (147, 155)
+
+
+def test_nothing_assessed_is_not_called_all_met(record: RunRecord) -> None:
+    unassessed = [r.model_copy(update={"verdict": Verdict.insufficient_data})
+                  for r in record.results]
+    html = statement_html(record.model_copy(update={"results": unassessed}),
+                          suppress_below=10)
+    assert "No standard could be assessed in its latest period." in html
+    assert "met all the standards assessed" not in html
+
+
+def test_a_long_breakdown_is_folded_away_and_a_short_one_is_not(record: RunRecord) -> None:
+    latest = next(r for r in record.results if r.standard == "CMP-01"
+                  and r.period == "2025-06" and r.segment)
+    key = next(iter(latest.segment))
+    many = [latest.model_copy(update={"segment": {key: f"Office {i:02}"}})
+            for i in range(LONG_TABLE + 1)]
+    caption = f"CMP-01 by {key.replace('_', ' ')}, 2025-06"
+    html = statement_html(record.model_copy(update={"results": [*record.results, *many]}),
+                          suppress_below=10)
+    rows = LONG_TABLE + 1 + sum(1 for r in record.results if r.standard == "CMP-01"
+                                and r.period == "2025-06" and key in r.segment)
+    assert f"<summary>{caption} ({rows} rows)</summary>" in html
+    plain = statement_html(record, suppress_below=10)
+    assert f"<summary>{caption}" not in plain and f"<caption>{caption}</caption>" in plain

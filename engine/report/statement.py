@@ -50,6 +50,7 @@ STATUS_CSS = {TrackStatus.achieved: "met", TrackStatus.on_track: "met",
               TrackStatus.not_assessed: "none"}
 FOOTNOTE = {Suppressed.primary: "*", Suppressed.secondary: "†"}
 SUPPRESSED = "Suppressed"
+LONG_TABLE = 20  # a breakdown with more rows is folded away (opened when printed)
 
 Cell = tuple[str, str, tuple[tuple[str, str], ...]]  # standard, period, sorted segment
 
@@ -146,7 +147,7 @@ def statement_html(record: RunRecord, *, suppress_below: int) -> str:
     measured = set(articles)
     met = sum(h.met for h in heads)
     return _environment().get_template("statement.html.j2").render(
-        record=record, run=record.run, title=record.publication.title,
+        record=record, run=record.run, title=record.publication.title, long_table=LONG_TABLE,
         headline=f"{met} of {len(heads)} standards met in their latest period", met=met,
         missed=sum(h.latest.verdict is Verdict.breach for h in heads),
         not_assessed=sum(h.latest.verdict is Verdict.insufficient_data for h in heads),
@@ -288,7 +289,10 @@ def segment_note(r: Result, record: RunRecord, cells: _Cells) -> str | None:
             continue
         worst = (max if at_most else min)(published, key=lambda x: value_of(x) or 0)
         among = " of those published" if len(published) < len(group) else ""
-        notes.append(f"By {_dimension(group)}, {_segment_label(worst)} had the "
+        label = _segment_label(worst)
+        if label.isdigit():  # 'By type, 1 had…' reads better as 'type 1'
+            label = f"{_dimension(group)} {label}"
+        notes.append(f"By {_dimension(group)}, {label} had the "
                      f"{'highest' if at_most else 'lowest'} result{among}: {shown(worst)} "
                      f"over {show_number(worst.cases)} cases "
                      f"({VERDICT[worst.verdict][1].lower()}).")
@@ -455,6 +459,8 @@ def _initiative(i: Impact, cells: _Cells) -> str:
 
 def _weakest(scores: list[AttributeScore]) -> str:
     weakest = [s for s in scores if s.weakest]
+    if not any(s.assessed for s in scores):
+        return "No standard could be assessed in its latest period."
     if not weakest:
         return "Every service attribute met all the standards assessed."
     names = " and ".join(s.attribute for s in weakest)
