@@ -225,7 +225,7 @@ def report(
                                   highlight=False)
             out_console.print(f"{len(kept)} run(s) kept.", highlight=False)
             return
-        chosen = parse_formats(formats)
+        chosen = parse_formats(formats, "--format")
         if results is not None:
             record, rejects = read_results(results)
         else:

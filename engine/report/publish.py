@@ -16,14 +16,15 @@ from engine.report.files import write_atomic
 FORMATS = {"xlsx": "report.xlsx", "html": "report.html"}
 
 
-def parse_formats(text: str) -> list[str]:
-    """'xlsx,html' → ['xlsx', 'html']; an unknown name is a usage error."""
+def parse_formats(text: str, option: str = "--report") -> list[str]:
+    """'xlsx,html' → ['xlsx', 'html']; an unknown name is a usage error naming
+    ``option``, the option it was given with."""
     names = [n.strip().lower() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
         raise InputError([Problem(None, f"unknown report format '{', '.join(unknown)}'"
                                   if unknown else "no report format given",
-                                  hint="write --report xlsx,html (or one of them)")],
+                                  hint=f"write {option} xlsx,html (or one of them)")],
                          exit_code=2)
     return list(dict.fromkeys(names))
 
