@@ -9,17 +9,16 @@ place it would appear (tables, charts, their text alternatives, sentences), and 
 derived from it (a trend, a forecast, an initiative's before and after) gives it away.
 Alerts stay internal: they name cases, and the page never reads them.
 
-The wording is :mod:`engine.report.summary`'s and :mod:`engine.wording`'s; the layout is
-``templates/statement.html.j2`` (Jinja2, autoescaped); the chart geometry is
-:mod:`engine.report.chart`.
+The wording is :mod:`engine.report.summary`'s and :mod:`engine.wording`'s; what may be
+shown of each result is :mod:`engine.report.published`'s; the goals and initiatives are
+:mod:`engine.report.statement_goals`'; the layout is ``templates/statement.html.j2``
+(Jinja2, autoescaped); the chart geometry is :mod:`engine.report.chart`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import PurePosixPath
@@ -27,9 +26,28 @@ from pathlib import PurePosixPath
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from engine.model.results import Result, RunRecord, Verdict
-from engine.model.tracking import Impact, Tracking, TrackStatus
 from engine.report import chart
+from engine.report.published import (
+    FOOTNOTE,
+    SUPPRESSED,
+    VERDICT,
+    WITHHELD,
+    Badge,
+    Cells,
+    Figure,
+    anchor,
+    badge,
+    level_words,
+    value_words,
+)
 from engine.report.scorecard import AttributeScore, scorecard
+from engine.report.statement_goals import (
+    baseline_withheld,
+    chart_goal,
+    goal_note,
+    goal_row,
+    initiative_words,
+)
 from engine.report.summary import (
     Headline,
     headlines,
@@ -39,40 +57,10 @@ from engine.report.summary import (
     target_words,
     value_of,
 )
-from engine.report.suppress import Suppressed, suppressed_words, suppression
-from engine.report.tracking import STATUS_MARK, impact_words
-from engine.wording import show_level, show_number, show_percent, show_segment, show_value
+from engine.report.suppress import Suppressed, suppressed_words
+from engine.wording import show_number, show_percent, show_segment
 
-VERDICT = {Verdict.met: ("✔", "Met"), Verdict.warning: ("▲", "Met, close to target"),
-           Verdict.breach: ("✘", "Not met"), Verdict.insufficient_data: ("…", "Not assessed")}
-STATUS_CSS = {TrackStatus.achieved: "met", TrackStatus.on_track: "met",
-              TrackStatus.at_risk: "warning", TrackStatus.off_track: "breach",
-              TrackStatus.not_assessed: "none"}
-FOOTNOTE = {Suppressed.primary: "*", Suppressed.secondary: "†"}
-SUPPRESSED = "Suppressed"
 LONG_TABLE = 20  # a breakdown with more rows is folded away (opened when printed)
-
-Cell = tuple[str, str, tuple[tuple[str, str], ...]]  # standard, period, sorted segment
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A verdict or status: an icon and words, coloured by ``css`` — never colour alone."""
-
-    icon: str
-    words: str
-    css: str
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A value and its count as published, or withheld (``why`` says which footnote)."""
-
-    value: str
-    cases: str
-    why: str = ""
-    mark: str = ""
-    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,25 +109,10 @@ class Article:
     breakdowns: list[Breakdown]
 
 
-@dataclass(frozen=True)
-class GoalRow:
-    anchor: str
-    standard: str
-    segment: str
-    baseline: Figure
-    baseline_period: str
-    latest: Figure
-    latest_period: str
-    path_now: str
-    goal: str
-    forecast: str
-    status: Badge
-
-
 def statement_html(record: RunRecord, *, suppress_below: int) -> str:
     """The statement as one HTML document; cells with fewer than ``suppress_below``
     cases are withheld (0: none)."""
-    cells = _Cells(record, suppress_below)
+    cells = Cells(record, suppress_below)
     heads = headlines(record)
     scores = scorecard(heads)
     articles = {h.standard.id: _article(h, record, cells) for h in heads}
@@ -155,8 +128,8 @@ def statement_html(record: RunRecord, *, suppress_below: int) -> str:
                 for s in scores], weakest=_weakest(scores),
         sections=sections, glance=[articles[h.standard.id] for h in heads],
         unmeasured=[s for s in record.standards if s.id not in measured],
-        goals=[_goal_row(t, cells) for t in record.tracking],
-        initiatives=[_initiative(i, cells) for i in record.initiatives],
+        goals=[goal_row(t, cells) for t in record.tracking],
+        initiatives=[initiative_words(i, cells) for i in record.initiatives],
         threshold=suppress_below, withheld=len(cells.hidden),
         footnotes=[(w.value, FOOTNOTE[w], suppressed_words(w, suppress_below))
                    for w in Suppressed],
@@ -173,37 +146,7 @@ def _environment() -> Environment:
     return env
 
 
-class _Cells:
-    """Which cells are withheld, and each result as published."""
-
-    def __init__(self, record: RunRecord, threshold: int) -> None:
-        self.threshold = threshold
-        self.hidden: dict[Cell, Suppressed] = suppression(record.results, threshold)
-
-    def why(self, standard: str, period: str | None, segment: dict[str, str]
-            ) -> Suppressed | None:
-        return self.hidden.get((standard, period or "", tuple(sorted(segment.items()))))
-
-    def of(self, r: Result) -> Suppressed | None:
-        return self.why(r.standard, r.period, r.segment)
-
-    def withheld(self, why: Suppressed) -> Figure:
-        return Figure(SUPPRESSED, SUPPRESSED, why.value, FOOTNOTE[why],
-                      suppressed_words(why, self.threshold))
-
-    def figure(self, r: Result) -> Figure:
-        why = self.of(r)
-        return self.withheld(why) if why else Figure(shown(r), show_number(r.cases))
-
-    def any_between(self, standard: str, segment: dict[str, str], first: str, last: str
-                    ) -> bool:
-        """Whether a withheld cell of this series lies in ``first``..``last``."""
-        seg = tuple(sorted(segment.items()))
-        return any(s == standard and g == seg and first <= p <= last
-                   for s, p, g in self.hidden)
-
-
-def _article(h: Headline, record: RunRecord, cells: _Cells) -> Article:
+def _article(h: Headline, record: RunRecord, cells: Cells) -> Article:
     r, std = h.latest, h.standard
     trend = h.trend
     if trend is not None and (cells.of(trend.previous) or cells.of(r)):
@@ -217,10 +160,10 @@ def _article(h: Headline, record: RunRecord, cells: _Cells) -> Article:
             segment_note=segment_note(r, record, cells))
     goal = h.tracking
     goal_now = {p.period: p.expected for p in goal.history} if goal else {}
-    path_shown = goal is not None and not _baseline_withheld(goal, cells)
+    path_shown = goal is not None and not baseline_withheld(goal, cells)
     rows = [Row(x.period, cells.figure(x), target_words(x), badge(x.verdict),
                 "" if goal is None else
-                _val(goal_now.get(x.period), x.unit) if path_shown else SUPPRESSED)
+                value_words(goal_now.get(x.period), x.unit) if path_shown else SUPPRESSED)
             for x in h.series]
     return Article(
         anchor=anchor("std", std.id), id=std.id, title=std.title, statement=std.statement,
@@ -229,7 +172,7 @@ def _article(h: Headline, record: RunRecord, cells: _Cells) -> Article:
         trend=f"{trend.arrow} {trend.words[:1].upper()}{trend.words[1:]}" if trend else "",
         record=_record_words(h),
         paragraph=paragraph, chart=_chart(h, cells), rows=rows, tracked=goal is not None,
-        goal_note=_goal_note(goal, cells) if goal else "",
+        goal_note=goal_note(goal, cells) if goal else "",
         breakdowns=[_breakdown(std.id, r.period, group, cells)
                     for group in _breakdowns(record, std.id, r.period)])
 
@@ -240,19 +183,6 @@ def _record_words(h: Headline) -> str:
     if not h.missed:
         return f"Not missed in the last {h.assessed} periods assessed"
     return f"Missed in {h.missed} of the last {h.assessed} periods assessed"
-
-
-def badge(v: Verdict) -> Badge:
-    icon, words = VERDICT[v]
-    return Badge(icon, words, v.value)
-
-
-# A withheld segment's verdict would say which side of the target its value lies.
-WITHHELD = Badge("–", SUPPRESSED, "none")
-
-
-def anchor(kind: str, name: str) -> str:
-    return f"{kind}-{re.sub(r'[^A-Za-z0-9_-]+', '-', name).strip('-').lower()}"
 
 
 def _breakdowns(record: RunRecord, standard: str, period: str) -> list[list[Result]]:
@@ -272,14 +202,14 @@ def _dimension(group: list[Result]) -> str:
     return " and ".join(k.replace("_", " ") for k in group[0].segment)
 
 
-def _breakdown(standard: str, period: str, group: list[Result], cells: _Cells) -> Breakdown:
+def _breakdown(standard: str, period: str, group: list[Result], cells: Cells) -> Breakdown:
     dim = _dimension(group)
     return Breakdown(f"{standard} by {dim}, {period}", dim[:1].upper() + dim[1:],
                      [Row(_segment_label(x), cells.figure(x), target_words(x),
                           WITHHELD if cells.of(x) else badge(x.verdict)) for x in group])
 
 
-def segment_note(r: Result, record: RunRecord, cells: _Cells) -> str | None:
+def segment_note(r: Result, record: RunRecord, cells: Cells) -> str | None:
     """Which published segment did worst in the latest period, per breakdown."""
     at_most = r.target is not None and r.target.direction == "at_most"
     notes = []
@@ -299,7 +229,7 @@ def segment_note(r: Result, record: RunRecord, cells: _Cells) -> str | None:
     return " ".join(notes) or None
 
 
-def _chart(h: Headline, cells: _Cells) -> Chart:
+def _chart(h: Headline, cells: Cells) -> Chart:
     std, series = h.standard, h.series
     unit = series[-1].unit
     periods = []
@@ -312,40 +242,13 @@ def _chart(h: Headline, cells: _Cells) -> Chart:
             float(level) if level is not None else None,
             f"{x.period}: {shown(x)}, target {target_words(x)}, "
             f"{VERDICT[x.verdict][1].lower()}" if published else ""))
-    goal = _chart_goal(h.tracking, series, cells) if h.tracking else None
+    goal = chart_goal(h.tracking, series, cells) if h.tracking else None
     drawing = chart.draw(periods, unit, goal, width=chart.WIDE if goal else chart.WIDTH)
     return Chart(anchor("chart", std.id), f"{std.id} {std.title}: results against the target",
                  _chart_desc(h, cells, goal), drawing)
 
 
-def _chart_goal(t: Tracking, series: list[Result], cells: _Cells) -> chart.Goal:
-    start = series[0].period_start
-    # The path starts at the baseline, on the baseline period's last day when the chart
-    # shows that period.
-    base = [(x.period_end, t.baseline.value) for x in series
-            if x.period == t.baseline.period and t.baseline.value is not None]
-    path = [] if _baseline_withheld(t, cells) else base[:1] + [
-        (p.period_end, p.expected) for p in t.history
-        if p.expected is not None and p.period_end >= start]
-    last = path[-1][0] if path else start
-    if path:
-        for m in t.milestones:
-            day, level = _milestone(m)
-            if day is not None and level is not None and last < day < t.by:
-                path.append((day, level))
-        if t.by > last:
-            path.append((t.by, t.goal))
-    f = t.forecast
-    shown_forecast = f.value is not None and not _forecast_withheld(t, cells)
-    return chart.Goal(
-        path=path, stepped=t.path == "stepped", goal=t.goal, by=t.by,
-        note=f"Goal: {_level(t.goal, t.unit)} by {t.by.isoformat()}",
-        forecast=f.value if shown_forecast else None,
-        lower=f.lower if shown_forecast else None, upper=f.upper if shown_forecast else None,
-        forecast_note=_forecast_words(t) if shown_forecast else "")
-
-
-def _chart_desc(h: Headline, cells: _Cells, goal: chart.Goal | None) -> str:
+def _chart_desc(h: Headline, cells: Cells, goal: chart.Goal | None) -> str:
     series = h.series
     published = [x for x in series if not cells.of(x) and value_of(x) is not None]
     span = (f"{series[0].period} to {series[-1].period}" if len(series) > 1
@@ -369,7 +272,7 @@ def _chart_desc(h: Headline, cells: _Cells, goal: chart.Goal | None) -> str:
                  "(suppressed or without a value).")
     if goal is not None and h.tracking is not None:
         t = h.tracking
-        text += f" Improvement goal: {_level(t.goal, t.unit)} by {t.by.isoformat()}"
+        text += f" Improvement goal: {level_words(t.goal, t.unit)} by {t.by.isoformat()}"
         text += ", with the path to it dashed" if goal.path else ""
         note = goal.forecast_note
         text += f"; {note[:1].lower()}{note[1:]}." if goal.forecast is not None else "."
@@ -392,71 +295,6 @@ def _targets_words(series: list[Result]) -> str:
     return "target " + ", then ".join(parts)
 
 
-def _goal_row(t: Tracking, cells: _Cells) -> GoalRow:
-    base_hidden = _baseline_withheld(t, cells)
-    latest_why = cells.why(t.standard, t.latest_period, t.segment)
-    icon, words = STATUS_MARK[t.status].split(" ", 1)
-    f = t.forecast
-    if f.value is None:
-        forecast = f"none: {f.reason}" if f.reason else "none"
-    elif _forecast_withheld(t, cells):
-        forecast = SUPPRESSED
-    else:
-        forecast = f"{_val(f.value, t.unit)} ({_val(f.lower, t.unit)} to " \
-                   f"{_val(f.upper, t.unit)}) for {f.period}"
-    why = cells.why(t.standard, t.baseline.period, t.segment)
-    return GoalRow(
-        anchor=anchor("std", t.standard), standard=t.standard,
-        segment=show_segment(t.segment).capitalize() if not t.segment
-        else show_segment(t.segment),
-        baseline=cells.withheld(why) if why else Figure(_val(t.baseline.value, t.unit), ""),
-        baseline_period=t.baseline.period,
-        latest=cells.withheld(latest_why) if latest_why
-        else Figure(_val(t.latest, t.unit), ""),
-        latest_period=t.latest_period or "",
-        path_now=SUPPRESSED if base_hidden else _val(t.expected_now, t.unit),
-        goal=f"{_level(t.goal, t.unit)} by {t.by.isoformat()}", forecast=forecast,
-        status=Badge(icon, words[:1].upper() + words[1:], STATUS_CSS[t.status]))
-
-
-def _goal_note(t: Tracking, cells: _Cells) -> str:
-    words = STATUS_MARK[t.status].split(" ", 1)[1]
-    text = f"Improvement goal: {_level(t.goal, t.unit)} by {t.by.isoformat()}; {words}"
-    if t.forecast.value is not None and not _forecast_withheld(t, cells):
-        text += f". {_forecast_words(t)}"
-    return text + "."
-
-
-def _forecast_words(t: Tracking) -> str:
-    f = t.forecast
-    return (f"Forecast for {f.period}: {_val(f.value, t.unit)} (95% interval "
-            f"{_val(f.lower, t.unit)} to {_val(f.upper, t.unit)})")
-
-
-def _baseline_withheld(t: Tracking, cells: _Cells) -> bool:
-    """The path starts at the baseline: a withheld baseline withholds the path."""
-    return cells.why(t.standard, t.baseline.period, t.segment) is not None
-
-
-def _forecast_withheld(t: Tracking, cells: _Cells) -> bool:
-    """A least-squares forecast is a known sum of the values it was fitted to, so with
-    one of them withheld it would give that one away."""
-    f = t.forecast
-    first = f.first or (t.history[0].period if t.history else "")
-    last = f.last or (t.history[-1].period if t.history else "")
-    return _baseline_withheld(t, cells) or cells.any_between(t.standard, t.segment, first,
-                                                             last)
-
-
-def _initiative(i: Impact, cells: _Cells) -> str:
-    windows = [w for w in (i.before, i.after) if w is not None]
-    if any(cells.any_between(i.standard, i.segment, w.first, w.last) for w in windows):
-        where = f" ({show_segment(i.segment)})" if i.segment else ""
-        return (f"{i.initiative} (from {i.start}), {i.standard}{where}: not published, "
-                "because it rests on figures suppressed for small numbers.")
-    return impact_words(i)
-
-
 def _weakest(scores: list[AttributeScore]) -> str:
     weakest = [s for s in scores if s.weakest]
     if not any(s.assessed for s in scores):
@@ -476,20 +314,3 @@ def _share(share: Fraction | None) -> str:
     if percent.denominator == 1:
         return f"{percent.numerator}%"
     return show_percent(percent, Fraction(100))
-
-
-def _milestone(m: dict[str, str]) -> tuple[dt.date | None, float | None]:
-    try:
-        return (dt.date.fromisoformat(m.get("by", "")),
-                float(Fraction(m.get("value", "").split()[0].rstrip("%"))))
-    except (ValueError, IndexError, ZeroDivisionError):
-        return None, None
-
-
-def _level(value: float, unit: str) -> str:
-    """A goal as written: 90%, not 90.0%."""
-    return show_level(Fraction(repr(value)), unit)
-
-
-def _val(value: float | None, unit: str) -> str:
-    return show_value(Fraction(repr(value)) if value is not None else None, unit)
