@@ -116,6 +116,7 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         demand=_demand(catalogue, chosen, extracts, ctx),
         publication=catalogue.settings.publication,
     )
+    rejected = reject_rows(extracts)
     if kept is not None:
         record = record.model_copy(update={"alerts": kept.record(record)})
         receivers = catalogue.policy.notify
@@ -123,13 +124,12 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
             sent = [NotificationRecord(**dataclasses.asdict(d))
                     for d in send(record.alerts, receivers, run=record.run)]
             record = record.model_copy(update={"notifications": sent})
-        kept.keep(record, reject_rows(extracts))
+        kept.keep(record, rejected)
     outcome = Outcome(record, catalogue, extracts)
     if out is not None:
-        outcome.written = write_outputs(Path(out), record, extracts)
+        outcome.written = write_outputs(Path(out), record, rejected)
         if reports:
-            outcome.written += write_reports(Path(out), record, reject_rows(extracts),
-                                             reports)
+            outcome.written += write_reports(Path(out), record, rejected, reports)
     return outcome
 
 
@@ -186,7 +186,7 @@ def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt
             problems.extend(err.problems)
     if problems:
         if out is not None and extracts:
-            write_rejects(out, extracts)
+            write_rejects(out, reject_rows(extracts))
         raise InputError(problems, exit_code=3)
     return extracts
 

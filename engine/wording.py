@@ -53,6 +53,17 @@ def places(value: Fraction | float, marks: Marks, start: int) -> int:
     return n
 
 
+def show_float(value: float | None, unit: str) -> str:
+    """A value kept as a float (tracking, forecasts), shown as :func:`show_value` shows the
+    decimal it was written as (0.1, not 0.1000000000000000055…)."""
+    return show_value(Fraction(repr(value)) if value is not None else None, unit)
+
+
+def show_float_level(value: float, unit: str) -> str:
+    """A level kept as a float (a goal), as written: 90%, not 90.0%."""
+    return show_level(Fraction(repr(value)), unit)
+
+
 def show_level(level: Fraction, unit: str) -> str:
     """A target level as written: 80%, 4.5 per 1,000, 21 days."""
     text = f"{level.numerator}" if level.denominator == 1 else f"{float(level):g}"

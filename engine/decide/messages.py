@@ -20,6 +20,7 @@ from engine.model.tracking import Tracking
 from engine.wording import (
     Marks,
     segment_key,
+    show_float_level,
     show_gap,
     show_level,
     show_number,
@@ -138,7 +139,7 @@ def trajectory(rule: Rule, std: Standard, catalogue: Catalogue, t: Tracking) -> 
     """An improvement goal off track (or at risk): where it is, the path, the forecast."""
     unit = t.unit
     where = f" ({show_segment(t.segment)})" if t.segment else ""
-    goal = show_level(Fraction(repr(t.goal)), unit)
+    goal = show_float_level(t.goal, unit)
     status = t.status.value.replace("_", " ")
     text = (f"{std.id} {std.title}{where} is {status} for its improvement goal of {goal} by "
             f"{t.by}, from {show_value(t.baseline.value, unit)} in {t.baseline.period}: "

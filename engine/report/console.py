@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from engine.model.results import AlertState, Result, RunRecord, Verdict
-from engine.report.summary import target_level
+from engine.report.summary import target_level, value_of
 from engine.wording import show_number, show_segment, show_value
 
 STYLE = {Verdict.met: "green", Verdict.warning: "yellow", Verdict.breach: "bold red",
@@ -35,7 +33,7 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
             table.add_section()
         previous = r.standard
         target = target_level(r)
-        value = Fraction(r.value_exact) if r.value_exact else None
+        value = value_of(r)
         table.add_row(
             r.standard if first else "",
             r.period, show_segment(r.segment),

@@ -18,7 +18,9 @@ CASE_COLUMNS = ["alert", "standard", "kind", "state", "severity", "case", "compl
                 "details", "file", "row"]
 
 
-def write_outputs(out: Path, record: RunRecord, extracts: dict[str, Extract]) -> list[Path]:
+def write_outputs(out: Path, record: RunRecord, rejects: list[dict[str, object]]
+                  ) -> list[Path]:
+    """The run's files; ``rejects`` are :func:`reject_rows`."""
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "results.json", out / "alerts.csv", out / "cases.csv", out / "tracking.csv",
              out / "rejects.csv"]
@@ -26,16 +28,17 @@ def write_outputs(out: Path, record: RunRecord, extracts: dict[str, Extract]) ->
     write_csv(paths[1], ALERT_COLUMNS, (alert_row(a) for a in record.alerts))
     write_csv(paths[2], CASE_COLUMNS, case_rows(record.alerts))
     write_csv(paths[3], TRACKING_HEADER, tracking_rows(record))
-    write_rejects(out, extracts)
+    write_rejects(out, rejects)
     return paths
 
 
-def write_rejects(out: Path, extracts: dict[str, Extract]) -> Path:
-    """rejects.csv: every rejected row, with the file, row, column, value and reason."""
+def write_rejects(out: Path, rejects: list[dict[str, object]]) -> Path:
+    """rejects.csv: every rejected row (:func:`reject_rows`), with the file, row, column,
+    value and reason."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "rejects.csv"
     write_csv(path, REJECT_COLUMNS, ([row[c] for c in REJECT_COLUMNS]
-                                     for row in reject_rows(extracts)))
+                                     for row in rejects))
     return path
 
 

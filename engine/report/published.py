@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 
 from engine.model.results import Result, RunRecord, Verdict
 from engine.model.tracking import TrackStatus
 from engine.report.summary import shown
 from engine.report.suppress import Suppressed, suppressed_words, suppression
-from engine.wording import show_level, show_number, show_value
+from engine.wording import show_number
 
 VERDICT = {Verdict.met: ("✔", "Met"), Verdict.warning: ("▲", "Met, close to target"),
            Verdict.breach: ("✘", "Not met"), Verdict.insufficient_data: ("…", "Not assessed")}
@@ -88,10 +87,3 @@ def anchor(kind: str, name: str) -> str:
     return f"{kind}-{re.sub(r'[^A-Za-z0-9_-]+', '-', name).strip('-').lower()}"
 
 
-def level_words(value: float, unit: str) -> str:
-    """A goal as written: 90%, not 90.0%."""
-    return show_level(Fraction(repr(value)), unit)
-
-
-def value_words(value: float | None, unit: str) -> str:
-    return show_value(Fraction(repr(value)) if value is not None else None, unit)

@@ -37,8 +37,6 @@ from engine.report.published import (
     Figure,
     anchor,
     badge,
-    level_words,
-    value_words,
 )
 from engine.report.scorecard import AttributeScore, scorecard
 from engine.report.statement_goals import (
@@ -58,7 +56,7 @@ from engine.report.summary import (
     value_of,
 )
 from engine.report.suppress import Suppressed, suppressed_words
-from engine.wording import show_number, show_percent, show_segment
+from engine.wording import show_float, show_float_level, show_number, show_percent, show_segment
 
 LONG_TABLE = 20  # a breakdown with more rows is folded away (opened when printed)
 
@@ -163,7 +161,7 @@ def _article(h: Headline, record: RunRecord, cells: Cells) -> Article:
     path_shown = goal is not None and not baseline_withheld(goal, cells)
     rows = [Row(x.period, cells.figure(x), target_words(x), badge(x.verdict),
                 "" if goal is None else
-                value_words(goal_now.get(x.period), x.unit) if path_shown else SUPPRESSED)
+                show_float(goal_now.get(x.period), x.unit) if path_shown else SUPPRESSED)
             for x in h.series]
     return Article(
         anchor=anchor("std", std.id), id=std.id, title=std.title, statement=std.statement,
@@ -272,7 +270,7 @@ def _chart_desc(h: Headline, cells: Cells, goal: chart.Goal | None) -> str:
                  "(suppressed or without a value).")
     if goal is not None and h.tracking is not None:
         t = h.tracking
-        text += f" Improvement goal: {level_words(t.goal, t.unit)} by {t.by.isoformat()}"
+        text += f" Improvement goal: {show_float_level(t.goal, t.unit)} by {t.by.isoformat()}"
         text += ", with the path to it dashed" if goal.path else ""
         note = goal.forecast_note
         text += f"; {note[:1].lower()}{note[1:]}." if goal.forecast is not None else "."

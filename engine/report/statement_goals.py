@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from fractions import Fraction
 
 from engine.model.results import Result
 from engine.model.tracking import Impact, Tracking
@@ -20,11 +19,10 @@ from engine.report.published import (
     Cells,
     Figure,
     anchor,
-    level_words,
-    value_words,
 )
+from engine.report.summary import level_number
 from engine.report.tracking import STATUS_MARK, impact_words
-from engine.wording import show_segment
+from engine.wording import show_float, show_float_level, show_segment
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def chart_goal(t: Tracking, series: list[Result], cells: Cells) -> chart.Goal:
     shown_forecast = f.value is not None and not forecast_withheld(t, cells)
     return chart.Goal(
         path=path, stepped=t.path == "stepped", goal=t.goal, by=t.by,
-        note=f"Goal: {level_words(t.goal, t.unit)} by {t.by.isoformat()}",
+        note=f"Goal: {show_float_level(t.goal, t.unit)} by {t.by.isoformat()}",
         forecast=f.value if shown_forecast else None,
         lower=f.lower if shown_forecast else None, upper=f.upper if shown_forecast else None,
         forecast_note=forecast_words(t) if shown_forecast else "")
@@ -79,26 +77,26 @@ def goal_row(t: Tracking, cells: Cells) -> GoalRow:
     elif forecast_withheld(t, cells):
         forecast = SUPPRESSED
     else:
-        forecast = f"{value_words(f.value, t.unit)} ({value_words(f.lower, t.unit)} to " \
-                   f"{value_words(f.upper, t.unit)}) for {f.period}"
+        forecast = f"{show_float(f.value, t.unit)} ({show_float(f.lower, t.unit)} to " \
+                   f"{show_float(f.upper, t.unit)}) for {f.period}"
     why = cells.why(t.standard, t.baseline.period, t.segment)
     return GoalRow(
         anchor=anchor("std", t.standard), standard=t.standard,
         segment=show_segment(t.segment).capitalize() if not t.segment
         else show_segment(t.segment),
-        baseline=cells.withheld(why) if why else Figure(value_words(t.baseline.value, t.unit), ""),
+        baseline=cells.withheld(why) if why else Figure(show_float(t.baseline.value, t.unit), ""),
         baseline_period=t.baseline.period,
         latest=cells.withheld(latest_why) if latest_why
-        else Figure(value_words(t.latest, t.unit), ""),
+        else Figure(show_float(t.latest, t.unit), ""),
         latest_period=t.latest_period or "",
-        path_now=SUPPRESSED if base_hidden else value_words(t.expected_now, t.unit),
-        goal=f"{level_words(t.goal, t.unit)} by {t.by.isoformat()}", forecast=forecast,
+        path_now=SUPPRESSED if base_hidden else show_float(t.expected_now, t.unit),
+        goal=f"{show_float_level(t.goal, t.unit)} by {t.by.isoformat()}", forecast=forecast,
         status=Badge(icon, words[:1].upper() + words[1:], STATUS_CSS[t.status]))
 
 
 def goal_note(t: Tracking, cells: Cells) -> str:
     words = STATUS_MARK[t.status].split(" ", 1)[1]
-    text = f"Improvement goal: {level_words(t.goal, t.unit)} by {t.by.isoformat()}; {words}"
+    text = f"Improvement goal: {show_float_level(t.goal, t.unit)} by {t.by.isoformat()}; {words}"
     if t.forecast.value is not None and not forecast_withheld(t, cells):
         text += f". {forecast_words(t)}"
     return text + "."
@@ -106,8 +104,8 @@ def goal_note(t: Tracking, cells: Cells) -> str:
 
 def forecast_words(t: Tracking) -> str:
     f = t.forecast
-    return (f"Forecast for {f.period}: {value_words(f.value, t.unit)} (95% interval "
-            f"{value_words(f.lower, t.unit)} to {value_words(f.upper, t.unit)})")
+    return (f"Forecast for {f.period}: {show_float(f.value, t.unit)} (95% interval "
+            f"{show_float(f.lower, t.unit)} to {show_float(f.upper, t.unit)})")
 
 
 def baseline_withheld(t: Tracking, cells: Cells) -> bool:
@@ -135,8 +133,9 @@ def initiative_words(i: Impact, cells: Cells) -> str:
 
 
 def _milestone(m: dict[str, str]) -> tuple[dt.date | None, float | None]:
+    level = level_number(m.get("value", ""))
     try:
-        return (dt.date.fromisoformat(m.get("by", "")),
-                float(Fraction(m.get("value", "").split()[0].rstrip("%"))))
-    except (ValueError, IndexError, ZeroDivisionError):
+        day = dt.date.fromisoformat(m.get("by", ""))
+    except ValueError:
         return None, None
+    return (day, float(level)) if level is not None else (None, None)

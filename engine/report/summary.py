@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from engine.model.results import Result, RunRecord, StandardRecord, Verdict
 from engine.model.tracking import Tracking
-from engine.wording import show_gap, show_level, show_number, show_value
+from engine.wording import show_float_level, show_gap, show_level, show_number, show_value
 
 MET = (Verdict.met, Verdict.warning)  # a warning met the target, close to it
 HISTORY = 12  # periods looked back over for "missed in n of the last m"
@@ -87,18 +87,20 @@ def value_of(r: Result) -> Fraction | None:
 
 def target_level(r: Result) -> Fraction | None:
     """The number in the target applied ('80%' → 80, '21' → 21), or None."""
-    return _number(r.target.value) if r.target is not None else None
+    return level_number(r.target.value) if r.target is not None else None
 
 
 def warning_level(r: Result) -> Fraction | None:
     """The number in the target's warning band ('82%' → 82), or None."""
-    return _number(r.target.warning) if r.target is not None and r.target.warning else None
+    return level_number(r.target.warning) if r.target is not None and r.target.warning else None
 
 
-def _number(text: str) -> Fraction | None:
+def level_number(text: str) -> Fraction | None:
+    """The number in a level as written: '80%' → 80, '21 days' → 21; None if there is
+    none."""
     try:
         return Fraction(text.split()[0].rstrip("%"))
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, ZeroDivisionError):
         return None
 
 
@@ -167,6 +169,6 @@ def missed_paragraph(h: Headline, *, suppressed: str | None = None,
     if h.tracking is not None:
         status = h.tracking.status.value.replace("_", " ")
         text.append(f"The improvement goal of "
-                    f"{show_level(Fraction(repr(h.tracking.goal)), r.unit)} by "
+                    f"{show_float_level(h.tracking.goal, r.unit)} by "
                     f"{h.tracking.by} is {status}.")
     return " ".join(text)

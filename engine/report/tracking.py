@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fractions import Fraction
 
 from rich.console import Console
 from rich.table import Table
@@ -11,7 +10,7 @@ from rich.text import Text
 
 from engine.model.results import RunRecord
 from engine.model.tracking import Demand, Impact, Tracking, TrackStatus
-from engine.wording import show_number, show_segment, show_value
+from engine.wording import show_float, show_number, show_segment
 
 STATUS_STYLE = {TrackStatus.achieved: "bold green", TrackStatus.on_track: "green",
                 TrackStatus.at_risk: "yellow", TrackStatus.off_track: "bold red",
@@ -65,13 +64,14 @@ def _goals_table(entries: list[Tracking], record: RunRecord) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for t in entries:
         f = t.forecast
-        forecast = (f"{_v(f.value, t.unit)} ({_v(f.lower, t.unit)}–{_v(f.upper, t.unit)})"
-                    if f.value is not None else "none")
+        forecast = (f"{show_float(f.value, t.unit)} ({show_float(f.lower, t.unit)}–"
+                    f"{show_float(f.upper, t.unit)})" if f.value is not None else "none")
         where = f" {show_segment(t.segment)}" if t.segment else ""
         table.add_row(
-            f"{t.standard}{where}", f"{_v(t.baseline.value, t.unit)} {t.baseline.period}",
-            f"{_v(t.latest, t.unit)} {t.latest_period or ''}".strip(),
-            _v(t.expected_now, t.unit), _gap(t.gap, t.unit), f"{_v(t.goal, t.unit)} {t.by}",
+            f"{t.standard}{where}", f"{show_float(t.baseline.value, t.unit)} {t.baseline.period}",
+            f"{show_float(t.latest, t.unit)} {t.latest_period or ''}".strip(),
+            show_float(t.expected_now, t.unit), _gap(t.gap, t.unit),
+            f"{show_float(t.goal, t.unit)} {t.by}",
             forecast, Text(STATUS_MARK[t.status], style=STATUS_STYLE[t.status]))
     return table
 
@@ -91,7 +91,7 @@ def chart(t: Tracking, periods: int) -> Iterator[str]:
 
     where = f", {show_segment(t.segment)}" if t.segment else ""
     yield (f"{t.standard}{where}: value █ against the path │ "
-           f"(bars start at {_v(low, t.unit)})")
+           f"(bars start at {show_float(low, t.unit)})")
     for p in shown:
         cells = [" "] * (BAR + 1)
         if p.value is not None:
@@ -99,16 +99,16 @@ def chart(t: Tracking, periods: int) -> Iterator[str]:
         if p.expected is not None:
             cells[min(at(p.expected), BAR)] = "│"
         mark = STATUS_MARK[p.status].split(" ", 1)[0]
-        yield (f"  {p.period:<9} {''.join(cells)} {_v(p.value, t.unit):>7}  "
-               f"path {_v(p.expected, t.unit):>7}  {mark}")
+        yield (f"  {p.period:<9} {''.join(cells)} {show_float(p.value, t.unit):>7}  "
+               f"path {show_float(p.expected, t.unit):>7}  {mark}")
     f = t.forecast
     if f.value is not None and f.period is not None:
         cells = [" "] * (BAR + 1)
         cells[:at(f.value)] = "░" * at(f.value)
         cells[min(at(t.goal), BAR)] = "◆"
-        yield (f"  {f.period:<9} {''.join(cells)} {_v(f.value, t.unit):>7}  "
-               f"goal {_v(t.goal, t.unit):>7}  ░ forecast ({_v(f.lower, t.unit)}–"
-               f"{_v(f.upper, t.unit)})")
+        yield (f"  {f.period:<9} {''.join(cells)} {show_float(f.value, t.unit):>7}  "
+               f"goal {show_float(t.goal, t.unit):>7}  ░ forecast ({show_float(f.lower, t.unit)}–"
+               f"{show_float(f.upper, t.unit)})")
 
 
 def impact_words(i: Impact) -> str:
@@ -123,8 +123,8 @@ def impact_words(i: Impact) -> str:
              "no distinguishable change": "no change distinguishable from noise"}[i.finding]
     text = (f"{head}{words}, {change}"
             f"{', seasonally adjusted' if i.seasonal_adjustment else ''}: "
-            f"{_v(i.before.mean, i.unit)} over {i.before.first} to {i.before.last}, "
-            f"{_v(i.after.mean, i.unit)} over {i.after.first} to {i.after.last}")
+            f"{show_float(i.before.mean, i.unit)} over {i.before.first} to {i.before.last}, "
+            f"{show_float(i.after.mean, i.unit)} over {i.after.first} to {i.after.last}")
     if i.cost_per_additional_case is not None:
         currency = f" {i.currency}" if i.currency else ""
         text += (f"; {show_number(round(i.additional_cases or 0))} more cases met the "
@@ -151,12 +151,9 @@ def demand_words(d: Demand) -> str:
 def _needed(t: Tracking) -> str:
     if t.needed_per_period is None or not t.periods_left:
         return ""
-    return (f" To reach {_v(t.goal, t.unit)} by {t.by}: {_gap(t.needed_per_period, t.unit)} "
-            f"a period over the {t.periods_left} periods left.")
-
-
-def _v(value: float | None, unit: str) -> str:
-    return show_value(Fraction(repr(value)) if value is not None else None, unit)
+    return (f" To reach {show_float(t.goal, t.unit)} by {t.by}: "
+            f"{_gap(t.needed_per_period, t.unit)} a period over the {t.periods_left} periods "
+            "left.")
 
 
 def _gap(value: float | None, unit: str) -> str:
