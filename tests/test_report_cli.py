@@ -133,3 +133,19 @@ def sheets(path: Path) -> dict[str, list[tuple[object, ...]]]:
     book = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
     return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()]
             for ws in book.worksheets}
+
+
+def test_a_missing_results_json_or_a_foreign_rejects_csv_is_named(checked: Path,
+                                                                   tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["report", "--results", str(tmp_path / "results.json"),
+                                  "--out", str(tmp_path)])
+    assert missing.exit_code == 3
+    assert "results.json: cannot be read" in missing.output
+    (tmp_path / "results.json").write_bytes((checked / "results.json").read_bytes())
+    (tmp_path / "rejects.csv").write_text("id,reason\n1,bad\n", encoding="utf-8")
+    foreign = runner.invoke(app, ["report", "--results", str(tmp_path / "results.json"),
+                                  "--out", str(tmp_path / "out")])
+    assert foreign.exit_code == 3
+    assert "rejects.csv: has the columns id, reason, not dataset, file, row" in \
+        " ".join(foreign.output.split())
+    assert "Traceback" not in foreign.output
