@@ -253,6 +253,27 @@ def validate(standards: StandardsOpt = Path("standards")) -> None:
 
 
 @app.command()
+def docs(
+    standards: StandardsOpt = Path("standards"),
+    features: Annotated[Path, typer.Option(
+        help="The folder of .feature files whose scenarios specify the standards.")
+    ] = Path("features"),
+    out: Annotated[Path, typer.Option(help="Where to write catalogue.md and catalogue.html.")
+                   ] = Path("out"),
+) -> None:
+    """Build the standards catalogue (Markdown and HTML) from the standards and features."""
+    from engine.docs import write_docs
+
+    try:
+        written = write_docs(standards, features, out)
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    out_console.print(f"Written: {', '.join(str(p) for p in written)}", highlight=False,
+                      soft_wrap=True)
+
+
+@app.command()
 def explain(
     standard: Annotated[str, typer.Argument(help="The standard's id, e.g. BEN-01.")],
     standards: StandardsOpt = Path("standards"),

@@ -42,12 +42,12 @@ def lines(catalogue: Catalogue, std: Standard, *, sql: bool = True) -> list[str]
         f"Dataset:    {ds.name} — {ds.title}",
         f"Population: {std.population or 'every row of the dataset'}",
         f"Measure:    {std.measure.kind}: {describe_measure(std)}",
-        f"Periods:    {_period(std, catalogue)}",
-        f"Segments:   {_segments(std)}",
-        f"Verdicts:   {_verdicts(std)}",
+        f"Periods:    {period_words(std, catalogue)}",
+        f"Segments:   {segment_words(std)}",
+        f"Verdicts:   {verdict_words(std)}",
         "",
         "Target history:",
-        *(f"  {_step(i, step, std)}" for i, step in enumerate(std.target)),
+        *(f"  {target_words(i, step, std)}" for i, step in enumerate(std.target)),
     ]
     if sql:
         import ibis
@@ -60,7 +60,7 @@ def lines(catalogue: Catalogue, std: Standard, *, sql: bool = True) -> list[str]
     return out
 
 
-def _period(std: Standard, catalogue: Catalogue) -> str:
+def period_words(std: Standard, catalogue: Catalogue) -> str:
     p = std.period
     if p.kind is PeriodKind.rolling:
         return f"the {p.days} days ending on the as-of date, placed by {p.by}"
@@ -70,19 +70,19 @@ def _period(std: Standard, catalogue: Catalogue) -> str:
     return f"each {p.kind.value.replace('_', ' ')}, placed by {p.by}"
 
 
-def _segments(std: Standard) -> str:
+def segment_words(std: Standard) -> str:
     sets = [" × ".join(cols) for cols in std.segment_sets()[1:]]
     return "; ".join(["the whole population", *sets])
 
 
-def _verdicts(std: Standard) -> str:
+def verdict_words(std: Standard) -> str:
     if std.rounding is None:
         return "the exact value is compared with the target (79.99999% does not meet 80%)"
     return (f"the value is rounded to {std.rounding.decimals} decimal(s), "
             f"{std.rounding.method.value.replace('_', ' ')}, before comparing, as declared")
 
 
-def _step(i: int, step: TargetStep, std: Standard) -> str:
+def target_words(i: int, step: TargetStep, std: Standard) -> str:
     when = f"from {step.effective}" if step.effective else "from the start"
     unit = "" if std.measure.in_percent or not std.measure.unit else f" {std.measure.unit}"
     level = step.threshold
