@@ -73,6 +73,18 @@ CASES: list[dict[str, Any]] = [
         expect={("2025-04", "all"): (2, 3, "met")},
     ),
     dict(
+        id="an open case is late in business days only when the next day would miss too",
+        columns=CLAIMS, as_of="2025-06-30",  # a Monday; Tuesday 1 July is Canada Day
+        standard=dict(measure={"share_within": {"from": "lodged", "to": "decided",
+                                                "limit": "2 business days",
+                                                "open_cases": "count_when_overdue"}},
+                      period={"kind": "month", "by": "lodged"}, target={"at_least": "50%"}),
+        rows=[claim(1, "2025-06-25", None),   # done on 1 July: Thu, Fri, Mon = 3 — late
+              claim(2, "2025-06-26", None)],  # done on 1 July: Fri, Mon = 2 — still in time
+        expect={("2025-06", "all"): (0, 1, "breach")},
+        excluded={"open_within_limit": 1},
+    ),
+    dict(
         id="a listed closure is not a business day",
         columns=CLAIMS, closures=["2025-04-21"],
         standard=dict(measure={"share_within": {"from": "lodged", "to": "decided",

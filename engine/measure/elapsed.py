@@ -9,7 +9,11 @@
 
 The extract is taken as of the end of the as-of day: a case still open then can at the
 earliest be completed the next day, so it is already late when even that would miss
-its limit (open 28 days on the as-of date misses "within 28 days"). A backlog's age is
+its limit (open 28 days on the as-of date misses "within 28 days"). In business days the
+next day counts as a completion on it would: a complaint due within 2 business days,
+received on Thursday 26 June 2025 and still open on Monday 30 June, could still be
+acknowledged on Canada Day and be counted as 2 business days, so it is not yet late
+then; on Wednesday 2 July it is. A backlog's age is
 counted up to the as-of date. A stop-the-clock pause is taken off the elapsed time in
 the same unit.
 """
@@ -66,6 +70,7 @@ class Clock:
     # find when an open case will be late: engine/measure/cases.py), or None.
     ahead: str | None = None
     as_of_count: int = 0  # business days up to the as-of date, once joined
+    next_count: int = 0  # business days up to the day after it, once joined
 
     def __post_init__(self) -> None:
         if self.ahead is not None:
@@ -91,16 +96,19 @@ class Clock:
         """Add ``_bd_<name>`` (business days up to that date) for each date column, and
         remember the as-of date's count. Call before :meth:`elapsed` in business days."""
         if self.ahead is not None:
-            names = [*names, "_as_of"]
+            self.table = self.table.mutate(_next=self.next_day())
+            self.types = {**self.types, "_next": ColumnType.date}
+            names = [*names, "_as_of", "_next"]
         days = [self.day(n).cast("date") for n in names]
         lo = ibis.least(*days) if len(days) > 1 else days[0]
         hi = ibis.greatest(*days) if len(days) > 1 else days[0]
         bounds = self.backend.to_pyarrow(
             self.table.aggregate(lo=lo.min(), hi=hi.max())).to_pylist()[0]
+        following = self.as_of + dt.timedelta(days=1)
         first = min(filter(None, [bounds["lo"], self.as_of]))
-        last = max(filter(None, [bounds["hi"], self.as_of]))
+        last = max(filter(None, [bounds["hi"], following]))
         pairs = list(business_days(self.calendar, first, last))
-        self.as_of_count = dict(pairs)[self.as_of]
+        self.as_of_count, self.next_count = dict(pairs)[self.as_of], dict(pairs)[following]
         cal = ibis.memtable(pa.table({"_d": pa.array([d for d, _ in pairs], pa.date32()),
                                       "_n": pa.array([n for _, n in pairs], pa.int32())}))
         table = self.table
@@ -117,13 +125,15 @@ class Clock:
     def elapsed(self, base: str, start: str, end: str | None) -> Any:
         """From ``start`` to ``end`` (a column); with ``end`` None, to the earliest moment a
         case still open on the as-of date could still be completed: the end of the as-of
-        day for a time of day, the next day (or next business day) for days."""
+        day for a time of day, the next day for days. In business days that next day is
+        counted as a completion on it would be: a Saturday or a holiday adds none."""
         t = self.table
         if base == Base.seconds:
             stop = t[end].epoch_seconds() if end is not None else self._next_moment()
             return stop - t[start].epoch_seconds()
         if base == Base.business_days:
-            stop = t[f"_bd_{end}"] if end is not None else self._as_of_count() + 1
+            stop = t[f"_bd_{end}"] if end is not None else (
+                ibis.literal(self.next_count) if self.ahead is None else t._bd__next)
             return stop - t[f"_bd_{start}"]
         stop_day = self.day(end) if end is not None else self.next_day()
         return stop_day.delta(self.day(start), unit="day")
