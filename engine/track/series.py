@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from engine import calendar
-from engine.model.results import Result
+from engine.model.results import Result, Verdict
 from engine.model.standard import Standard
 from engine.wording import segment_key
 
@@ -34,7 +34,10 @@ class Point:
 
 
 def point(result: Result, source: str) -> Point:
-    value = Fraction(result.value_exact) if result.value_exact is not None else None
+    """A result as a point of history; a result the minimum sample withheld (or with no
+    cases) has no value, so it can neither set a baseline nor be assessed."""
+    judged = result.verdict is not Verdict.insufficient_data
+    value = Fraction(result.value_exact) if judged and result.value_exact is not None else None
     return Point(result.period, result.period_start, result.period_end, value,
                  result.numerator, result.denominator, result.cases,
                  str(result.target.value) if result.target is not None else None, source)

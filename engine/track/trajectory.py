@@ -94,8 +94,10 @@ def _baseline(std: Standard, points: list[Point], first: dt.date, last: dt.date,
         return Baseline(period=label, value=float(value), value_exact=str(value), source=how)
     if whole is not None and given is not None:  # a segment without data: the published value
         return whole
-    why = ("no results in the baseline period" if not inside else
-           "its results cannot be pooled (give the published value)")
+    withheld = [p for p in points if p.start >= first and p.end <= last and p.cases]
+    why = ("its results have fewer cases than the minimum sample"
+           if not inside and withheld else "no results in the baseline period" if not inside
+           else "its results cannot be pooled (give the published value)")
     return Baseline(period=label, value=None, value_exact=None, source=why)
 
 
