@@ -44,6 +44,13 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenari
     request.getfixturevalue("scene").at = where(feature, step)
 
 
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any,
+                              scenario: Any) -> None:
+    unread = request.getfixturevalue("scene").unread_stop()
+    if unread:
+        pytest.fail(unread, pytrace=False)
+
+
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any,
                                       scenario: Any, step: Any, exception: Exception) -> None:
     written = f"{step.keyword.strip()} {step.name}"

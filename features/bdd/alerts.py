@@ -9,7 +9,8 @@ from engine.model.results import Alert
 
 KINDS = {"breach": "breach", "warning": "warning", "escalation": "escalation",
          "equity gap": "equity_gap", "no data": "no_data", "stale data": "stale_data",
-         "overdue cases": "case_overdue", "cases at risk": "case_at_risk"}
+         "overdue cases": "case_overdue", "cases at risk": "case_at_risk",
+         "off trajectory": "off_trajectory"}
 KIND = rf"(?P<kind>{'|'.join(KINDS)})"
 
 
@@ -23,6 +24,13 @@ def matching(scene: Scene, kind: str, standard: str, period: str | None,
             and (wanted is None or a.segment == wanted)]
 
 
+def _segment(where: str | None) -> str | None:
+    """"for region North" → "in region North", the form Scene.segment reads."""
+    if where is None or where == "overall":
+        return where
+    return "in " + where.removeprefix("for ")
+
+
 def raised_words(scene: Scene, standard: str) -> str:
     alerts = [a for a in scene.ran.record.alerts if a.standard == standard]
     if not alerts:
@@ -34,14 +42,13 @@ def raised_words(scene: Scene, standard: str) -> str:
         for a in alerts)
 
 
-@then(parsers.re(rf"an? {KIND} alert is raised for (?P<standard>\S+)"
+@then(parsers.re(rf"an? {KIND} alert is raised(?: for (?P<standard>[A-Z][A-Z0-9-]*))?"
                  r"(?: in (?P<period>\S+))?(?: (?P<where>overall|for .+))?$"))
-def alert_raised(scene: Scene, kind: str, standard: str, period: str | None,
+def alert_raised(scene: Scene, kind: str, standard: str | None, period: str | None,
                  where: str | None) -> None:
     """Then a breach alert is raised for BEN-01 in 2025-03 for region South"""
-    segment = None if where is None else "overall" if where == "overall" else \
-        "in " + where.removeprefix("for ")
-    found = matching(scene, kind, standard, period, segment)
+    standard = standard or scene.need_standard()
+    found = matching(scene, kind, standard, period, _segment(where))
     if len(found) != 1:
         said = f"{len(found)} such alerts" if found else raised_words(scene, standard)
         scene.fail(f"expected one {kind} alert for {standard}"
@@ -50,10 +57,13 @@ def alert_raised(scene: Scene, kind: str, standard: str, period: str | None,
     scene.alerts = found
 
 
-@then(parsers.re(rf"no {KIND} alert is raised for (?P<standard>\S+)$"))
-def no_alert(scene: Scene, kind: str, standard: str) -> None:
+@then(parsers.re(rf"no {KIND} alert is raised(?: for (?P<standard>[A-Z][A-Z0-9-]*))?"
+                 r"(?: in (?P<period>\S+))?(?: (?P<where>overall|for .+))?$"))
+def no_alert(scene: Scene, kind: str, standard: str | None, period: str | None,
+             where: str | None) -> None:
     """Then no escalation alert is raised for CALL-01"""
-    found = matching(scene, kind, standard, None, None)
+    standard = standard or scene.need_standard()
+    found = matching(scene, kind, standard, period, _segment(where))
     if found:
         scene.fail(f"expected no {kind} alert for {standard}, but: {found[0].message}")
 

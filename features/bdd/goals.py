@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from pytest_bdd import parsers, then
 
-from bdd.results import WHERE
+from bdd.results import WHERE, rounded
 from bdd.scene import Scene
 from engine.model.tracking import Tracking, TrackPoint, TrackStatus
 
@@ -36,8 +36,7 @@ def point(scene: Scene, standard: str, period: str, where: str) -> TrackPoint:
 
 
 def near(value: float | None, like: str) -> bool:
-    places = len(like.split(".")[1]) if "." in like else 0
-    return value is not None and round(Fraction(value), places) == Fraction(like)
+    return value is not None and rounded(value, like) == Fraction(like)
 
 
 @then(parsers.re(rf"the baseline of (?P<standard>\S+) {WHERE} is (?P<value>[\d.]+)% from "
@@ -69,6 +68,15 @@ def status_in(scene: Scene, standard: str, status: str, period: str, where: str)
         scene.fail(f"expected {standard} {status} in {period} {where}, but it is "
                    f"{p.status.value.replace('_', ' ')}"
                    + (f" ({p.note})" if p.note else ""))
+
+
+@then(parsers.re(rf'the improvement goal of (?P<standard>\S+) {WHERE} says "(?P<words>.+)"'))
+def goal_says(scene: Scene, standard: str, where: str, words: str) -> None:
+    """Then the improvement goal of CALL-10 overall says "the trend reaches the goal\""""
+    t = tracking(scene, standard, where)
+    if words not in t.status_reason:
+        scene.fail(f'expected the improvement goal of {standard} {where} to say "{words}", '
+                   f"but it says: {t.status_reason}")
 
 
 @then(parsers.re(rf"the improvement goal of (?P<standard>\S+) {WHERE} is {STATUS_RE}$"))

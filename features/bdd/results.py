@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 from pytest_bdd import parsers, then, when
@@ -25,15 +26,34 @@ def run_check(scene: Scene) -> None:
         scene.outcome = check(scene.folder, data={scene.dataset.name: str(path)},
                               as_of=scene.as_of, only=[scene.standard_id])
     except InputError as error:
-        scene.fail(f"the check stopped: {error}")
+        scene.stopped, scene.stopped_at = error, scene.at  # read by a later step, or a failure
+
+
+@then(parsers.parse("the check stops because {words}"))
+def check_stops(scene: Scene, words: str) -> None:
+    """Then the check stops because more than max_rejected 1%"""
+    scene.stop_read = True
+    if scene.stopped is None:
+        scene.fail(f"expected the check to stop because {words}, but it ran")
+    elif words.casefold() not in str(scene.stopped).casefold():
+        scene.fail(f"expected the check to stop because {words}, but it stopped: "
+                   f"{scene.stopped}")
+
+
+def rounded(value: Fraction | float, like: str) -> Fraction:
+    """``value`` rounded half up to as many decimals as ``like`` has, as people round
+    (81.25 written with one decimal is 81.3)."""
+    places = Decimal(1).scaleb(-(len(like.split(".")[1]) if "." in like else 0))
+    exact = Fraction(value)
+    with localcontext() as ctx:
+        ctx.prec = 60  # a tie is a finite decimal, exact at this precision
+        decimal = Decimal(exact.numerator) / Decimal(exact.denominator)
+        return Fraction(decimal.quantize(places, rounding=ROUND_HALF_UP))
 
 
 def shown(value: str | None, like: str) -> Fraction | None:
-    """The exact value rounded to as many decimals as ``like`` has."""
-    if value is None:
-        return None
-    places = len(like.split(".")[1]) if "." in like else 0
-    return Fraction(round(Fraction(value), places))
+    """The exact value rounded half up to as many decimals as ``like`` has."""
+    return None if value is None else rounded(Fraction(value), like)
 
 
 def described(r: Result) -> str:

@@ -58,7 +58,16 @@ class Scene:
     rows: list[dict[str, str]] = field(default_factory=list)
     file_row: dict[str, int] = field(default_factory=dict)  # case id → its row in the extract
     outcome: Outcome | None = None
+    stopped: Exception | None = None  # the check's error, when it refused the extract
+    stopped_at: str = ""
+    stop_read: bool = False  # a step has looked at why the check stopped
     alerts: list = field(default_factory=list)  # the alerts the last alert step found
+
+    def unread_stop(self) -> str | None:
+        """The check's error when no step looked at it: the scenario must not pass."""
+        if self.stopped is None or self.stop_read:
+            return None
+        return f"{self.stopped_at}: the check stopped: {self.stopped}"
 
     def fail(self, message: str) -> None:
         """End the scenario with the feature's file and line and plain words."""
@@ -148,6 +157,9 @@ class Scene:
 
     @property
     def ran(self) -> Outcome:
+        if self.stopped is not None:
+            self.stop_read = True
+            self.fail(f"the check stopped: {self.stopped}")
         if self.outcome is None:
             self.fail('the check has not run: add "When the compliance check runs" first')
         assert self.outcome is not None
