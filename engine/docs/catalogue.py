@@ -152,8 +152,8 @@ def _improvement(std: Standard) -> list[str]:
 
 
 def _feature(f: Feature, folder: Path) -> list[str]:
-    out = [f"From {md.code(_relative(f.path, folder))}"
-           + (f": {md.text(f.description)}" if f.description else "."), ""]
+    out = [f"From {md.code(_relative(f.path, folder))}:", ""]
+    out += [line for p in f.description.split("\n\n") if p for line in (md.text(p), "")]
     if f.background:
         out += ["Every scenario starts from: " + "; ".join(
             f"**{s.keyword}** {md.text(s.text)}" for s in f.background) + ".", ""]
@@ -164,8 +164,7 @@ def _feature(f: Feature, folder: Path) -> list[str]:
 
 def _scenario(s: Scenario) -> list[str]:
     out = [f"##### {md.text(s.name)}", ""]
-    if s.description:
-        out += [md.text(s.description), ""]
+    out += [line for p in s.description.split("\n\n") if p for line in (md.text(p), "")]
     for step in s.steps:
         out += _step(step)
     for examples in s.examples:

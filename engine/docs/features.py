@@ -88,7 +88,9 @@ def _examples(nodes: list[dict[str, Any]]) -> list[Table]:
 
 
 def _dedent(text: str) -> str:
-    return re.sub(r"\s*\n\s*", " ", text.strip())
+    """Lines joined into paragraphs; a blank line starts a new one ("\n\n")."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
 class _Invalid(ValueError):
