@@ -37,6 +37,8 @@ def catalogue_markdown(catalogue: Catalogue, folder: Path, features: list[Featur
            f"{len(stds)} standards from {md.code(folder)}, each with the scenarios that "
            f"specify it. Built {built:%d %B %Y}; every scenario shown here runs as a test "
            "against the engine, so the examples are what the engine does.", "",
+           "In a worked example, *Given* lists rows as the extract would hold them, *When* "
+           "runs the check, and *Then* states what it must find.", "",
            "## Contents", ""]
     for attribute, group in _grouped(stds):
         out.append(f"- **{md.text(attribute.capitalize())}**: " + ", ".join(

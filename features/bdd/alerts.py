@@ -12,6 +12,8 @@ KINDS = {"breach": "breach", "warning": "warning", "escalation": "escalation",
          "overdue cases": "case_overdue", "cases at risk": "case_at_risk",
          "off trajectory": "off_trajectory"}
 KIND = rf"(?P<kind>{'|'.join(KINDS)})"
+WHICH = (r"(?: for (?P<standard>[A-Z][A-Z0-9-]*))?(?: in (?P<period>\S+))?"
+         r"(?: (?P<where>overall|for .+))?")  # each part may be left out
 
 
 def matching(scene: Scene, kind: str, standard: str, period: str | None,
@@ -42,8 +44,7 @@ def raised_words(scene: Scene, standard: str) -> str:
         for a in alerts)
 
 
-@then(parsers.re(rf"an? {KIND} alert is raised(?: for (?P<standard>[A-Z][A-Z0-9-]*))?"
-                 r"(?: in (?P<period>\S+))?(?: (?P<where>overall|for .+))?$"))
+@then(parsers.re(rf"an? {KIND} alert is raised{WHICH}"))
 def alert_raised(scene: Scene, kind: str, standard: str | None, period: str | None,
                  where: str | None) -> None:
     """Then a breach alert is raised for BEN-01 in 2025-03 for region South"""
@@ -57,8 +58,7 @@ def alert_raised(scene: Scene, kind: str, standard: str | None, period: str | No
     scene.alerts = found
 
 
-@then(parsers.re(rf"no {KIND} alert is raised(?: for (?P<standard>[A-Z][A-Z0-9-]*))?"
-                 r"(?: in (?P<period>\S+))?(?: (?P<where>overall|for .+))?$"))
+@then(parsers.re(rf"no {KIND} alert is raised{WHICH}"))
 def no_alert(scene: Scene, kind: str, standard: str | None, period: str | None,
              where: str | None) -> None:
     """Then no escalation alert is raised for CALL-01"""
