@@ -22,7 +22,6 @@ def tracking(scene: Scene, standard: str, where: str) -> Tracking:
         if (t.standard, t.segment) == (standard, wanted):
             return t
     scene.fail(f"{standard} has no improvement goal tracked {where}")
-    raise AssertionError  # unreachable
 
 
 def point(scene: Scene, standard: str, period: str, where: str) -> TrackPoint:
@@ -32,7 +31,6 @@ def point(scene: Scene, standard: str, period: str, where: str) -> TrackPoint:
             return p
     scene.fail(f"the improvement path of {standard} {where} has no {period}; it has "
                f"{', '.join(p.period for p in t.history) or 'no periods'}")
-    raise AssertionError  # unreachable
 
 
 def near(value: float | None, like: str) -> bool:

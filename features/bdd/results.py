@@ -125,7 +125,6 @@ def leaves_out(scene: Scene, standard: str, count: str, things: str, reason: str
     std = next((s for s in scene.ran.record.standards if s.id == standard), None)
     if std is None:
         scene.fail(f"{standard} was not in this run")
-    assert std is not None
     left = dict(std.excluded)
     left["outside_population"] = std.rows_outside_population
     if left.get(code, 0) != int(count):

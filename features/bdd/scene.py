@@ -8,6 +8,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -69,7 +70,7 @@ class Scene:
             return None
         return f"{self.stopped_at}: the check stopped: {self.stopped}"
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: str) -> NoReturn:
         """End the scenario with the feature's file and line and plain words."""
         pytest.fail(f"{self.at}: {message}", pytrace=False)
 
@@ -110,7 +111,6 @@ class Scene:
         self.fail(f"'{heading}' is not a column of the {ds.name} extract"
                   + (f" (did you mean '{near}'?)" if near else "")
                   + f"; its columns are: {', '.join(ds.header_of(c) for c in ds.columns)}")
-        raise AssertionError  # unreachable: fail() raises
 
     def add_rows(self, table: list[list[str]], times: int = 1) -> None:
         """Rows of a Gherkin table; a "How many" column (or ``times``) repeats a row, and
@@ -162,7 +162,6 @@ class Scene:
             self.fail(f"the check stopped: {self.stopped}")
         if self.outcome is None:
             self.fail('the check has not run: add "When the compliance check runs" first')
-        assert self.outcome is not None
         return self.outcome
 
     def segment(self, where: str) -> dict[str, str]:
@@ -180,7 +179,6 @@ class Scene:
             if col is None:
                 self.fail(f"'{part}' should start with a column of the {self.dataset.name} "
                           "extract, then the value, e.g. 'region North'")
-            assert col is not None
             name = next(n for n in (col, self.dataset.header_of(col))
                         if part.casefold().startswith(n.casefold() + " "))
             found[col] = part[len(name) + 1:]
@@ -197,7 +195,6 @@ class Scene:
                   + (f"It has results {where} for: {', '.join(periods)}. " if periods else
                      f"It has no result {where} for any period. ")
                   + self.rejected_words())
-        raise AssertionError  # unreachable
 
     def rejected_words(self) -> str:
         rejects = [r for ex in self.ran.extracts.values() for r in ex.rejects]
