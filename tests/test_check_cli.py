@@ -22,7 +22,7 @@ def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_pa
     assert "BEN-01" in done.output and "breach" in done.output
     assert "claims: 6,004 rows read = 5,995 used + 3 filtered + 6 rejected" in done.output
     record = json.loads((tmp_path / "results.json").read_text())
-    assert record["schema_version"] == "1.5"
+    assert record["schema_version"] == "1.6"
     assert {"id", "as_of", "started_at", "engine_version", "standards_digest"} <= set(
         record["run"])
     assert len(record["datasets"]) == 5 and len(record["standards"]) == 9

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -74,13 +75,29 @@ def test_before_the_first_dated_target_there_is_nothing_to_judge() -> None:
     assert "no target" in d.decided_by
 
 
-@pytest.mark.parametrize(("target", "num", "den", "needed"), [
-    ({"at_least": "80%"}, 205, 264, 7),   # 80% of 264 = 211.2 → 212 needed
-    ({"at_least": "80%"}, 80, 100, 0),
-    ({"at_most": "10%"}, 12, 100, 2),
+@pytest.mark.parametrize(("num", "den", "target", "direction", "rounding", "short"), [
+    (79, 100, "80%", "at_least", None, 1),
+    (205, 264, "80%", "at_least", None, 7),    # 80% of 264 = 211.2 → 212 needed
+    (80, 100, "80%", "at_least", None, 0),
+    (12, 100, "10%", "at_most", None, 2),
+    (799, 1000, "80%", "at_least", None, 1),
+    (7, 9, "80%", "at_least", None, 1),        # 7.2 needed: 8 of 9 meet 80%
+    (6, 100, "5%", "at_most", None, 1),
+    (11, 101, "5%", "at_most", None, 6),       # at most 5.05, so 5 may fail: 6 too many
+    (0, 10, "80%", "at_least", None, 8),
+    # With the publisher's rule of 2 decimals half up, 79.995% meets 80%: 159,990 of
+    # 200,000 does, so 159,989 is 1 short (the exact comparison needs 11).
+    (159_989, 200_000, "80%", "at_least", (2, "half_up"), 1),
+    (159_989, 200_000, "80%", "at_least", None, 11),
+    # Half to even: 79.995 rounds to 80.00 (even), 79.985 to 79.98.
+    (159_989, 200_000, "80%", "at_least", (2, "half_even"), 1),
+    (206, 1000, "20%", "at_most", (0, "half_up"), 2),   # 20.5 rounds up to 21; 20.4 to 20
+    (206, 1000, "20%", "at_most", None, 6),
 ])
-def test_shortfall(target: dict[str, Any], num: int, den: int, needed: int) -> None:
-    std = Standard.model_validate(BASE | {"target": target})
-    d = decide(std, cell(num, den))
-    assert d.value is not None and d.target is not None
-    assert shortfall(d.threshold, cell(num, den), d.target) == needed
+def test_shortfall_is_the_fewest_cases_that_meet_as_the_verdict_compares(
+        num: int, den: int, target: str, direction: str,
+        rounding: tuple[int, str] | None, short: int) -> None:
+    std = Standard.model_validate(BASE | {"target": {direction: target}, "rounding": (
+        {"decimals": rounding[0], "method": rounding[1]} if rounding else None)})
+    step = std.target[0]
+    assert shortfall(Fraction(target.rstrip("%")), cell(num, den), step, std.rounding) == short

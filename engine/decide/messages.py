@@ -60,6 +60,8 @@ def result(std: Standard, catalogue: Catalogue, cell: Cell, d: Decision) -> Resu
         unit=std.measure.unit,
         target=target_record(d.target, d.threshold, std.measure.unit) if d.target else None,
         verdict=d.verdict, decided_by=d.decided_by, counts=cell.counts,
+        short_by=shortfall(d.threshold, cell, d.target, std.rounding)
+        if d.verdict is Verdict.breach and d.target and d.threshold is not None else None,
     )
 
 
@@ -105,7 +107,7 @@ def result_alert(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, cel
     text = (f"{_head(std, d.verdict.value, cell.period, cell.segment)} "
             f"{_measured(std, cell, d.value, (target, band))} against a target of "
             f"{direction} {shown}")
-    short = shortfall(target, cell, step)
+    short = shortfall(target, cell, step, std.rounding)
     if d.verdict is Verdict.breach:
         text += f": {show_gap(d.value - target, unit)} {side} the target"
         if short:

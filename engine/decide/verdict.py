@@ -13,7 +13,7 @@ from fractions import Fraction
 from engine.measure.base import Cell, exact
 from engine.model.common import Level
 from engine.model.results import Verdict
-from engine.model.standard import RoundingMethod, Standard, TargetStep, WrittenAs
+from engine.model.standard import Rounding, RoundingMethod, Standard, TargetStep, WrittenAs
 
 
 @dataclass(frozen=True)
@@ -90,18 +90,31 @@ def round_percent(value: Fraction, decimals: int, method: RoundingMethod) -> Dec
         return exact_value.quantize(Decimal(1).scaleb(-decimals), rounding=mode)
 
 
-def shortfall(threshold: Fraction, cell: Cell, step: TargetStep) -> int | None:
-    """How many more cases meeting the standard (at_least) or fewer counted (at_most) would
-    have been needed, for case-level counts; None where that is not meaningful."""
+def shortfall(threshold: Fraction, cell: Cell, step: TargetStep,
+              rounding: Rounding | None = None) -> int | None:
+    """How many more cases meeting the standard (at_least) or fewer counted (at_most)
+    would have met the target, compared as the verdict compares (with the standard's
+    rounding rule, when it declares one); None where counts are not whole cases, or no
+    number of cases would do."""
     if cell.exact is not None or cell.sample is not None \
             or not isinstance(cell.numerator, int) \
-            or not isinstance(cell.denominator, int):
+            or not isinstance(cell.denominator, int) or not cell.denominator:
         return None
-    bound = threshold * cell.denominator / cell.scale
-    if step.higher_is_better:
-        need = -(-bound.numerator // bound.denominator)  # ceiling
-        return max(0, need - cell.numerator)
-    return max(0, cell.numerator - bound.numerator // bound.denominator)
+    num, den, up = cell.numerator, cell.denominator, step.higher_is_better
+
+    def meets(k: int) -> bool:
+        value = Fraction((num + k) if up else (num - k)) * cell.scale / den
+        if rounding is not None:
+            value = Fraction(round_percent(value, rounding.decimals, rounding.method))
+        return value >= threshold if up else value <= threshold
+
+    low, high = 0, (den - num) if up else num  # meeting is monotone in k: bisect
+    if high < 0 or not meets(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if meets(middle) else (middle + 1, high)
+    return low
 
 
 def _fmt(number: int | float) -> str:

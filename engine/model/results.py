@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.model.common import Publication
 from engine.model.tracking import Demand, Impact, Tracking
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 
 class Verdict(StrEnum):
@@ -91,6 +91,10 @@ class Result(_Out):
     counts: dict[str, int] = Field(
         default_factory=dict, description="Cases outside the ratio, e.g. open_pending"
     )
+    short_by: int | None = Field(
+        None, description="For a breach counted in whole cases: how many more cases meeting "
+        "the standard (at least) or fewer counted (at most) would have met the target, "
+        "compared as the verdict was (with the standard's rounding rule, if any)")
 
 
 class AlertState(StrEnum):

@@ -7,7 +7,6 @@ fractions the verdicts were decided on (``value_exact``), shown by :mod:`engine.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -118,19 +117,6 @@ def shown(r: Result) -> str:
     return show_value(value_of(r), r.unit, (target_level(r), warning_level(r)))
 
 
-def cases_short(r: Result) -> int | None:
-    """For a missed share: how many more cases would have had to meet the standard
-    (at least) or fewer fail it (at most) for the period to meet its target."""
-    level, value = target_level(r), value_of(r)
-    if (r.unit != "%" or level is None or value is None or r.target is None
-            or not isinstance(r.numerator, int) or not isinstance(r.denominator, int)):
-        return None
-    needed = level / 100 * r.denominator
-    if r.target.direction == "at_least":
-        return max(0, math.ceil(needed - r.numerator))
-    return max(0, r.numerator - math.floor(needed))
-
-
 def gap_words(r: Result) -> str:
     """'13.70 points short of the target' / '2.40 days over the target'."""
     level, value = target_level(r), value_of(r)
@@ -154,7 +140,7 @@ def missed_paragraph(h: Headline, *, suppressed: str | None = None,
         text.append(f"In {r.period}, the result was {shown(r)} over "
                     f"{show_number(r.cases)} cases, against a target of {target_words(r)}: "
                     f"{gap_words(r)}, so the standard was not met.")
-        short = cases_short(r)
+        short = r.short_by
         if short:
             verb = ("more of them would have had to meet it"
                     if r.target is not None and r.target.direction == "at_least"
