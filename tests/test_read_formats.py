@@ -629,8 +629,9 @@ def test_max_rejected_over_the_limit_stops_with_the_commonest_reasons(tmp_path: 
     assert str(err.value) == (
         "dataset 'cases': 3 of 100 rows read were rejected (3.00%), more than max_rejected "
         "1%; results from this extract would mislead. Most common: "
-        "bad_date: 2 rows, first at cases.csv row 12 (Lodged Date = '31/02/2025'); "
-        "not_a_boolean: 1 row, first at cases.csv row 32 (OK = 'maybe') "
+        "bad_date — not a date in the declared format: 2 rows, first at cases.csv row 12 "
+        "(Lodged Date = '31/02/2025'); not_a_boolean — not yes/no (Y/N, Yes/No, 1/0, "
+        "True/False): 1 row, first at cases.csv row 32 (OK = 'maybe') "
         "(fix the extract (every rejected row is listed in rejects.csv), or raise "
         "max_rejected in the 'cases' dataset if this many bad rows is expected)")
 
@@ -790,3 +791,14 @@ def test_row_checks_with_sql_operators(tmp_path: Path, rule: str, rejected: list
     refs = {2: "A", 3: "B", 4: "C-1", 5: "C-2", 6: "D"}
     assert [(refs[r.row], r.reason) for r in ex.rejects] == [(ref, "fails") for ref in rejected]
     assert column(ex, "ref") == [ref for ref in refs.values() if ref not in rejected]
+
+
+def test_two_checks_sharing_a_reason_each_reject_in_their_own_words(tmp_path: Path) -> None:
+    ds = dataset(checks=[
+        {"rule": "amount >= 0", "reason": "out_of_range", "message": "a negative amount"},
+        {"rule": "amount <= 100", "reason": "out_of_range", "message": "more than 100"},
+    ])
+    ex = read_csv(tmp_path, f"{HEADER}\nA,21/01/2025,-1,Y\nB,21/01/2025,101,Y\n"
+                  "C,21/01/2025,5,Y\n", ds)
+    assert [(r.row, r.reason, r.message) for r in ex.rejects] == [
+        (2, "out_of_range", "a negative amount"), (3, "out_of_range", "more than 100")]

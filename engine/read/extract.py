@@ -222,7 +222,8 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
         found.append(_duplicates(typed, ds))
     if ds.checks:
         found.append(_row_checks(typed, ds, as_of))
-    later = pl.concat(found) if found else pl.DataFrame(schema={"_i": pl.Int64})
+    later = pl.concat(found, how="diagonal_relaxed") if found else pl.DataFrame(
+        schema={"_i": pl.Int64})
     keep = ~pl.col("_drop")
     if later.height:
         where = typed.select("_i", "_file", "_row")
@@ -239,7 +240,7 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
         # Failures name columns (a row check names each it reads, joined by " / ");
         # here, and only here, names become the headers people see in the extract.
         Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "", f["reason"],
-               _message(ds, f["reason"]))
+               f.get("message") or REASONS.get(f["reason"], f["reason"]))
         for f in failures.sort("_file", "_row", "column").iter_rows(named=True)
     ]
     # The newest Arrow layout shares Polars' string buffers: no copy of a large extract.
@@ -286,7 +287,9 @@ def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFram
         failed = (~rule.to_polars(as_of)).fill_null(False) & ~pl.col("_drop")
         frames.append(typed.filter(failed).select(
             "_i", pl.lit(" / ".join(cols)).alias("column"), value.alias("value"),
-            pl.lit(check.reason).alias("reason")))
+            pl.lit(check.reason).alias("reason"),
+            # Its own words: two checks may share a reason code (counts_inconsistent).
+            pl.lit(check.message or f"fails the check {check.rule}").alias("message")))
     return pl.concat(frames)
 
 
@@ -303,7 +306,8 @@ def _enforce_threshold(extract: Extract) -> None:
         first = next(r for r in extract.rejects if r.reason == reason)
         cell = f" ({first.column} = '{first.value}')" if first.column else ""
         rows = f"{count:,} row{'s' if count > 1 else ''}"
-        examples.append(f"{reason}: {rows}, first at {first.file} row {first.row}{cell}")
+        examples.append(f"{reason} — {first.message}: {rows}, first at {first.file} row "
+                        f"{first.row}{cell}")
     ds = extract.dataset
     raise TooManyRejects([Problem(
         None,
@@ -318,13 +322,6 @@ def _enforce_threshold(extract: Extract) -> None:
 def _headers(ds: Dataset, columns: str) -> str:
     return " / ".join(ds.header_of(c) if c in ds.columns else WHOLE_ROW
                       for c in columns.split(" / "))
-
-
-def _message(ds: Dataset, reason: str) -> str:
-    for check in ds.checks:
-        if check.reason == reason:
-            return check.message or f"fails the check {check.rule}"
-    return REASONS.get(reason, reason)
 
 
 def _shown(path: Path, base: Path | None) -> Path:
