@@ -112,3 +112,14 @@ Feature: CALL-01 Calls answered by an agent within 10 minutes
     And a no data alert is raised for CALL-01 in 2025-07
     And the alert says "The telephony extract has no rows in 2025-07, the period of the as-of date 2025-07-02"
     And no stale data alert is raised for CALL-01
+
+  Scenario: A day with a blank count is rejected, and one bad row in two stops the check
+    One row in two is 50% of the extract, far more than the 1% allowed: no result is
+    published for June.
+    Given these telephony rows:
+      | Date       | Queue    | Calls Offered | Calls Answered | Answered Within 10 Min | Abandoned |
+      | 2025-06-02 | Benefits | 1000          | 950            | 900                    | 50        |
+      | 2025-06-03 | Benefits | 1000          | 950            |                        | 50        |
+    When the compliance check runs
+    Then the check stops because 1 of 2 rows read were rejected (50.00%), more than max_rejected 1%; results from this extract would mislead
+    And the check stops because row 3 (Answered Within 10 Min = '')

@@ -116,3 +116,14 @@ Feature: CALL-02 Call abandonment rate
     When the compliance check runs
     Then a stale data alert is raised for CALL-02 in 2025-06
     And the alert says "The newest date in the telephony extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days."
+
+  Scenario: A day with more calls abandoned than offered is rejected, and one bad row in two stops the check
+    One row in two is 50% of the extract, far more than the 1% allowed: no result is
+    published for June.
+    Given these telephony rows:
+      | Date       | Queue    | Calls Offered | Calls Answered | Answered Within 10 Min | Abandoned |
+      | 2025-06-02 | Benefits | 1000          | 950            | 900                    | 50        |
+      | 2025-06-03 | Benefits | 100           | 50             | 40                     | 120       |
+    When the compliance check runs
+    Then the check stops because 1 of 2 rows read were rejected (50.00%), more than max_rejected 1%; results from this extract would mislead
+    And the check stops because counts_inconsistent — more calls abandoned than offered: 1 row

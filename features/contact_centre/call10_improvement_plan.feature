@@ -15,9 +15,11 @@ Feature: CALL-10 Calls answered by an agent within 10 minutes
   the path's value on its last day: at or past 85% it has achieved the goal; at or above
   the path it is on track; behind by no more than 2 points it is at risk; behind by more
   it is off track, unless the trend of the months so far (at least 6 of them) reaches 85%
-  by March 2026, which makes it at risk again. A month of the baseline year and a month
-  not yet over are not assessed, and the goal's status is that of the latest month
-  assessed.
+  by March 2026, which makes it at risk again. A month with fewer than 1,000 calls has no
+  value on the path: it is left out of the baseline and is not assessed. A month of the
+  baseline year and a month not yet over are not assessed either, and the goal's status
+  is that of the latest month assessed. A centre, or both centres together, off track in
+  its latest month raises an off trajectory alert; at risk raises none.
 
   The report dates each month on its first day, so the data are stale only when the
   newest month is more than 45 days old.
@@ -84,6 +86,19 @@ Feature: CALL-10 Calls answered by an agent within 10 minutes
     Then the baseline of CALL-10 overall is 70.9% from FY2023-24
     And the baseline of CALL-10 in centre Halifax is 72.0% from FY2023-24
     And the baseline of CALL-10 in centre Winnipeg is 68.0% from FY2023-24
+
+  Scenario: A month of the baseline year with fewer than 1,000 calls is left out of the baseline
+    May 2023's 999 calls, all answered in time, would lift the baseline to 72.7% (29,799
+    of 40,999); without them it is 28,800 of 40,000.
+    Given these calls:
+      | Month   | Centre  | Calls offered | Answered within 10 min |
+      | 2023-04 | Halifax | 20000         | 14000                  |
+      | 2023-05 | Halifax | 999           | 999                    |
+      | 2024-03 | Halifax | 20000         | 14800                  |
+    When the compliance check runs
+    Then CALL-10 has too few cases to judge 2023-05 in centre Halifax
+    And the baseline of CALL-10 overall is 72.0% from FY2023-24
+    And the baseline of CALL-10 in centre Halifax is 72.0% from FY2023-24
 
   Scenario: The path runs in a straight line from the baseline to 80% in March 2025, then on to 85% in March 2026
     From 72.0% on 31 March 2024 the path gains 8 points over the 365 days to 31 March
@@ -157,19 +172,46 @@ Feature: CALL-10 Calls answered by an agent within 10 minutes
     And CALL-10 is at risk on its improvement path in 2025-06 overall
     And the improvement goal of CALL-10 overall is at risk
 
-  Scenario: A month of the baseline year or not yet over is not assessed; the goal takes the latest month assessed
+  Scenario: Months of the baseline year, with fewer than 1,000 calls, or not yet over are not assessed; the goal takes the latest month assessed
+    May 2025's 999 calls, all answered in time, would have achieved the goal; June is
+    not over on 15 June. April, at 81.0% against the path's 80.4% on 30 April, is the
+    latest month assessed.
     Given the extract is dated 2025-06-15
     And these calls:
       | Month   | Centre  | Calls offered | Answered within 10 min |
       | 2024-03 | Halifax | 20000         | 14400                  |
-      | 2024-04 | Halifax | 20000         | 15000                  |
-      | 2025-05 | Halifax | 20000         | 16200                  |
+      | 2025-04 | Halifax | 20000         | 16200                  |
+      | 2025-05 | Halifax | 999           | 999                    |
       | 2025-06 | Halifax | 20000         | 14000                  |
     When the compliance check runs
     Then CALL-10 is not assessed on its improvement path in 2024-03 overall
-    And CALL-10 is on track on its improvement path in 2025-05 overall
+    And CALL-10 is on track on its improvement path in 2025-04 overall
+    And CALL-10 has too few cases to judge 2025-05 overall
+    And CALL-10 is not assessed on its improvement path in 2025-05 overall
     And CALL-10 is not assessed on its improvement path in 2025-06 overall
     And the improvement goal of CALL-10 overall is on track
+    And the improvement goal of CALL-10 overall says "2025-04 is 81.0%, at or ahead of the path's 80.4%"
+
+  Scenario: A centre off track in its latest month raises an off trajectory alert; being at risk raises none
+    From 70.0% in FY2023-24, Winnipeg's 76.0% in June 2025 is 5.25 points behind the
+    path's 81.25%: off track. Halifax has reached 85%; both centres together, at 81.1%,
+    are 0.10 points behind the path: at risk, within the tolerance.
+    Given these calls:
+      | Month   | Centre   | Calls offered | Answered within 10 min |
+      | 2023-04 | Halifax  | 20000         | 15000                  |
+      | 2023-04 | Winnipeg | 15000         | 10500                  |
+      | 2025-06 | Halifax  | 20000         | 17000                  |
+      | 2025-06 | Winnipeg | 15000         | 11400                  |
+    When the compliance check runs
+    Then CALL-10 is achieved on its improvement path in 2025-06 in centre Halifax
+    And CALL-10 is off track on its improvement path in 2025-06 in centre Winnipeg
+    And CALL-10 is at risk on its improvement path in 2025-06 overall
+    And the improvement goal of CALL-10 in centre Winnipeg says "2025-06 is 76.0%, 5.25 points behind the path's 81.2%, more than the tolerance of 2 points"
+    And an off trajectory alert is raised for CALL-10 in 2025-06 for centre Winnipeg
+    And the alert says "(centre Winnipeg) is off track for its improvement goal of 85% by 2026-03-31, from 70.0% in FY2023-24"
+    And the alert says "Reaching the goal needs 1.00 points a period over the 9 periods left."
+    And no off trajectory alert is raised for CALL-10 overall
+    And no off trajectory alert is raised for CALL-10 for centre Halifax
 
   Scenario: A newest month more than 45 days old raises a stale data alert
     Given these calls:

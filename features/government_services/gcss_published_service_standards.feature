@@ -17,6 +17,10 @@ Feature: GC-SS GC service standards met, each against its own published target (
   once a year, so no standard can be breached several years running in this file.
   Everyone together is judged only when every row shares one target.
 
+  The file comes once a year, and a year's rows are dated 1 January (1 January 2024 for
+  2023-24, 90 days before the year ends), so the data are stale only when that date is
+  more than 455 days old: once the following fiscal year has ended too (31 March 2025).
+
   Background:
     Given the standard GC-SS
     And the extract is dated 2024-03-31
@@ -118,3 +122,37 @@ Feature: GC-SS GC service standards met, each against its own published target (
     When the compliance check runs
     Then a breach alert is raised for GC-SS in FY2023-24 for service_id 10 and service_standard_id 757
     And the alert says "breach in FY2023-24, service id 10, service standard id 757. 66.2% (853 of 1,288) against a target of at least 80%: 13.8 points below the target"
+
+  Scenario: A row of another fiscal year is rejected, and one such row in a small file stops the check
+    One row in two is 50% of the file, far more than the 1% allowed: no result is
+    published.
+    Given these service standards:
+      | fiscal_yr | service_id | service_standard_id | target | volume_meeting_target | total_volume | owner_org |
+      | 2023-2024 | 10         | 757                 | 0.8    | 1200                  | 1288         | ircc      |
+      | 2022-2023 | 10         | 758                 | 0.8    | 1200                  | 1288         | ircc      |
+    When the compliance check runs
+    Then the check stops because 1 of 2 rows read were rejected (50.00%), more than max_rejected 1%; results from this extract would mislead
+    And the check stops because (fiscal_yr = '2022-2023')
+
+  Scenario Outline: The year's rows are not stale until the following fiscal year has ended
+    Given the extract is dated <dated>
+    And these service standards:
+      | fiscal_yr | service_id | service_standard_id | target | volume_meeting_target | total_volume | owner_org |
+      | 2023-2024 | 10         | 757                 | 0.8    | 1200                  | 1288         | ircc      |
+    When the compliance check runs
+    Then GC-SS is met for FY2023-24 in service_id 10 and service_standard_id 757 with 93.2% against 80%
+    And no stale data alert is raised for GC-SS
+
+    Examples:
+      | dated      | days old |
+      | 2024-03-31 | 90       |
+      | 2025-03-31 | 455      |
+
+  Scenario: The day after the following fiscal year has ended, the year's rows are stale
+    Given the extract is dated 2025-04-01
+    And these service standards:
+      | fiscal_yr | service_id | service_standard_id | target | volume_meeting_target | total_volume | owner_org |
+      | 2023-2024 | 10         | 757                 | 0.8    | 1200                  | 1288         | ircc      |
+    When the compliance check runs
+    Then a stale data alert is raised for GC-SS in FY2025-26
+    And the alert says "The newest fiscal_yr in the gc_standards extract is 2024-01-01, 456 days before the as-of date 2025-04-01; the alert policy allows 455 days."

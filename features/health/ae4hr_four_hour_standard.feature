@@ -15,6 +15,12 @@ Feature: AE-4HR A&E patients admitted, transferred or discharged within 4 hours
   rejected, and as no more than 0.1% of rows may be rejected, one such row in a small
   extract stops the check.
 
+  Since August 2017 NHS England publishes a month's figures on the second Thursday of the
+  month after, and each row is dated on its month's first day, so a newest month up to
+  74 days old is normal: the data are stale only when the newest month is more than 75
+  days old. A run on the last day of a month with that month's rows (30 days old) is not
+  stale.
+
   Background:
     Given the standard AE-4HR
     And the extract is dated 2019-03-31
@@ -125,13 +131,42 @@ Feature: AE-4HR A&E patients admitted, transferred or discharged within 4 hours
     And AE-4HR is breached for 2019-03 in org_code RF4 with 89.0% against 95%
     And no equity gap alert is raised for AE-4HR
 
-  Scenario: An extract without the latest month is flagged as missing and stale
-    The extract is dated 31 March 2019, but its newest rows are for January.
+  Scenario: A row with more breaches than attendances is rejected, and one such row in a small extract stops the check
+    One row in two is 50% of the extract, far more than the 0.1% allowed: no result is
+    published for March.
     Given these attendance rows:
+      | period     | org_code | type | attendances | breaches |
+      | 2019-03-01 | RF4      | 1    | 1000        | 40       |
+      | 2019-03-01 | RQM      | 1    | 100         | 120      |
+    When the compliance check runs
+    Then the check stops because 1 of 2 rows read were rejected (50.00%), more than max_rejected 0.1%; results from this extract would mislead
+    And the check stops because breaches_out_of_range — more 4-hour breaches than attendances, or a negative count: 1 row
+
+  Scenario: An extract without its latest months is flagged as missing, and as stale once its newest month is more than 75 days old
+    February's figures were due on Thursday 14 March 2019. On 18 March the newest rows
+    are still January's, 76 days old.
+    Given the extract is dated 2019-03-18
+    And these attendance rows:
       | period     | org_code | type | attendances | breaches |
       | 2019-01-01 | RF4      | 1    | 1000        | 40       |
     When the compliance check runs
     Then a no data alert is raised for AE-4HR in 2019-03
-    And the alert says "The ae extract has no rows in 2019-03, the period of the as-of date 2019-03-31"
+    And the alert says "The ae extract has no rows in 2019-03, the period of the as-of date 2019-03-18"
     And a stale data alert is raised for AE-4HR in 2019-03
-    And the alert says "The newest period in the ae extract is 2019-01-01, 89 days before the as-of date 2019-03-31; the alert policy allows 7 days."
+    And the alert says "The newest period in the ae extract is 2019-01-01, 76 days before the as-of date 2019-03-18; the alert policy allows 75 days."
+
+  Scenario Outline: A newest month up to 75 days old is not stale
+    On 13 March 2019, the day before February's figures are published, January's rows
+    are the newest there can be.
+    Given the extract is dated <dated>
+    And these attendance rows:
+      | period   | org_code | type | attendances | breaches |
+      | <newest> | RF4      | 1    | 1000        | 40       |
+    When the compliance check runs
+    Then no stale data alert is raised for AE-4HR
+
+    Examples:
+      | dated      | newest     | days old |
+      | 2019-03-31 | 2019-03-01 | 30       |
+      | 2019-03-13 | 2019-01-01 | 71       |
+      | 2019-03-17 | 2019-01-01 | 75       |
