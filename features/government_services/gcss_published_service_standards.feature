@@ -52,7 +52,9 @@ Feature: GC-SS GC service standards met, each against its own published target (
 
   Scenario: A standard can meet its target only because of the publisher's rounding
     79.995% is rounded half up to 80.00% and meets 80%; 79.9945% is rounded to 79.99%
-    and does not. Compared exactly, both would be breaches.
+    and does not. Compared exactly, both would be breaches. The breach is counted the
+    same way: one more output within the standard (159,990 of 200,000, 79.995%) would
+    have met it, not the 11 an exact comparison would need.
     Given these service standards:
       | fiscal_yr | service_id | service_standard_id | target | volume_meeting_target | total_volume | owner_org |
       | 2023-2024 | 2293       | 3536                | 0.8    | 15999                 | 20000        | phac-aspc |
@@ -60,6 +62,8 @@ Feature: GC-SS GC service standards met, each against its own published target (
     When the compliance check runs
     Then GC-SS is met for FY2023-24 in service_id 2293 and service_standard_id 3536 with 79.995% against 80%
     And GC-SS is breached for FY2023-24 in service_id 2293 and service_standard_id 3537 with 79.9945% against 80%
+    And a breach alert is raised for GC-SS in FY2023-24 for service_id 2293 and service_standard_id 3537
+    And the alert says "it needed 1 more case meeting the standard"
 
   Scenario: The same standard reported under two services gives one result for each
     Standard 1104 (CPP and OAS calls) is published once under service 7 and once under
