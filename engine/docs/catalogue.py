@@ -22,7 +22,7 @@ from engine.model.standard import Standard
 from engine.report.scorecard import ORDER
 
 WRITE_ONE = ("No worked examples yet: write a feature that names this standard in its "
-             "title (the README's *Write a scenario* shows how).")
+             "title (step 4 of the README's walkthrough shows how).")
 
 
 def catalogue_markdown(catalogue: Catalogue, folder: Path, features: list[Feature],

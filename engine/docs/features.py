@@ -143,5 +143,5 @@ def read_features(folder: Path) -> tuple[list[Feature], list[Problem]]:
         except _Invalid as error:
             problems.append(Problem(path, f"this is not valid Gherkin: {error}",
                                     error.position,
-                                    "see the README's 'Write a scenario' for the layout"))
+                                    "the README's walkthrough, step 4, shows the layout"))
     return features, problems
