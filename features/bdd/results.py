@@ -57,7 +57,8 @@ def shown(value: str | None, like: str) -> Fraction | None:
 
 
 def described(r: Result) -> str:
-    value = "no value" if r.value is None else f"{float(r.value):.4g}{r.unit}"
+    value = "no value" if r.value is None else \
+        f"{float(r.value):.4f}".rstrip("0").rstrip(".") + r.unit
     target = f" against {r.target.value}" if r.target else ""
     return (f"{WORDS[r.verdict]} with {value}{target} "
             f"({r.numerator} of {r.denominator}; {r.decided_by})")
