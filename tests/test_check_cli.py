@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -20,6 +21,8 @@ def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_pa
     done = runner.invoke(app, ["check", "--standards", STANDARDS, *out_and_store(tmp_path)])
     assert done.exit_code == 1, done.output
     assert "BEN-01" in done.output and "breach" in done.output
+    # ACC-01's 95.98% is never rounded onto its 96% warning line ("96.0%" beside ▲ warning)
+    assert re.search(r"ACC-01 +│ 2025-Q2 │ all +│ 95\.98% │", done.output), done.output
     assert "claims: 6,004 rows read = 5,995 used + 3 filtered + 6 rejected" in done.output
     record = json.loads((tmp_path / "results.json").read_text())
     assert record["schema_version"] == "1.6"

@@ -7,8 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.model.results import AlertState, Result, RunRecord, Verdict
-from engine.report.summary import target_level, value_of
-from engine.wording import show_number, show_segment, show_value
+from engine.report.summary import shown as shown_value
+from engine.wording import show_number, show_segment
 
 STYLE = {Verdict.met: "green", Verdict.warning: "yellow", Verdict.breach: "bold red",
          Verdict.insufficient_data: "dim"}
@@ -32,12 +32,10 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
         if first and previous is not None:
             table.add_section()
         previous = r.standard
-        target = target_level(r)
-        value = value_of(r)
         table.add_row(
             r.standard if first else "",
             r.period, show_segment(r.segment),
-            show_value(value, r.unit, target),
+            shown_value(r),
             f"{'≥' if r.target.direction == 'at_least' else '≤'} {r.target.value}"
             if r.target else "—",
             show_number(r.cases),
