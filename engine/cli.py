@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +19,7 @@ import typer
 from rich.console import Console
 
 from engine.problems import InputError
+from engine.progress import SILENT, Progress
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=False, rich_markup_mode=None,
@@ -57,6 +60,19 @@ def _report_problems(err: InputError) -> None:
     ending = ": the data could not be read." if err.exit_code == 3 \
         else " found; fix them and run again."
     err_console.print(what + ending, style="bold red", highlight=False)
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    """Progress bars on the terminal's standard error; silent when it is not a terminal."""
+    from engine.report.progress_bars import progress_for
+
+    bars = progress_for(err_console)
+    if bars is None:
+        yield SILENT
+        return
+    with bars:
+        yield bars
 
 
 def _parse_data(values: list[str]) -> dict[str, str]:
@@ -112,10 +128,11 @@ def check(
 
     try:
         reports = parse_formats(report) if report is not None else None
-        outcome = run_check(standards, data=_parse_data(data or []), as_of=_parse_date(as_of),
-                            out=out, only=standard,
-                            store=None if no_store else _store_url(store, standards),
-                            notify=not no_notify, reports=reports)
+        with _progress() as progress:
+            outcome = run_check(standards, data=_parse_data(data or []),
+                                as_of=_parse_date(as_of), out=out, only=standard,
+                                store=None if no_store else _store_url(store, standards),
+                                notify=not no_notify, reports=reports, progress=progress)
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None
@@ -171,9 +188,11 @@ def track(
     from engine.run import check as run_check
 
     try:
-        outcome = run_check(standards, data=_parse_data(data or []), as_of=_parse_date(as_of),
-                            only=standard, store=None, notify=False,
-                            history=None if no_store else _store_url(store, standards))
+        with _progress() as progress:
+            outcome = run_check(standards, data=_parse_data(data or []),
+                                as_of=_parse_date(as_of), only=standard, store=None,
+                                notify=False, progress=progress,
+                                history=None if no_store else _store_url(store, standards))
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None

@@ -31,6 +31,7 @@ from engine.model.standard import Standard
 from engine.model.tracking import Demand
 from engine.notify import send
 from engine.problems import InputError, Problem, unknown_name_hint
+from engine.progress import SILENT, Progress, stage
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
 from engine.report import reject_rows, write_outputs, write_rejects, write_reports
 from engine.store import Store
@@ -50,7 +51,8 @@ class Outcome:
 def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | None = None,
           as_of: dt.date | None = None, out: Path | str | None = None,
           only: list[str] | None = None, store: str | None = None, notify: bool = True,
-          history: str | None = None, reports: list[str] | None = None) -> Outcome:
+          history: str | None = None, reports: list[str] | None = None,
+          progress: Progress = SILENT) -> Outcome:
     """Run every standard (or ``only`` those ids) against its dataset's extracts.
 
     ``data`` maps a dataset name to a file or glob that replaces its declared files.
@@ -61,7 +63,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     look new on every run. Improvement tracking reads earlier runs' results from
     ``history`` (default: the ``store``) without recording this run in it. ``reports``
     ('xlsx', 'html') are written into ``out`` beside the files; the store keeps the whole
-    record so ``compliance report`` can rebuild them later.
+    record so ``compliance report`` can rebuild them later. ``progress`` hears of each
+    stage (:mod:`engine.progress`).
     Raises :class:`InputError` — exit code 2 for invalid standards or usage, 3 for
     unreadable data.
     """
@@ -70,7 +73,7 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     as_of = as_of or catalogue.settings.as_of or dt.date.today()
     chosen = _choose(catalogue, only)
     extracts = _read(catalogue, {s.dataset for s in chosen}, data or {}, as_of,
-                     Path(out) if out is not None else None)
+                     Path(out) if out is not None else None, progress)
 
     import ibis
 
@@ -78,11 +81,13 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
                   ibis.duckdb.connect())
     measured = [
         measure_standard(s, catalogue.datasets[s.dataset], extracts[s.dataset].table, ctx)
-        for s in chosen
+        for s in stage(progress, "Measuring", chosen, _named)
     ]
     late = {s.id: open_cases(s, catalogue.datasets[s.dataset], extracts[s.dataset].table, ctx,
                              catalogue.policy_for(s))
-            for s in chosen}
+            for s in stage(progress, "Open cases", chosen, _named)}
+    progress.start("Deciding and tracking", 1)
+    progress.step("alerts, improvement goals, demand")
     results, alerts = decide_results(measured, catalogue, as_of, late)
     kept = Store(store) if store is not None else None
     earlier = kept if history is None else Store(history)
@@ -116,6 +121,7 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         demand=_demand(catalogue, chosen, extracts, ctx),
         publication=catalogue.settings.publication,
     )
+    progress.finish()
     rejected = reject_rows(extracts)
     if kept is not None:
         record = record.model_copy(update={"alerts": kept.record(record)})
@@ -127,10 +133,17 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         kept.keep(record, rejected)
     outcome = Outcome(record, catalogue, extracts)
     if out is not None:
+        progress.start("Writing", 1)
+        progress.step(str(out))
         outcome.written = write_outputs(Path(out), record, rejected)
         if reports:
             outcome.written += write_reports(Path(out), record, rejected, reports)
+        progress.finish()
     return outcome
+
+
+def _named(std: Standard) -> str:
+    return f"{std.id} {std.title}"
 
 
 def _demand(catalogue: Catalogue, chosen: list[Standard], extracts: dict[str, Extract],
@@ -158,7 +171,7 @@ def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:
 
 
 def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt.date,
-          out: Path | None) -> dict[str, Extract]:
+          out: Path | None, progress: Progress = SILENT) -> dict[str, Extract]:
     problems: list[Problem] = []
     for name in data:
         if name not in catalogue.datasets:
@@ -167,7 +180,7 @@ def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt
     if problems:
         raise InputError(problems, exit_code=2)
     extracts: dict[str, Extract] = {}
-    for name in sorted(names):
+    for name in stage(progress, "Reading", sorted(names)):
         ds = catalogue.datasets[name]
         if name in data:
             paths = sorted(Path(p) for p in glob.glob(data[name]) if Path(p).is_file())
