@@ -8,6 +8,9 @@ cell (standard × period × segment, the whole population included: numerator an
 denominator) of the engine's ``results.json`` with each reference's, prints AGREE or the
 first differences, a table and the goal: the engine within 1.5× the faster reference at
 10,000,000 rows. See ``bench/README.md``.
+
+``python -m bench check --catalogue shipped …`` runs the shipped ``standards/`` folder on
+generated claims, survey and telephony extracts instead (``bench/shipped.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 from bench import CACHE
@@ -46,6 +50,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if argv is not None and any(a == "--catalogue" or a.startswith("--catalogue=")
+                                for a in argv):
+        from bench import shipped  # the shipped standards/ on generated extracts
+
+        shipped.main(argv)
+        return
     args = parse(argv)
     started = time.perf_counter()
     path, generated = ensure(args.rows, "csv", force=args.regenerate)
@@ -88,22 +98,31 @@ def main(argv: list[str] | None = None) -> None:
 
 # --- agreement -----------------------------------------------------------------------
 
-def engine_cells(folder: Path) -> tuple[dict[Key, tuple[int, int]], int] | None:
+Used = dict[str, int]  # dataset → rows used
+
+
+def engine_cells(folder: Path, standards: Collection[str] | None = None,
+                 datasets: Collection[str] | None = None
+                 ) -> tuple[dict[Key, tuple[int, int]], Used] | None:
+    """The engine's cells (of ``standards``, default all) and rows used (of ``datasets``)."""
     path = folder / "results.json"
     if not path.exists():
         return None
     record = json.loads(path.read_text())
-    cells = {_key(r): (r["numerator"], r["denominator"]) for r in record["results"]}
-    return cells, record["datasets"][0]["rows_used"]
+    cells = {_key(r): (r["numerator"], r["denominator"]) for r in record["results"]
+             if standards is None or r["standard"] in standards}
+    return cells, {d["name"]: d["rows_used"] for d in record["datasets"]
+                   if datasets is None or d["name"] in datasets}
 
 
-def reference_cells(folder: Path) -> tuple[dict[Key, tuple[int, int]], int] | None:
+def reference_cells(folder: Path) -> tuple[dict[Key, tuple[int, int]], Used] | None:
     path = folder / "cells.json"
     if not path.exists():
         return None
     found = json.loads(path.read_text())
+    used = found["rows_used"]  # a count of claims rows, or rows per dataset
     return {_key(c): (c["numerator"], c["denominator"]) for c in found["cells"]}, \
-        found["rows_used"]
+        used if isinstance(used, dict) else {"claims": used}
 
 
 def _key(cell: dict[str, object]) -> Key:
@@ -135,41 +154,45 @@ def _pair(numbers: tuple[int, int] | None) -> str:
     return "no cell" if numbers is None else f"{numbers[0]:,}/{numbers[1]:,}"
 
 
-def compare(results: list[Measured]) -> tuple[dict[str, object], list[str]]:
-    """The engine's cells against each reference's, after the runs (outside the timers):
-    the findings, and the lines to print."""
+def compare(results: list[Measured], out: Path = OUT, what: str = "every standard",
+            standards: Collection[str] | None = None, datasets: Collection[str] | None = None
+            ) -> tuple[dict[str, object], list[str]]:
+    """The engine's cells against each reference's, after the runs (outside the timers),
+    or the references against each other when the engine did not run: the findings, and
+    the lines to print."""
     lines: list[str] = []
     verdicts: dict[str, object] = {}
     refs = [m for m in results if not m.reader.engine and m.runs]
-    engine = engine_cells(OUT / "engine") if any(m.reader.engine and m.runs
-                                                 for m in results) else None
+    engine = engine_cells(out / "engine", standards, datasets) if any(
+        m.reader.engine and m.runs for m in results) else None
     base = "engine"
     if engine is None and len(refs) > 1:  # the references can still be held to each other
         base, refs = refs[0].reader.name, refs[1:]
-        engine = reference_cells(OUT / base)
+        engine = reference_cells(out / base)
         lines.append(f"(the engine did not run: {', '.join(m.reader.name for m in refs)} "
                      f"compared with {base})")
     if engine is None or not refs:
         lines.append("agreement: not checked (the engine or every reference failed)")
         return {"checked": False}, lines
     cells, used = engine
-    lines.append(f"agreement ({len(cells):,} {base} cells: numerator and denominator of "
-                 "every standard × period × segment, and the rows used):")
+    lines.append(f"agreement ({len(cells):,} {base} cells of {what}: numerator and "
+                 "denominator of every period × segment, and the rows used):")
     for m in refs:
-        theirs = reference_cells(OUT / m.reader.name)
+        theirs = reference_cells(out / m.reader.name)
         if theirs is None:
             lines.append(f"  {m.reader.name}: no output")
             verdicts[m.reader.name] = {"agree": False, "differences": ["no output"]}
             continue
         found = differences(cells, theirs[0], base, m.reader.name)
-        if theirs[1] != used:
-            found.insert(0, f"rows used: {base} {used:,}, {m.reader.name} {theirs[1]:,}")
+        found[:0] = [f"{name} rows used: {base} {used.get(name)}, {m.reader.name} "
+                     f"{theirs[1].get(name)}" for name in sorted(used.keys() | theirs[1].keys())
+                     if used.get(name) != theirs[1].get(name)]
         if found:
             lines.append(f"  {m.reader.name}: DIFFER in {len(found):,} place(s); the first:")
             lines.extend(f"    {d}" for d in found[:SHOWN_DIFFERENCES])
         else:
-            lines.append(f"  {m.reader.name}: AGREE ({len(theirs[0]):,} cells, "
-                         f"{theirs[1]:,} rows used)")
+            lines.append(f"  {m.reader.name}: AGREE ({len(theirs[0]):,} cells; rows used "
+                         + ", ".join(f"{n} {k:,}" for n, k in sorted(theirs[1].items())) + ")")
         verdicts[m.reader.name] = {"agree": not found, "cells": len(theirs[0]),
                                    "differences": found[:50]}
     return {"checked": True, "against": base, "cells": len(cells), "rows_used": used,

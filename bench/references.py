@@ -38,6 +38,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench import AS_OF, CACHE, ROOT
 from bench.readers import Read, Reader, _peak_mib
@@ -414,23 +415,29 @@ def duckdb_check() -> Read:
                        OVER (ORDER BY day) AS n
             FROM range(DATE '{first}', DATE '{last}' + INTERVAL 1 DAY, INTERVAL 1 DAY) t(day)
             """)
-        found = []
-        for standard, sql in DUCKDB_STANDARDS.items():
-            query = con.execute(sql, {"as_of": AS_OF} if "$as_of" in sql else {})
-            names = [d[0] for d in query.description or []]
-            for rec in (dict(zip(names, r, strict=True)) for r in query.fetchall()):
-                # by_X: the cell is grouped by X; X_value is its value (NULL when blank).
-                segment = {k.removeprefix("by_"): rec[f"{k.removeprefix('by_')}_value"] or BLANK
-                           for k in names if k.startswith("by_") and rec[k]}
-                found.append({"standard": standard,
-                              "period_start": rec["period_start"].isoformat(),
-                              "segment": segment, "numerator": int(rec["num"]),
-                              "denominator": int(rec["den"])})
+        found = duckdb_cells(con, DUCKDB_STANDARDS)
         row = con.execute("SELECT count(*) FROM claims").fetchone()
         used = int(row[0]) if row else 0
         _write_cells(out, found, used)
         return {"used": used, "cells": len(found)}
     return run
+
+
+def duckdb_cells(con: Any, queries: dict[str, str]) -> list[dict[str, object]]:
+    """Each standard's GROUPING SETS query run, its rows as cells."""
+    found: list[dict[str, object]] = []
+    for standard, sql in queries.items():
+        query = con.execute(sql, {"as_of": AS_OF} if "$as_of" in sql else {})
+        names = [d[0] for d in query.description or []]
+        for rec in (dict(zip(names, r, strict=True)) for r in query.fetchall()):
+            # by_X: the cell is grouped by X; X_value is its value (NULL when blank).
+            segment = {k.removeprefix("by_"): rec[f"{k.removeprefix('by_')}_value"] or BLANK
+                       for k in names if k.startswith("by_") and rec[k]}
+            found.append({"standard": standard,
+                          "period_start": rec["period_start"].isoformat(),
+                          "segment": segment, "numerator": int(rec["num"]),
+                          "denominator": int(rec["den"])})
+    return found
 
 
 TOOLS = [
@@ -455,10 +462,15 @@ def find(name: str) -> Reader:
 
 def main(argv: list[str]) -> None:
     name, _, path = argv
-    run = find(name).load()
+    child(find(name), Path(path))
+
+
+def child(reader: Reader, path: Path) -> None:
+    """Time one run of ``reader`` in this fresh process; print its figures as JSON."""
+    run = reader.load()
     base = _peak_mib()
     started = time.perf_counter()
-    counts = run(Path(path))
+    counts = run(path)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)  # the whole process, every thread
     print(json.dumps({"seconds": seconds, "base_mib": base, "peak_mib": _peak_mib(),
