@@ -52,6 +52,11 @@ class Format(StrEnum):
     json = "json"
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 def _report_problems(err: InputError) -> None:
     for problem in err.problems:
         err_console.print(str(problem), markup=False, highlight=False, soft_wrap=True)
@@ -121,6 +126,12 @@ def check(
     report: Annotated[str | None, typer.Option(
         "--report", help="Also write these reports into --out: xlsx (the internal "
         "workbook), html (the public performance statement), or xlsx,html.")] = None,
+    engine: Annotated[Engine, typer.Option(
+        "--engine", help="The query engine: duckdb (embedded) or spark (PySpark: "
+        "pip install 'service-standards-engine[spark]').")] = Engine.duckdb,
+    spark_master: Annotated[str | None, typer.Option(
+        "--spark-master", help="Spark master URL (default: Spark's configuration, "
+        "else local[2]).")] = None,
 ) -> None:
     """Run the standards against the extracts and report verdicts and alerts."""
     from engine.report import parse_formats, render_results, results_json, summary_line
@@ -132,7 +143,8 @@ def check(
             outcome = run_check(standards, data=_parse_data(data or []),
                                 as_of=_parse_date(as_of), out=out, only=standard,
                                 store=None if no_store else _store_url(store, standards),
-                                notify=not no_notify, reports=reports, progress=progress)
+                                notify=not no_notify, reports=reports, progress=progress,
+                                engine=engine.value, spark_master=spark_master)
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import __version__
+from engine import __version__, backend
 from engine.decide import decide_results, trajectory_alerts
 from engine.load import load_catalogue
 from engine.measure import Context, describe_measure, measure_standard, open_cases
@@ -52,7 +52,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
           as_of: dt.date | None = None, out: Path | str | None = None,
           only: list[str] | None = None, store: str | None = None, notify: bool = True,
           history: str | None = None, reports: list[str] | None = None,
-          progress: Progress = SILENT) -> Outcome:
+          progress: Progress = SILENT, engine: str = "duckdb",
+          spark_master: str | None = None) -> Outcome:
     """Run every standard (or ``only`` those ids) against its dataset's extracts.
 
     ``data`` maps a dataset name to a file or glob that replaces its declared files.
@@ -75,10 +76,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     extracts = _read(catalogue, {s.dataset for s in chosen}, data or {}, as_of,
                      Path(out) if out is not None else None, progress)
 
-    import ibis
-
     ctx = Context(as_of, catalogue.settings.calendar, catalogue.settings.fiscal_year_start,
-                  ibis.duckdb.connect())
+                  backend.connect(engine, master=spark_master))
     measured = [
         measure_standard(s, catalogue.datasets[s.dataset], extracts[s.dataset].table, ctx)
         for s in stage(progress, "Measuring", chosen, _named)

@@ -130,6 +130,8 @@ def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, rows: pa.Table,
     hi = np.zeros(rows.num_rows, dtype=np.int64)  # late at hi
     rows = rows.set_column(rows.schema.get_field_index("_i"), "_i",
                            pa.array(np.arange(rows.num_rows, dtype=np.int64)))
+    if ctx.backend.name != "duckdb":  # any other engine: one query per step
+        return _bisect(lambda days: _late_then(kind, std, ds, rows, days, ctx), lo, hi)
     con = ctx.backend.con  # DuckDB: the probe table is swapped under one compiled query
     sql: list[str] = []
 
@@ -147,13 +149,28 @@ def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, rows: pa.Table,
         return found["_open_overdue"].to_numpy() == 1
 
     probe(lo)  # built over the widest span, so its calendar covers every later step
+    hi = _bisect(probe, lo, hi)
+    con.unregister(_PROBE)
+    return hi
+
+
+def _bisect(probe: Any, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     while (hi - lo > 1).any():
         mid = (lo + hi) // 2
         late = probe(mid)
         hi = np.where(late, mid, hi)
         lo = np.where(late, lo, mid)
-    con.unregister(_PROBE)
     return hi
+
+
+def _late_then(kind: ModuleType, std: Standard, ds: Dataset, rows: pa.Table,
+               days: np.ndarray, ctx: Context) -> np.ndarray:
+    """Whether each row is late with the as-of date moved ``days`` on (portable: the rows
+    go in as an Ibis memtable, so the query is compiled again on each step)."""
+    data = rows.append_column("_ahead", pa.array(days))
+    late_then = kind.rows(std, ds, ibis.memtable(data), _ahead(ctx))
+    found = ctx.backend.to_pyarrow(late_then.select("_i", "_open_overdue").order_by("_i"))
+    return found["_open_overdue"].to_numpy() == 1
 
 
 def _look_back(rows: pa.Table, dates: list[str], as_of: dt.date) -> int:

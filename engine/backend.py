@@ -1,0 +1,155 @@
+"""The query engine the measures run on: DuckDB (embedded, the default) or Spark.
+
+Measures are Ibis expressions; this module only chooses the Ibis backend they run on.
+
+* ``duckdb`` — an in-process DuckDB database.
+* ``spark`` — PySpark through Ibis's ``pyspark`` backend: a local session
+  (``local[2]``) unless ``master`` names a cluster (``spark://…``, ``yarn``…) or the
+  usual Spark configuration (``spark-defaults.conf``, ``SPARK_*`` environment) does.
+  The session's time zone is UTC, as naive date-times are taken everywhere else.
+
+Extracts reach the engine as Arrow tables and become Ibis memtables. Ibis's PySpark
+backend hands a memtable to Spark as a pandas frame, where an integer column with blanks
+is already float; when Spark's Arrow conversion of that frame fails (PySpark < 4.1 with
+pandas 3) or is off, Spark falls back to reading it row by row and makes every such
+float null without a word (and a blank string the text 'nan'). So the Spark backend here
+gives Spark the Arrow table itself and takes results back as Arrow (PySpark ≥ 4.0),
+with the fallback switched off: a failure is loud, never wrong numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from typing import Any
+
+from engine.problems import InputError, Problem
+
+ENGINES = ("duckdb", "spark")
+NO_PYSPARK = ("--engine spark needs PySpark, which is not installed",
+              "pip install 'service-standards-engine[spark]' (and a Java 17 or 21 runtime)")
+
+
+def connect(engine: str = "duckdb", *, master: str | None = None,
+            conf: dict[str, str] | None = None) -> Any:
+    """An Ibis backend for ``engine``; raises :class:`InputError` (exit 2) when Spark is
+    asked for and cannot be had."""
+    import ibis
+
+    if engine == "duckdb":
+        return ibis.duckdb.connect()
+    if engine != "spark":
+        raise InputError([Problem(None, f"unknown engine '{engine}'",
+                                  hint=f"one of {', '.join(ENGINES)}")])
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise InputError([Problem(None, NO_PYSPARK[0], hint=NO_PYSPARK[1])]) from None
+    try:
+        session = spark_session(master, conf)
+    except Exception as error:  # PySparkRuntimeError: the JVM did not start, or the master
+        raise InputError([Problem(None, f"Spark could not start: {_first_line(error)}", hint=(
+            "check that Java 17 or 21 is installed (java on PATH, or JAVA_HOME), and the "
+            "--spark-master URL if one was given"))]) from None
+    return _arrow_spark()().connect(session)
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def spark_session(master: str | None = None, conf: dict[str, str] | None = None) -> Any:
+    """The active SparkSession, or a new one (local[2] unless configured otherwise)."""
+    # PySpark 4 warns on import that it does not fully support pandas 3; the engine hands
+    # Spark Arrow tables, never pandas frames (below), so the warning does not apply.
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas",
+                            FutureWarning)
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("compliance")
+    if master is not None:
+        builder = builder.master(master)
+    elif "spark.master" not in _spark_defaults() and "MASTER" not in os.environ:
+        builder = builder.master("local[2]")
+    settings = {
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.execution.arrow.pyspark.fallback.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        **(conf or {}),
+    }
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")  # warnings are Spark's, not the run's
+    for key in ("spark.sql.session.timeZone", "spark.sql.execution.arrow.pyspark.enabled",
+                "spark.sql.execution.arrow.pyspark.fallback.enabled"):
+        session.conf.set(key, settings[key])  # also on a session that already existed
+    return session
+
+
+def _spark_defaults() -> set[str]:
+    home = os.environ.get("SPARK_CONF_DIR") or (
+        os.path.join(os.environ["SPARK_HOME"], "conf") if "SPARK_HOME" in os.environ else None)
+    if home is None or not os.path.exists(os.path.join(home, "spark-defaults.conf")):
+        return set()
+    with open(os.path.join(home, "spark-defaults.conf")) as f:
+        return {line.split()[0] for line in f if line.strip() and not line.startswith("#")}
+
+
+class _Registry:
+    spark: Any = None
+
+
+def _arrow_spark() -> Any:
+    """Ibis's PySpark backend, with memtables handed to Spark as Arrow and results taken
+    back as Arrow, never through pandas (the class is made on first use, so DuckDB users
+    never import PySpark)."""
+    if _Registry.spark is None:
+        import ibis
+        from ibis.backends.pyspark import Backend
+        from ibis.backends.pyspark.datatypes import PySparkSchema
+        from ibis.formats.pyarrow import PyArrowData
+
+        ibis.pyspark  # noqa: B018 — loading it by name registers the backend's options
+
+        class ArrowSpark(Backend):
+            def _register_in_memory_table(self, op: Any) -> None:
+                # Plain Arrow types first: Polars hands over categories as dictionaries
+                # of string_view, which Spark's Arrow reader cannot take.
+                data = _plain(op.data.to_pyarrow(op.schema), op.schema.to_pyarrow())
+                frame = self._session.createDataFrame(
+                    data, schema=PySparkSchema.from_ibis(op.schema))
+                frame.createOrReplaceTempView(op.name)
+
+            def to_pyarrow(self, expr: Any, /, *, params: Any = None, limit: Any = None,
+                           **kwargs: Any) -> Any:
+                # Results come back as Arrow too (DataFrame.toArrow), not through pandas,
+                # where an integer column with a blank would pass through floats.
+                self._run_pre_execute_hooks(expr)
+                table_expr = expr.as_table()
+                sql = self.compile(table_expr, params=params, limit=limit, **kwargs)
+                with self._safe_raw_sql(sql) as query:
+                    arrow = query.toArrow()
+                table = PyArrowData.convert_table(arrow, table_expr.schema())
+                return expr.__pyarrow_result__(table)
+
+        _Registry.spark = ArrowSpark
+    return _Registry.spark
+
+
+def _plain(table: Any, schema: Any) -> Any:
+    """``table`` cast to ``schema``, its dictionaries decoded (Arrow cannot yet take from a
+    dictionary of string_view, so the dictionary's values are cast first)."""
+    import pyarrow as pa
+
+    columns = []
+    for column, field in zip(table.columns, schema, strict=True):
+        if pa.types.is_dictionary(column.type):
+            column = pa.chunked_array(
+                [pa.DictionaryArray.from_arrays(c.indices, c.dictionary.cast(field.type))
+                 for c in column.chunks], pa.dictionary(column.type.index_type, field.type))
+        columns.append(column.cast(field.type))
+    return pa.Table.from_arrays(columns, schema=schema)
