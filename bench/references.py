@@ -159,18 +159,6 @@ def polars_check() -> Read:
             period(pl.col("_pdate")).alias("_pstart"), *columns).agg(
             _num=pl.col("_num").sum(), _den=pl.len())
 
-    def roll_up(standard: str, segments: list[list[str]], finest: pl.DataFrame
-                ) -> list[dict[str, object]]:
-        found = []
-        for columns in [[], *segments]:
-            sums = finest.group_by("_pstart", *columns).agg(pl.col("_num", "_den").sum()) \
-                .with_columns(pl.col(columns).cast(pl.String).fill_null(BLANK))
-            found += [{"standard": standard, "period_start": rec["_pstart"].isoformat(),
-                       "segment": {c: rec[c] for c in columns},
-                       "numerator": rec["_num"], "denominator": rec["_den"]}
-                      for rec in sums.iter_rows(named=True)]
-        return found
-
     def month(d: pl.Expr) -> pl.Expr:
         return d.dt.truncate("1mo")
 
@@ -411,6 +399,23 @@ def duckdb_check() -> Read:
         _write_cells(out, found, used)
         return {"used": used, "cells": len(found)}
     return run
+
+
+def roll_up(standard: str, segments: list[list[str]], finest: Any
+            ) -> list[dict[str, object]]:
+    """The whole population's and each segmentation's cells, summed from a Polars frame of
+    sums at the finest grain (period × every segment column)."""
+    import polars as pl
+
+    found: list[dict[str, object]] = []
+    for columns in [[], *segments]:
+        sums = finest.group_by("_pstart", *columns).agg(pl.col("_num", "_den").sum()) \
+            .with_columns(pl.col(columns).cast(pl.String).fill_null(BLANK))
+        found += [{"standard": standard, "period_start": rec["_pstart"].isoformat(),
+                   "segment": {c: rec[c] for c in columns},
+                   "numerator": rec["_num"], "denominator": rec["_den"]}
+                  for rec in sums.iter_rows(named=True)]
+    return found
 
 
 def duckdb_cells(con: Any, queries: dict[str, str]) -> list[dict[str, object]]:

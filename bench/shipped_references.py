@@ -58,7 +58,6 @@ from bench import AS_OF, CACHE, ROOT, compliance_check
 from bench.readers import Read, Reader
 from bench.references import (
     BENEFITS,
-    BLANK,
     CHANNELS,
     DUCKDB_CLAIMS,
     DUCKDB_STANDARDS,
@@ -67,6 +66,7 @@ from bench.references import (
     TITLE_ROWS,
     child,
     duckdb_cells,
+    roll_up,
 )
 
 OUT = CACHE / "shipped"
@@ -227,18 +227,6 @@ def polars_check() -> Read:
             period(pl.col("_pdate")).alias("_pstart"), *segments).agg(
             pl.col("_num").sum(), pl.col("_den").sum())
 
-    def roll_up(standard: str, segments: list[str], finest: pl.DataFrame
-                ) -> list[dict[str, object]]:
-        found = []
-        for columns in [[], *([s] for s in segments)]:
-            sums = finest.group_by("_pstart", *columns).agg(pl.col("_num", "_den").sum()) \
-                .with_columns(pl.col(columns).cast(pl.String).fill_null(BLANK))
-            found += [{"standard": standard, "period_start": rec["_pstart"].isoformat(),
-                       "segment": {c: rec[c] for c in columns},
-                       "numerator": rec["_num"], "denominator": rec["_den"]}
-                      for rec in sums.iter_rows(named=True)]
-        return found
-
     def share(rows: pl.LazyFrame, score: str) -> pl.LazyFrame:
         return rows.filter(pl.col(score).is_not_null()).with_columns(  # unknown: left out
             _num=(pl.col(score) >= 4).cast(pl.Int64), _den=pl.lit(1, pl.Int64),
@@ -270,7 +258,7 @@ def polars_check() -> Read:
         ]
         finest = pl.collect_all([query for _, _, query in standards])
         found = [cell for (standard, segments, _), frame in zip(standards, finest, strict=True)
-                 for cell in roll_up(standard, segments, frame)]
+                 for cell in roll_up(standard, [[c] for c in segments], frame)]
         used = {n: f.height for n, f in frames.items()}
         _write_cells(out, found, used)
         return {"used": sum(used.values()), "cells": len(found)}
