@@ -171,16 +171,17 @@ class Scene:
             return {}
         if not where.startswith("in "):
             self.fail(f"'{where}' should be 'overall' or 'in <column> <value>'")
+        ds = self.dataset
+        names = sorted(((n, c) for c in ds.columns for n in {c, ds.header_of(c)}),
+                       key=lambda nc: -len(nc[0]))  # "Benefit Type" before "Benefit"
         found: dict[str, str] = {}
         for part in re.split(r" and (?=\S)", where[3:]):
-            col = next((c for c in sorted(self.dataset.columns, key=len, reverse=True)
-                        for name in (c, self.dataset.header_of(c))
-                        if part.casefold().startswith(name.casefold() + " ")), None)
-            if col is None:
-                self.fail(f"'{part}' should start with a column of the {self.dataset.name} "
-                          "extract, then the value, e.g. 'region North'")
-            name = next(n for n in (col, self.dataset.header_of(col))
-                        if part.casefold().startswith(n.casefold() + " "))
+            match = next(((n, c) for n, c in names
+                          if part.casefold().startswith(n.casefold() + " ")), None)
+            if match is None:
+                self.fail(f"'{part}' should start with a column of the {ds.name} extract, "
+                          "then the value, e.g. 'region North'")
+            name, col = match
             found[col] = part[len(name) + 1:]
         return found
 
