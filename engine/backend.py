@@ -19,6 +19,7 @@ with the fallback switched off: a failure is loud, never wrong numbers.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import warnings
@@ -99,45 +100,42 @@ def _spark_defaults() -> set[str]:
         return {line.split()[0] for line in f if line.strip() and not line.startswith("#")}
 
 
-class _Registry:
-    spark: Any = None
-
-
+@functools.cache
 def _arrow_spark() -> Any:
     """Ibis's PySpark backend, with memtables handed to Spark as Arrow and results taken
-    back as Arrow, never through pandas (the class is made on first use, so DuckDB users
-    never import PySpark)."""
-    if _Registry.spark is None:
-        import ibis
-        from ibis.backends.pyspark import Backend
-        from ibis.backends.pyspark.datatypes import PySparkSchema
-        from ibis.formats.pyarrow import PyArrowData
+    back as Arrow, never through pandas (the class is made once, on first use, so
+    DuckDB users never import PySpark)."""
+    import ibis
+    from ibis.backends.pyspark import Backend
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+    from ibis.formats.pyarrow import PyArrowData
 
-        ibis.pyspark  # noqa: B018 — loading it by name registers the backend's options
+    ibis.pyspark  # noqa: B018 — loading it by name registers the backend's options
 
-        class ArrowSpark(Backend):
-            def _register_in_memory_table(self, op: Any) -> None:
-                # Plain Arrow types first: Polars hands over categories as dictionaries
-                # of string_view, which Spark's Arrow reader cannot take.
-                data = _plain(op.data.to_pyarrow(op.schema), op.schema.to_pyarrow())
-                frame = self._session.createDataFrame(
-                    data, schema=PySparkSchema.from_ibis(op.schema))
-                frame.createOrReplaceTempView(op.name)
+    class ArrowSpark(Backend):
+        def _register_in_memory_table(self, op: Any) -> None:
+            # Plain Arrow types first: Polars hands over categories as dictionaries
+            # of string_view, which Spark's Arrow reader cannot take.
+            data = _plain(op.data.to_pyarrow(op.schema), op.schema.to_pyarrow())
+            frame = self._session.createDataFrame(
+                data, schema=PySparkSchema.from_ibis(op.schema))
+            frame.createOrReplaceTempView(op.name)
 
-            def to_pyarrow(self, expr: Any, /, *, params: Any = None, limit: Any = None,
-                           **kwargs: Any) -> Any:
-                # Results come back as Arrow too (DataFrame.toArrow), not through pandas,
-                # where an integer column with a blank would pass through floats.
-                self._run_pre_execute_hooks(expr)
-                table_expr = expr.as_table()
-                sql = self.compile(table_expr, params=params, limit=limit, **kwargs)
-                with self._safe_raw_sql(sql) as query:
-                    arrow = query.toArrow()
-                table = PyArrowData.convert_table(arrow, table_expr.schema())
-                return expr.__pyarrow_result__(table)
+        def to_pyarrow(self, expr: Any, /, *, params: Any = None, limit: Any = None,
+                       **kwargs: Any) -> Any:
+            # Results come back as Arrow too (DataFrame.toArrow), not through pandas,
+            # where an integer column with a blank would pass through floats.
+            self._run_pre_execute_hooks(expr)
+            table_expr = expr.as_table()
+            sql = self.compile(table_expr, params=params, limit=limit, **kwargs)
+            with self._safe_raw_sql(sql) as query:
+                arrow = query.toArrow()
+            table = PyArrowData.convert_table(arrow, table_expr.schema())
+            return expr.__pyarrow_result__(table)
 
-        _Registry.spark = ArrowSpark
-    return _Registry.spark
+    return ArrowSpark
+
+
 
 
 def _plain(table: Any, schema: Any) -> Any:

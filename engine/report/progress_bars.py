@@ -21,7 +21,7 @@ from rich.progress import (
     Progress as Bars,
 )
 
-from engine.progress import SILENT, Progress
+from engine.progress import Progress
 
 
 class ProgressBars(Progress):
@@ -62,5 +62,3 @@ def progress_for(console: Console) -> ProgressBars | None:
     """Bars when ``console`` is a terminal (and not told to be quiet), else None."""
     return ProgressBars(console) if console.is_terminal and not console.quiet else None
 
-
-__all__ = ["SILENT", "ProgressBars", "progress_for"]
