@@ -35,6 +35,28 @@ StoreOpt = Annotated[str | None, typer.Option(
     ".compliance/ beside the standards; e.g. postgresql+psycopg://user@host/db).")]
 
 
+PseudonymiseOpt = Annotated[bool, typer.Option(
+    "--pseudonymise", help="Name every case by its pseudonym instead of its id, in every "
+    "output: results.json, alerts.csv, cases.csv, rejects.csv, the workbook, the console, "
+    "notifications and the store's copy of the run (the store keeps the run as published; "
+    "cases.csv still gives each case's file and row). The pseudonym is P- and the first 16 "
+    "hex digits of HMAC-SHA256 of the id under the key in $COMPLIANCE_PSEUDONYM_KEY or "
+    "--pseudonym-key-file: at least 32 hex digits, never read from the standards folder "
+    "nor written anywhere. The same key gives the same pseudonyms on every run.")]
+KeyFileOpt = Annotated[Path | None, typer.Option(
+    "--pseudonym-key-file", help="Read the pseudonym key (hex digits) from this file "
+    "instead of $COMPLIANCE_PSEUDONYM_KEY (implies --pseudonymise); not inside the "
+    "standards folder or --out.")]
+
+
+def _pseudonym_key(wanted: bool, key_file: Path | None, *folders: Path) -> bytes | None:
+    from engine.privacy import read_key
+
+    if not wanted and key_file is None:
+        return None
+    return read_key(key_file, not_under=folders)
+
+
 def _store_url(url: str | None, standards: Path) -> str:
     from engine.store import default_url
 
@@ -132,6 +154,8 @@ def check(
     spark_master: Annotated[str | None, typer.Option(
         "--spark-master", help="Spark master URL (default: Spark's configuration, "
         "else local[2]).")] = None,
+    pseudonymise: PseudonymiseOpt = False,
+    key_file: KeyFileOpt = None,
 ) -> None:
     """Run the standards against the extracts and report verdicts and alerts."""
     from engine.report import parse_formats, render_results, results_json, summary_line
@@ -139,12 +163,14 @@ def check(
 
     try:
         reports = parse_formats(report) if report is not None else None
+        key = _pseudonym_key(pseudonymise, key_file, standards, out)
         with _progress() as progress:
             outcome = run_check(standards, data=_parse_data(data or []),
                                 as_of=_parse_date(as_of), out=out, only=standard,
                                 store=None if no_store else _store_url(store, standards),
                                 notify=not no_notify, reports=reports, progress=progress,
-                                engine=engine.value, spark_master=spark_master)
+                                engine=engine.value, spark_master=spark_master,
+                                pseudonym_key=key)
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None
@@ -240,6 +266,11 @@ def report(
         "0 suppresses nothing).")] = None,
     list_runs: Annotated[bool, typer.Option(
         "--list", help="List the runs kept in the store, newest first.")] = False,
+    pseudonymise: Annotated[bool, typer.Option(
+        "--pseudonymise", help="Name cases by their pseudonyms in the workbook, for a run "
+        "made without --pseudonymise (one made with it has them already); needs the "
+        "--standards the run was made with, and the key as for compliance check.")] = False,
+    key_file: KeyFileOpt = None,
 ) -> None:
     """Build the Excel workbook and the HTML performance statement from a stored run,
     without recomputing anything."""
@@ -261,12 +292,39 @@ def report(
             record, rejects = read_results(results)
         else:
             record, rejects = Store(_store_url(store, standards)).stored(run)
+        key = _pseudonym_key(pseudonymise, key_file, standards, out)
+        if key is not None:  # a run made without --pseudonymise, published with it
+            from engine.load import load_catalogue
+            from engine.privacy import protect
+
+            record, rejects = protect(record, rejects, load_catalogue(standards), key)
         written = write_reports(out, record, rejects, chosen, suppress_below=suppress_below)
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None
     out_console.print(f"Run {record.run.id[:8]}, as of {record.run.as_of}. Written: "
                       f"{', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def pseudonym(
+    ids: Annotated[list[str], typer.Argument(help="Case ids, as the extract writes them.")],
+    key_file: Annotated[Path | None, typer.Option(
+        "--pseudonym-key-file", help="Read the key (hex digits) from this file instead of "
+        "$COMPLIANCE_PSEUDONYM_KEY.")] = None,
+) -> None:
+    """Print the pseudonym of each case id, as --pseudonymise names it with the same key."""
+    from engine.privacy import pseudonym as derive
+    from engine.privacy import read_key
+
+    try:
+        key = read_key(key_file)
+    except InputError as err:
+        _report_problems(err)
+        raise typer.Exit(err.exit_code) from None
+    for case_id in ids:
+        out_console.print(f"{case_id}\t{derive(key, case_id)}", markup=False,
+                          highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -30,6 +30,7 @@ from engine.model.results import (
 from engine.model.standard import Standard
 from engine.model.tracking import Demand
 from engine.notify import send
+from engine.privacy import columns_of, protect, protect_rejects
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.progress import SILENT, Progress, stage
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
@@ -53,7 +54,7 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
           only: list[str] | None = None, store: str | None = None, notify: bool = True,
           history: str | None = None, reports: list[str] | None = None,
           progress: Progress = SILENT, engine: str = "duckdb",
-          spark_master: str | None = None) -> Outcome:
+          spark_master: str | None = None, pseudonym_key: bytes | None = None) -> Outcome:
     """Run every standard (or ``only`` those ids) against its dataset's extracts.
 
     ``data`` maps a dataset name to a file or glob that replaces its declared files.
@@ -74,7 +75,7 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     as_of = as_of or catalogue.settings.as_of or dt.date.today()
     chosen = _choose(catalogue, only)
     extracts = _read(catalogue, {s.dataset for s in chosen}, data or {}, as_of,
-                     Path(out) if out is not None else None, progress)
+                     Path(out) if out is not None else None, progress, pseudonym_key)
 
     ctx = Context(as_of, catalogue.settings.calendar, catalogue.settings.fiscal_year_start,
                   backend.connect(engine, master=spark_master))
@@ -122,6 +123,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     )
     progress.finish()
     rejected = reject_rows(extracts)
+    # Personal values withheld, case ids pseudonymised with a key: before anything keeps them.
+    record, rejected = protect(record, rejected, catalogue, pseudonym_key)
     if kept is not None:
         record = record.model_copy(update={"alerts": kept.record(record)})
         receivers = catalogue.policy.notify
@@ -170,7 +173,8 @@ def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:
 
 
 def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt.date,
-          out: Path | None, progress: Progress = SILENT) -> dict[str, Extract]:
+          out: Path | None, progress: Progress = SILENT, pseudonym_key: bytes | None = None
+          ) -> dict[str, Extract]:
     problems: list[Problem] = []
     for name in data:
         if name not in catalogue.datasets:
@@ -198,7 +202,8 @@ def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt
             problems.extend(err.problems)
     if problems:
         if out is not None and extracts:
-            write_rejects(out, reject_rows(extracts))
+            write_rejects(out, protect_rejects(reject_rows(extracts), columns_of(catalogue),
+                                               pseudonym_key))
         raise InputError(problems, exit_code=3)
     return extracts
 

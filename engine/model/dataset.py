@@ -50,6 +50,12 @@ class Column(Strict):
         None, description="For a category: the allowed values; any other value is rejected."
     )
     description: str | None = None
+    personal: bool = Field(
+        False, description="Personal data (a name, an address, a date of birth, a national "
+        "insurance number…): its values are never copied into any output. A rejected cell "
+        "shows '(personal data withheld)'; a case identified by it is named by its pseudonym "
+        "with --pseudonymise, else withheld too. It cannot be a segment or a date an open "
+        "case's alert shows.")
 
     @model_validator(mode="after")
     def _format_fits_type(self) -> Column:
