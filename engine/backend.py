@@ -56,6 +56,22 @@ def connect(engine: str = "duckdb", *, master: str | None = None,
     return _arrow_spark()().connect(session)
 
 
+def release(con: Any) -> None:
+    """Forget the in-memory tables the measures registered on ``con``: Ibis keeps each one
+    registered for as long as the backend lives, and with it the extract's rows. The run
+    calls this once a dataset's standards are measured, so that only one extract is ever
+    held in memory."""
+    if con.name == "duckdb":
+        for (name,) in con.con.sql("SELECT view_name FROM duckdb_views() "
+                                   "WHERE view_name LIKE 'ibis_%memtable%'").fetchall():
+            con.con.unregister(name)
+    else:
+        catalog = con._session.catalog
+        for table in catalog.listTables():
+            if table.isTemporary and "memtable" in table.name:
+                catalog.dropTempView(table.name)
+
+
 def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 

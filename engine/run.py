@@ -15,9 +15,18 @@ from pathlib import Path
 from engine import __version__, backend
 from engine.decide import decide_results, trajectory_alerts
 from engine.load import load_catalogue
-from engine.measure import Context, describe_measure, measure_standard, open_cases
+from engine.measure import (
+    Case,
+    Context,
+    Measured,
+    describe_measure,
+    measure_standard,
+    open_cases,
+)
 from engine.measure.volume import demand_for, volumes
 from engine.model.catalogue import Catalogue
+from engine.model.dataset import Dataset
+from engine.model.dataset import Demand as DemandSpec
 from engine.model.results import (
     DatasetRecord,
     FileRecord,
@@ -32,7 +41,7 @@ from engine.model.tracking import Demand
 from engine.notify import send
 from engine.privacy import columns_of, protect, protect_rejects
 from engine.problems import InputError, Problem, unknown_name_hint
-from engine.progress import SILENT, Progress, stage
+from engine.progress import SILENT, Progress
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
 from engine.report import reject_rows, write_outputs, write_rejects, write_reports
 from engine.store import Store
@@ -74,18 +83,12 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     catalogue = load_catalogue(standards)
     as_of = as_of or catalogue.settings.as_of or dt.date.today()
     chosen = _choose(catalogue, only)
-    extracts = _read(catalogue, {s.dataset for s in chosen}, data or {}, as_of,
-                     Path(out) if out is not None else None, progress, pseudonym_key)
-
     ctx = Context(as_of, catalogue.settings.calendar, catalogue.settings.fiscal_year_start,
                   backend.connect(engine, master=spark_master))
-    measured = [
-        measure_standard(s, catalogue.datasets[s.dataset], extracts[s.dataset].table, ctx)
-        for s in stage(progress, "Measuring", chosen, _named)
-    ]
-    late = {s.id: open_cases(s, catalogue.datasets[s.dataset], extracts[s.dataset].table, ctx,
-                             catalogue.policy_for(s))
-            for s in stage(progress, "Open cases", chosen, _named)}
+    checked = _check_datasets(catalogue, chosen, data or {}, ctx,
+                              Path(out) if out is not None else None, progress, pseudonym_key)
+    extracts, late = checked.extracts, checked.late
+    measured = [checked.measured[s.id] for s in chosen]
     progress.start("Deciding and tracking", 1)
     progress.step("alerts, improvement goals, demand")
     results, alerts = decide_results(measured, catalogue, as_of, late)
@@ -118,7 +121,7 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
         alerts=alerts,
         tracking=tracking,
         initiatives=impacts,
-        demand=_demand(catalogue, chosen, extracts, ctx),
+        demand=checked.demand,
         publication=catalogue.settings.publication,
     )
     progress.finish()
@@ -148,19 +151,6 @@ def _named(std: Standard) -> str:
     return f"{std.id} {std.title}"
 
 
-def _demand(catalogue: Catalogue, chosen: list[Standard], extracts: dict[str, Extract],
-            ctx: Context) -> list[Demand]:
-    """Each dataset's cases per period, and the forecast ahead."""
-    out = []
-    for name, extract in sorted(extracts.items()):
-        ds = catalogue.datasets[name]
-        demand = demand_for(ds, [s.period for s in chosen if s.dataset == name])
-        if demand is not None:
-            counted, left_out = volumes(ds, demand, extract.table, ctx)
-            out.append(forecast_demand(name, demand, counted, left_out, ctx.as_of))
-    return out
-
-
 def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:
     if not only:
         return list(catalogue.standards.values())
@@ -172,40 +162,81 @@ def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:
     return [catalogue.standards[s] for s in only]
 
 
-def _read(catalogue: Catalogue, names: set[str], data: dict[str, str], as_of: dt.date,
-          out: Path | None, progress: Progress = SILENT, pseudonym_key: bytes | None = None
-          ) -> dict[str, Extract]:
-    problems: list[Problem] = []
-    for name in data:
-        if name not in catalogue.datasets:
-            problems.append(Problem(None, f"--data names an unknown dataset '{name}'",
-                                    hint=unknown_name_hint(name, catalogue.datasets, "datasets")))
+@dataclass
+class _Checked:
+    """Each dataset's extract (its rows released), and its standards' measures, open
+    cases and demand."""
+
+    extracts: dict[str, Extract] = field(default_factory=dict)
+    measured: dict[str, Measured] = field(default_factory=dict)
+    late: dict[str, list[Case]] = field(default_factory=dict)
+    demand: list[Demand] = field(default_factory=list)
+
+
+def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str, str],
+                    ctx: Context, out: Path | None, progress: Progress,
+                    pseudonym_key: bytes | None) -> _Checked:
+    """One dataset at a time: read it, measure all its standards and select their open
+    cases, then let its rows go, so that only one extract is ever held in memory. Every
+    unreadable file is gathered before the run stops (exit 3)."""
+    problems = [Problem(None, f"--data names an unknown dataset '{name}'",
+                        hint=unknown_name_hint(name, catalogue.datasets, "datasets"))
+                for name in data if name not in catalogue.datasets]
     if problems:
         raise InputError(problems, exit_code=2)
-    extracts: dict[str, Extract] = {}
-    for name in stage(progress, "Reading", sorted(names)):
+    checked = _Checked()
+    for name in sorted({s.dataset for s in chosen}):
         ds = catalogue.datasets[name]
-        if name in data:
-            paths = sorted(Path(p) for p in glob.glob(data[name]) if Path(p).is_file())
-            if not paths:
-                problems.append(Problem(Path(data[name]), "no such file",
-                                        hint=f"check the path given with --data {name}=…"))
-                continue
-        else:
-            paths = resolve_files(ds, catalogue.root)
+        mine = [s for s in chosen if s.dataset == name]
+        demand = demand_for(ds, [s.period for s in mine])
+        progress.start(f"Checking {name}", 1 + 2 * len(mine) + (demand is not None))
+        progress.step("reading")
         try:
-            extracts[name] = read_dataset(ds, paths, as_of)
+            extract = read_dataset(ds, _paths(ds, name, data, catalogue.root), ctx.as_of)
         except TooManyRejects as err:  # keep its rejects: they show what to fix
             problems.extend(err.problems)
-            extracts[name] = err.extract
+            checked.extracts[name] = err.extract.released()
         except InputError as err:  # gather every unreadable file before stopping
             problems.extend(err.problems)
+        else:
+            if not problems:  # the run will stop: measuring would be wasted
+                _measure(extract, mine, demand, ctx, catalogue, checked, progress)
+            checked.extracts[name] = extract.released()
+            del extract  # before the next dataset is read
+        progress.finish()
     if problems:
-        if out is not None and extracts:
-            write_rejects(out, protect_rejects(reject_rows(extracts), columns_of(catalogue),
-                                               pseudonym_key))
+        if out is not None and checked.extracts:
+            write_rejects(out, protect_rejects(reject_rows(checked.extracts),
+                                               columns_of(catalogue), pseudonym_key))
         raise InputError(problems, exit_code=3)
-    return extracts
+    return checked
+
+
+def _measure(extract: Extract, standards: list[Standard], demand: DemandSpec | None,
+             ctx: Context, catalogue: Catalogue, checked: _Checked, progress: Progress
+             ) -> None:
+    ds, table = extract.dataset, extract.rows
+    for s in standards:
+        progress.step(f"measuring {_named(s)}")
+        checked.measured[s.id] = measure_standard(s, ds, table, ctx)
+    for s in standards:
+        progress.step(f"open cases {_named(s)}")
+        checked.late[s.id] = open_cases(s, ds, table, ctx, catalogue.policy_for(s))
+    if demand is not None:
+        progress.step("demand")
+        counted, left_out = volumes(ds, demand, table, ctx)
+        checked.demand.append(forecast_demand(ds.name, demand, counted, left_out, ctx.as_of))
+    backend.release(ctx.backend)
+
+
+def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path) -> list[Path]:
+    if name not in data:
+        return resolve_files(ds, root)
+    paths = sorted(Path(p) for p in glob.glob(data[name]) if Path(p).is_file())
+    if not paths:
+        raise InputError([Problem(Path(data[name]), "no such file",
+                                  hint=f"check the path given with --data {name}=…")])
+    return paths
 
 
 def _dataset_record(e: Extract) -> DatasetRecord:

@@ -25,6 +25,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from engine import calendar, expr
 from engine.measure.elapsed import as_date
@@ -95,10 +96,21 @@ class Measured:
     newest: dt.date | None = None
 
 
+def used_rows(data: pa.Table) -> ibis.Table:
+    """An extract's rows used, as an Ibis table. The reader keeps rejected and blank rows
+    in its table, marked ``_used`` false (leaving them out there would copy every row
+    used); the query leaves them out as it reads."""
+    table = ibis.memtable(data)
+    if "_used" in data.column_names:
+        table = table.filter(table._used).drop("_used")
+    return table
+
+
 def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
     """Measure one standard with its kind module (see the module docstring)."""
-    table = ibis.memtable(data)
-    total = data.num_rows
+    table = used_rows(data)
+    total = data.num_rows if "_used" not in data.column_names else \
+        int(pc.sum(data["_used"]).as_py() or 0)
     table = population(std, ds, table, ctx)
     if hasattr(kind, "cells"):  # a kind that measures over time, not over rows
         inside = _scalar(ctx, table.count())

@@ -69,8 +69,11 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
     """Open cases late on the as-of date, or late within ``within`` days (0: late only)."""
     # The few rows still open first (Polars, without a query to compile), then the
     # population among them.
-    blank = pl.col(kind.open_column(std.measure.spec)).is_null()
-    data = cast(pl.DataFrame, pl.from_arrow(data)).filter(blank).to_arrow()
+    still_open = pl.col(kind.open_column(std.measure.spec)).is_null()
+    if "_used" in data.column_names:  # the reader's rejected and blank rows stay out
+        still_open = still_open & pl.col("_used")
+    data = cast(pl.DataFrame, pl.from_arrow(data)).filter(still_open).drop(
+        "_used", strict=False).to_arrow()
     table = population(std, ds, ibis.memtable(data), ctx)
     rows = kind.rows(std, ds, table.mutate(_ahead=ibis.literal(within)), _ahead(ctx))
     candidates = ctx.backend.to_pyarrow(  # every declared column, to evaluate them again

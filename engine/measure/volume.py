@@ -16,7 +16,7 @@ import ibis
 import pyarrow as pa
 
 from engine import expr
-from engine.measure.base import Context
+from engine.measure.base import Context, used_rows
 from engine.measure.elapsed import as_date
 from engine.model.dataset import Dataset
 from engine.model.improvement import Demand
@@ -27,7 +27,7 @@ def volumes(ds: Dataset, demand: Demand, data: pa.Table, ctx: Context
             ) -> tuple[dict[dt.date, int | float], dict[str, int]]:
     """Cases per period start, and rows left out by reason."""
     types = ds.column_types()
-    table = ibis.memtable(data)
+    table = used_rows(data)
     day = as_date(table[demand.by], types[demand.by]).cast("date")
     kind = PeriodKind(demand.period.value)
     if kind is PeriodKind.fiscal_year:

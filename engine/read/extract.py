@@ -13,9 +13,10 @@ import datetime as dt
 import threading
 from collections import Counter
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 import pyarrow as pa
@@ -56,15 +57,26 @@ class FileRead:
 @dataclass
 class Extract:
     dataset: Dataset
-    table: pa.Table  # declared columns (typed) + _file + _row, used rows only
+    # Every row parsed: the declared columns (typed), _file, _row, and _used (false for a
+    # row rejected or blank). Leaving rows out would copy the whole extract and hold it
+    # twice over for a moment; the measures leave them out as they read (engine.measure).
+    rows: pa.Table
     files: list[FileRead]
     rows_read: int
+    rows_used: int
     filtered_by: dict[str, int] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
 
     @property
-    def rows_used(self) -> int:
-        return self.table.num_rows
+    def table(self) -> pa.Table:
+        """The rows used, as a table of their own (a copy)."""
+        used = cast(pl.DataFrame, pl.from_arrow(self.rows)).filter("_used").drop("_used")
+        return used.to_arrow(compat_level=pl.CompatLevel.newest())
+
+    def released(self) -> Extract:
+        """This extract without its rows (an empty table of the same columns): its
+        files, counts and rejects stay, its memory goes."""
+        return replace(self, rows=self.rows.schema.empty_table())
 
     @property
     def rows_filtered(self) -> int:
@@ -215,6 +227,29 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
         [p.typed.with_columns(_file=pl.lit(p.file.path, names)) for p in parts if p.typed.height],
         how="vertical_relaxed",
     ) if any(p.typed.height for p in parts) else _empty(ds, names)
+    mask, failures = _checked(ds, typed, parts, as_of)
+    # Rows rejected stay, marked: leaving them out would copy every row used.
+    typed = typed.select(*ds.columns, "_file", "_row", _used=mask)
+    if any(p.reordered for p in parts):
+        typed = typed.sort("_file", "_row")
+    blanks = sum(p.blanks for p in parts)
+    rejects = [
+        # Failures name columns (a row check names each it reads, joined by " / ");
+        # here, and only here, names become the headers people see in the extract.
+        Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "", f["reason"],
+               f.get("message") or REASONS.get(f["reason"], f["reason"]))
+        for f in failures.sort("_file", "_row", "column").iter_rows(named=True)
+    ]
+    # The newest Arrow layout shares Polars' string buffers: no copy of a large extract.
+    table = typed.to_arrow(compat_level=pl.CompatLevel.newest())
+    return Extract(ds, table, files, sum(f.rows_read for f in files), int(mask.sum()),
+                   {BLANK_ROW: blanks} if blanks else {}, rejects)
+
+
+def _checked(ds: Dataset, typed: pl.DataFrame, parts: list[_Part], as_of: dt.date
+             ) -> tuple[pl.Series, pl.DataFrame]:
+    """Over all files together: which rows are used (a mask), and every failure, each
+    with its file and row."""
     failures = pl.concat([p.failures.with_columns(_file=pl.lit(p.file.path)) for p in parts])
     typed = typed.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     found = []
@@ -230,23 +265,7 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
         failures = pl.concat([failures, later.join(where, on="_i").drop("_i")],
                              how="diagonal_relaxed")
         keep = keep & ~pl.col("_i").is_in(later["_i"].implode())
-    mask = typed.select(keep).to_series()
-    # The one copy of the rows read, of the columns that leave the reader only.
-    typed = typed.select(*ds.columns, "_file", "_row").filter(mask)
-    if any(p.reordered for p in parts):
-        typed = typed.sort("_file", "_row")
-    blanks = sum(p.blanks for p in parts)
-    rejects = [
-        # Failures name columns (a row check names each it reads, joined by " / ");
-        # here, and only here, names become the headers people see in the extract.
-        Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "", f["reason"],
-               f.get("message") or REASONS.get(f["reason"], f["reason"]))
-        for f in failures.sort("_file", "_row", "column").iter_rows(named=True)
-    ]
-    # The newest Arrow layout shares Polars' string buffers: no copy of a large extract.
-    table = typed.to_arrow(compat_level=pl.CompatLevel.newest())
-    return Extract(ds, table, files, sum(f.rows_read for f in files),
-                   {BLANK_ROW: blanks} if blanks else {}, rejects)
+    return typed.select(keep).to_series(), failures
 
 
 def _empty(ds: Dataset, names: pl.Enum) -> pl.DataFrame:
