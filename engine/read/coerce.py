@@ -16,7 +16,9 @@ Conventions (stated in the README):
   ``timezone``; without a declared zone the time is kept as written;
 * booleans accept Y/N, Yes/No, True/False, T/F and 1/0 in any case;
 * numbers use the dataset's decimal mark; thousands separators (``1,234`` or ``1.234``
-  with decimal commas, spaces) are allowed; integers may not have a fraction other than ``.0``.
+  with decimal commas, spaces) are allowed; integers may not have a fraction other than ``.0``;
+* a cell of more than ``MAX_CELL_BYTES`` (131,072 bytes; Excel holds 32,767 characters at
+  most) is rejected as ``cell_too_long`` without being parsed, and shown cut short.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ _FIRST_YEAR = 1000  # %Y also reads "25" as the year 25: a year has four digits
 _EXCEL_FIRST = dt.date(1900, 1, 1)  # a time-only cell arrives as 1899-12-31 10:30
 _NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 _SPACES = r"[\s\u00a0\u202f']"
+MAX_CELL_BYTES = 131_072  # Python's csv field limit; 4 bytes for each of Excel's 32,767
+SHOWN_CHARS = 200  # how much of a too-long cell a reject shows
 
 REASONS = {
     "missing_value": "a required cell is blank",
@@ -56,6 +60,7 @@ REASONS = {
     "not_allowed_value": "not one of the declared values",
     "duplicate_key": "the same key appears on more than one row",
     "extra_cells": "the row has more cells than the header (a delimiter inside a value?)",
+    "cell_too_long": "the cell holds more than 131,072 bytes (a quote left open?)",
 }
 _FAILS = {
     ColumnType.date: "bad_date", ColumnType.datetime: "bad_datetime",
@@ -119,7 +124,8 @@ def _fast_value(cell: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> tuple[pl
             return value, cell.is_not_null() & value.is_null()
         # Testing for surrounding spaces is far cheaper than stripping every cell.
         doubtful = (cell == "") | cell.str.starts_with(" ") | cell.str.ends_with(" ") \
-            | cell.str.starts_with("\t") | cell.str.ends_with("\t")
+            | cell.str.starts_with("\t") | cell.str.ends_with("\t") \
+            | (cell.str.len_bytes() > MAX_CELL_BYTES)
         return cell.cast(dtype_of(col)), cell.is_not_null() & doubtful
     if col.type is ColumnType.integer:
         value = cell.cast(pl.Int64, strict=False)
@@ -172,26 +178,30 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
     columns, texts = [], []
     for name, col in ds.columns.items():
         required = col.required or name in ds.key
+        long = _too_long(name, raw.schema[name])
         if raw.schema[name] != pl.String:
             value: pl.Expr = pl.col(name)
             text = pl.col(name).cast(pl.String)
         else:
             text = pl.col(name).str.strip_chars()
             text = pl.when(text == "").then(None).otherwise(text)
-            value = _convert(text, col, ds, kind)
+            # An overlong cell is not parsed: a 100 MB cell would cost seconds per format.
+            value = _convert(pl.when(~long).then(text), col, ds, kind)
         texts.append(text.is_null())
-        reason: Any = pl.when(text.is_null() & pl.lit(required)).then(pl.lit("missing_value"))
+        reason: Any = pl.when(long).then(pl.lit("cell_too_long")).when(
+            text.is_null() & pl.lit(required)).then(pl.lit("missing_value"))
         if col.type in _FAILS:
             reason = reason.when(text.is_not_null() & value.is_null()).then(
                 pl.lit(_FAILS[col.type]))
         if col.values is not None:
             reason = reason.when(text.is_not_null() & ~text.is_in(col.values)).then(
                 pl.lit("not_allowed_value"))
+        as_read = _cut_short(pl.col(name).cast(pl.String))
         columns += [value.alias(name), reason.otherwise(None).alias(f"_why:{name}"),
-                    pl.col(name).cast(pl.String).alias(f"_text:{name}")]
+                    as_read.alias(f"_text:{name}")]
     if "_extra" in raw.columns:  # more cells than the header: the row, not a cell, is wrong
         columns += [pl.when(pl.col("_extra").is_not_null()).then(pl.lit("extra_cells"))
-                    .alias("_why:_extra"), pl.col("_extra").alias("_text:_extra")]
+                    .alias("_why:_extra"), _cut_short(pl.col("_extra")).alias("_text:_extra")]
     out = raw.lazy().with_row_index("_i").select(
         pl.col("_i").cast(pl.Int64), *columns, pl.all_horizontal(texts).alias("_blank"),
     ).collect()
@@ -213,6 +223,19 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
     failures = (failures.join(shown, on=["_i", "column"])
                 .select("_i", "column", "value", "reason").sort("_i", "column"))
     return Coerced(out.select(list(ds.columns)), blank, failures)
+
+
+def _too_long(name: str, dtype: Any) -> pl.Expr:
+    """True for a text cell longer than any spreadsheet cell (a typed cell never is)."""
+    if dtype != pl.String:
+        return pl.lit(False)
+    return (pl.col(name).str.len_bytes() > MAX_CELL_BYTES).fill_null(False)
+
+
+def _cut_short(text: pl.Expr) -> pl.Expr:
+    """A reject's value as shown: an overlong cell only begins (rejects.csv stays small)."""
+    return pl.when(text.str.len_bytes() > MAX_CELL_BYTES).then(
+        text.str.slice(0, SHOWN_CHARS) + "…").otherwise(text)
 
 
 def _decimal_mark(ds: Dataset, kind: Kind) -> str:

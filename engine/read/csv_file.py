@@ -4,7 +4,11 @@ Polars' CSV reader (multi-threaded, in Rust) parses the file: of the readers mea
 ``bench/`` (Polars, DuckDB, pyarrow, Python's csv module) it was the fastest, and it
 counts a quoted line break as part of its cell, as Excel does, so its row index plus the
 header's row number is the row a person sees. Python's csv module reads only the first
-rows, to find the header under a title block.
+rows, to find the header under a title block, and only from the first ``HEAD_BYTES``
+(8 MB) of the file: a file of one endless line costs no more than a normal one. A row
+there of more than 16,384 cells (Excel's limit), a cell of more than 131,072 characters
+(the csv module's limit) or a NUL byte (binary data) is refused, naming the row; further
+down, Polars reads any length (a 100 MB cell is a value or a reject like any other).
 
 Encodings other than UTF-8 are converted to a UTF-8 copy in the temporary folder first
 (in chunks, so memory stays flat); the copy is removed when the read ends.
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import tempfile
 from contextlib import ExitStack
@@ -27,6 +32,8 @@ from engine.read.header import SEARCH_ROWS, Header, locate
 from engine.read.sources import CHUNK, Unreadable
 
 UTF8 = {"utf-8", "utf8", "utf-8-sig", "utf_8"}
+HEAD_BYTES = 8 << 20  # the first rows are looked for in this much of the file
+MAX_COLUMNS = 16_384  # Excel's limit: a wider row is a wrong delimiter or a damaged file
 
 
 def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.LazyFrame, Header]:
@@ -76,16 +83,55 @@ def explain(exc: Exception, path: Path, shown: Path, ds: Dataset) -> Unreadable:
 
 
 def _first_records(path: Path, shown: Path, ds: Dataset) -> list[tuple[int, list[str]]]:
+    """The first rows, parsed from at most ``HEAD_BYTES`` of the file: a file of one
+    endless line, or a cell of 100 MB, costs no more than a normal header."""
     wanted = max(SEARCH_ROWS, ds.csv.header_row or 0)
+    with path.open("rb") as raw:
+        head = raw.read(HEAD_BYTES + 1)
+    cut = len(head) > HEAD_BYTES
+    head = head[:HEAD_BYTES]
+    if b"\0" in head:  # UTF-16 (which has NULs) was converted before this
+        line = head[: head.index(b"\0")].count(b"\n") + 1
+        raise Unreadable(Problem(shown, f"line {line} holds a NUL byte: this is binary data, "
+                                 "not CSV text (a damaged export, or another kind of file "
+                                 "renamed .csv?)", hint="export the extract again as CSV"))
     try:
-        with path.open(encoding="utf-8-sig", newline="", errors="strict") as text:
-            reader = csv.reader(text, delimiter=ds.csv.delimiter)
-            return [(n, r) for n, r in enumerate(itertools.islice(reader, wanted), start=1)]
+        text = codecs.getincrementaldecoder("utf-8-sig")(errors="strict").decode(
+            head, final=not cut)
     except UnicodeDecodeError:
         raise _not_utf8(path, shown) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=ds.csv.delimiter)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for number, cells in enumerate(itertools.islice(reader, wanted + 1), start=1):
+            if len(cells) > MAX_COLUMNS:
+                raise Unreadable(Problem(
+                    shown, f"row {number} has {len(cells):,} cells; a spreadsheet holds at "
+                    f"most {MAX_COLUMNS:,} columns", hint="check the delimiter, or export "
+                    "only the columns the dataset needs"))
+            records.append((number, cells))
     except csv.Error as exc:
-        raise Unreadable(Problem(shown, f"the first rows cannot be read as CSV ({exc})",
+        row = len(records) + 1
+        if "field limit" in str(exc):
+            if records:  # the header is likely above it; Polars reads any length
+                return records
+            raise _too_long(shown, row) from None
+        raise Unreadable(Problem(shown, f"row {row} cannot be read as CSV ({exc})",
                                  hint="check the delimiter and the quoting")) from None
+    if cut:  # the last row read may be cut short at the end of the head
+        if len(records) <= wanted:
+            records = records[:-1]
+        if not records:
+            raise _too_long(shown, 1)
+    return records[:wanted]
+
+
+def _too_long(shown: Path, row: int) -> Unreadable:
+    return Unreadable(Problem(
+        shown, f"row {row} is too long to be a header or a title: a cell of more than "
+        f"{csv.field_size_limit():,} characters, or a line of more than {HEAD_BYTES >> 20} MB "
+        "(a quote left open, or no line breaks?)",
+        hint="check the quoting and the line endings, or export the extract again"))
 
 
 def _to_utf8(path: Path, shown: Path, encoding: str, stack: ExitStack, cr_only: bool
@@ -108,7 +154,14 @@ def _to_utf8(path: Path, shown: Path, encoding: str, stack: ExitStack, cr_only: 
                                          hint="check csv: encoding in the dataset")) from None
             line += chunk.count(b"\n")
             out.write((text.replace("\r", "\n") if cr_only else text).encode("utf-8"))
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+        try:  # a file cut short ends inside a character: seen only now
+            rest = decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise Unreadable(Problem(shown, f"line {line} ends in the middle of a character: "
+                                     f"the file is not complete {encoding} text",
+                                     hint="export the extract again (was it cut short?)")
+                             ) from None
+        out.write(rest.encode("utf-8"))
     out.flush()
     return Path(out.name)
 

@@ -8,29 +8,66 @@ arrive as ``2025-01-31 00:00:00``. Formulas give the value Excel saved with the 
 
 Merged cells: a value merged over several rows or columns is what a person reads in each
 cell it covers, so it is copied into each of them. The merge list sits at the end of the
-sheet's XML, which is scanned in a second thread while fastexcel parses.
+sheet's XML, which the guard below reads anyway.
+
+Hostile workbooks. An .xlsx is a zip of XML parts, and fastexcel trusts the zip: it
+inflates a part however large it turns out to be, whatever size the zip declares (a 1 MB
+part declared as 600 bytes that inflated to 1 GB cost 1.1 GB of memory). So before
+fastexcel sees the file, every part is inflated here, in pieces that are counted and
+dropped, and the workbook is refused, with what to do, when:
+
+* it has more than ``MAX_PARTS`` (10,000) parts: workbooks have tens;
+* a part larger than ``GRACE`` (1 MiB) inflates more than ``MAX_RATIO`` (100) times its
+  compressed size, Apache POI's limit: real sheets inflate 7 to 16 times (the
+  1,000,000-row claims workbook of ``bench/generate.py`` is 32 MB zipped, its sheet
+  397 MB inflated: 12.3 times);
+* its parts inflate to more than ``MAX_INFLATED`` (4 GiB) in all: ten times the
+  million-row workbook, so only a very wide sheet comes near it (export that as CSV);
+* a part inflates to more, or less, than the zip declares (crafted, or damaged), is
+  encrypted or compressed other than by deflate, or shares its name with another;
+* an XML part declares a DOCTYPE (entity tricks: billion laughs, an external entity
+  naming a local file). Excel never writes one. fastexcel would not expand an entity
+  anyway (quick-xml knows no DTD: ``&xxe;`` fails as an unknown entity), and the parts
+  parsed here go through defusedxml, as openpyxl's do when it is installed;
+* it links to other workbooks (``xl/externalLinks/``): what it shows from them are
+  copies saved with it, perhaps stale, so it is refused with how to break the links.
+  Nothing is ever fetched: a formula's value is the one Excel saved.
+
+The pass costs about 0.6 s on the million-row workbook (zlib inflates ~650 MB/s); the
+merge list is found in it, so the sheet is no longer read twice.
 """
 
 from __future__ import annotations
 
 import re
-import threading
+import struct
 import zipfile
-from dataclasses import dataclass
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
+from typing import BinaryIO
 
+import defusedxml.ElementTree as SafeXML  # type: ignore[import-untyped]
 import polars as pl
 
 from engine.model.dataset import Dataset
 from engine.problems import Problem, unknown_name_hint
 from engine.read.header import SEARCH_ROWS, Header, locate
-from engine.read.sources import Unreadable
+from engine.read.sources import ZIP, Unreadable
 
+MAX_PARTS = 10_000
+MAX_RATIO = 100
+GRACE = 1 << 20
+MAX_INFLATED = 4 << 30
+PIECE = 4 << 20  # bytes inflated at a time: memory stays flat
+PROLOG = 1 << 16  # a DOCTYPE can only come before the first element, at the very start
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_AGAIN = "export the extract again from its system, or as CSV"
 
 
 @dataclass(frozen=True)
@@ -41,13 +78,24 @@ class Merge:
     last_col: int
 
 
+@dataclass
+class Inspected:
+    """What the guard learnt on its pass: merges of each worksheet part."""
+
+    merges: dict[str, list[Merge]] = field(default_factory=dict)
+
+
 def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, str]:
     """The sheet's declared columns as text, with ``_row``; also the header and sheet name."""
     import fastexcel
 
+    with path.open("rb") as f:
+        zipped = f.read(4) == ZIP
+    inspected = inspect(path, shown) if zipped else Inspected()  # .xls: no zip, no XML
     try:
         book = fastexcel.read_excel(path)
-    except Exception as exc:  # fastexcel raises its own error types for every kind of damage
+    except BaseException as exc:  # fastexcel raises its own error types for every damage
+        _reraise_unless_reader_error(exc)
         raise Unreadable(Problem(shown, f"the workbook is damaged and cannot be read "
                                  f"({_short(exc)})",
                                  hint="open it in Excel and save it again")) from None
@@ -56,22 +104,18 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, st
     if sheet not in names:
         raise Unreadable(Problem(shown, f"the workbook has no sheet '{sheet}'",
                                  hint=unknown_name_hint(sheet, names, "sheets")))
-    merges: list[Merge] = []
-    finder = threading.Thread(target=lambda: merges.extend(merged_cells(path, sheet)),
-                              daemon=True)
-    finder.start()
     try:
         # header_row=None with skip_rows=0: every row from row 1, empty ones included,
         # so the frame's index + 1 is the row number Excel shows.
         loaded = book.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string")
         frame = loaded.to_polars()
         absolute = [c.absolute_index for c in loaded.selected_columns]
-    except Exception as exc:
+    except BaseException as exc:
+        _reraise_unless_reader_error(exc)
         raise Unreadable(Problem(shown, f"sheet '{sheet}' cannot be read ({_short(exc)})",
                                  hint="open the workbook in Excel and save it again")) from None
-    finally:
-        finder.join()
     frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
+    merges = merged_cells(path, sheet, inspected) if zipped else []
     if merges:
         frame = _fill_merges(frame, merges, absolute)
     head = frame.head(max(SEARCH_ROWS, ds.excel.header_row or 0)).rows()
@@ -86,28 +130,163 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, st
     ), header, sheet
 
 
-def merged_cells(path: Path, sheet: str) -> list[Merge]:
-    """The merged ranges of ``sheet``, from the workbook's XML; empty if it has none."""
+def inspect(path: Path, shown: Path) -> Inspected:
+    """Inflate every part of the workbook's zip, counted; raise :class:`Unreadable` for a
+    zip bomb, a DOCTYPE, external links or damage (see the module's docstring)."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            parts = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise Unreadable(Problem(shown, f"the workbook is damaged and cannot be read "
+                                 f"(not a valid zip: {exc})",
+                                 hint="open it in Excel and save it again")) from None
+    if len(parts) > MAX_PARTS:
+        raise Unreadable(Problem(shown, f"the workbook holds {len(parts):,} parts; a "
+                                 f"workbook has tens, and more than {MAX_PARTS:,} is refused "
+                                 "(a zip bomb?)", hint=_AGAIN))
+    _check_declared(shown, parts)
+    links = sorted(p.filename for p in parts if p.filename.startswith("xl/externalLinks/")
+                   and p.filename.endswith(".xml"))
+    found = Inspected()
+    with path.open("rb") as raw:
+        for part in parts:
+            merges: set[tuple[bytes, ...]] = set()
+            try:
+                _inflate(raw, part, shown, merges)
+            except (OSError, ValueError, struct.error) as exc:  # an offset off the file
+                raise Unreadable(_damaged(shown, part, str(exc))) from None
+            if merges:
+                found.merges[part.filename] = [Merge(int(r1), int(r2), _col(c1), _col(c2))
+                                               for c1, r1, c2, r2 in merges]
+    if links:
+        raise Unreadable(_external_links(path, shown, links))
+    return found
+
+
+def _check_declared(shown: Path, parts: list[zipfile.ZipInfo]) -> None:
+    names: set[str] = set()
+    total = 0
+    for part in parts:
+        if part.filename in names:
+            raise Unreadable(Problem(shown, f"the workbook holds two parts named "
+                                     f"{part.filename} (damaged or crafted)", hint=_AGAIN))
+        names.add(part.filename)
+        if part.flag_bits & 0x1:
+            raise Unreadable(Problem(shown, f"part {part.filename} of the workbook is "
+                                     "encrypted", hint="open it in Excel, remove the "
+                                     "password and save it as .xlsx"))
+        if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Unreadable(Problem(shown, f"part {part.filename} of the workbook is "
+                                     f"compressed with method {part.compress_type}, which "
+                                     "Excel does not use", hint=_AGAIN))
+        total += part.file_size
+        ratio = part.file_size / max(1, part.compress_size)
+        if part.file_size > GRACE and ratio > MAX_RATIO:
+            raise Unreadable(Problem(
+                shown, f"part {part.filename} of the workbook would inflate {ratio:,.0f} "
+                f"times, from {_size(part.compress_size)} to {_size(part.file_size)}; "
+                f"workbooks inflate about 10 times and more than {MAX_RATIO} is refused as "
+                "a zip bomb", hint=_AGAIN))
+        if total > MAX_INFLATED:
+            raise Unreadable(Problem(
+                shown, f"the workbook would inflate to more than {_size(MAX_INFLATED)} "
+                f"(a million-row sheet is about 400 MB); refused as a zip bomb or a sheet "
+                "too large to read", hint=_AGAIN))
+
+
+def _inflate(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path,
+             merges: set[tuple[bytes, ...]]) -> None:
+    """Inflate ``part`` piece by piece: its real size must be the one declared. Merged
+    ranges are collected from whichever part holds them (a sheet, wherever it lives)."""
+    raw.seek(part.header_offset)
+    local = raw.read(30)
+    if len(local) < 30 or local[:4] != ZIP:
+        raise Unreadable(_damaged(shown, part, "its header is missing"))
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    raw.seek(part.header_offset + 30 + name_length + extra_length)
+    out, first, tail = 0, True, b""
+    for piece in _pieces(raw, part, shown):
+        out += len(piece)
+        if out > part.file_size:
+            raise Unreadable(Problem(
+                shown, f"part {part.filename} of the workbook inflates to more than the "
+                f"{_size(part.file_size)} its zip directory declares (crafted, or damaged)",
+                hint=_AGAIN))
+        if first and _DOCTYPE.search(piece[:PROLOG]):
+            raise Unreadable(Problem(
+                shown, f"part {part.filename} of the workbook declares a DOCTYPE, which "
+                "Excel never writes: refused, as such a file can be crafted to exhaust "
+                "memory or to read files on this computer", hint=_AGAIN))
+        first = False
+        if tail or b"<mergeCell" in piece:
+            window = tail + piece
+            merges.update(m.groups() for m in _MERGE.finditer(window))
+            tail = window[-64:]
+    if out != part.file_size:
+        raise Unreadable(_damaged(shown, part, f"it inflates to {_size(out)}, not the "
+                                  f"{_size(part.file_size)} declared"))
+
+
+def _pieces(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path) -> Iterator[bytes]:
+    left = part.compress_size
+    if part.compress_type == zipfile.ZIP_STORED:
+        while left > 0 and (chunk := raw.read(min(left, PIECE))):
+            left -= len(chunk)
+            yield chunk
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        while left > 0 and not inflater.eof and (chunk := raw.read(min(left, 1 << 20))):
+            left -= len(chunk)
+            while chunk and not inflater.eof:
+                piece = inflater.decompress(chunk, PIECE)
+                chunk = inflater.unconsumed_tail
+                if piece:
+                    yield piece
+    except zlib.error as exc:
+        raise Unreadable(_damaged(shown, part, f"its data is corrupt: {exc}")) from None
+
+
+def _external_links(path: Path, shown: Path, links: list[str]) -> Problem:
+    targets: list[str] = []
+    with zipfile.ZipFile(path) as book:
+        for link in links:
+            rels = PurePosixPath(link).parent / "_rels" / (PurePosixPath(link).name + ".rels")
+            try:
+                tree = SafeXML.fromstring(book.read(str(rels)))
+            except Exception:  # a link we cannot name is still a link
+                continue
+            targets += [str(r.get("Target")) for r in tree.iterfind("p:Relationship", _NS)
+                        if r.get("Target")]
+    named = ", ".join(targets[:3]) + (f" and {len(targets) - 3} more" if len(targets) > 3
+                                      else "")
+    return Problem(shown, f"the workbook links to {len(links)} other workbook(s)"
+                   f"{f' ({named})' if named else ''}: the values it shows from them are "
+                   "copies saved with it, which may be out of date",
+                   hint="in Excel: Data ▸ Edit Links ▸ Break Links, then save the workbook "
+                   "and run again")
+
+
+def _damaged(shown: Path, part: zipfile.ZipInfo, why: str) -> Problem:
+    return Problem(shown, f"the workbook is damaged: part {part.filename} cannot be read "
+                   f"({why})", hint="open it in Excel and save it again")
+
+
+def merged_cells(path: Path, sheet: str, inspected: Inspected) -> list[Merge]:
+    """The merged ranges of ``sheet``, found by :func:`inspect`; empty if it has none."""
+    if not inspected.merges:
+        return []
     try:
         with zipfile.ZipFile(path) as book:
             member = _sheet_member(book, sheet)
-            if member is None:
-                return []
-            found: set[tuple[bytes, ...]] = set()
-            tail = b""
-            with book.open(member) as xml:
-                while chunk := xml.read(1 << 22):
-                    window = tail + chunk
-                    found.update(m.groups() for m in _MERGE.finditer(window))
-                    tail = window[-64:]
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
-        return []  # an .xls file, or damage that the sheet reader reports itself
-    return [Merge(int(r1), int(r2), _col(c1), _col(c2)) for c1, r1, c2, r2 in found]
+    except Exception:  # the sheet was read; without its merges it stands
+        return []
+    return inspected.merges.get(member or "", [])
 
 
 def _sheet_member(book: zipfile.ZipFile, sheet: str) -> str | None:
-    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    workbook = SafeXML.fromstring(book.read("xl/workbook.xml"))
+    rels = SafeXML.fromstring(book.read("xl/_rels/workbook.xml.rels"))
     rid = next((s.get(f"{{{_NS['r']}}}id") for s in workbook.iterfind("m:sheets/m:sheet", _NS)
                 if s.get("name") == sheet), None)
     target = next((r.get("Target") for r in rels.iterfind("p:Relationship", _NS)
@@ -145,6 +324,21 @@ def _fill_merges(frame: pl.DataFrame, merges: list[Merge], absolute: list[int]
     return frame.with_columns(list(filled.values()))
 
 
-def _short(exc: Exception) -> str:
+def _reraise_unless_reader_error(exc: BaseException) -> None:
+    """fastexcel's errors are Exceptions; a panic in its Rust code is a BaseException
+    (pyo3's PanicException) and still means a file it cannot read. Anything else
+    (KeyboardInterrupt, SystemExit) goes on."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:160]

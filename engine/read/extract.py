@@ -164,7 +164,7 @@ def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
                 if batch["_flag"].any():
                     flagged.append(batch.filter("_flag"))
                 batches.append(batch.select(kept))
-        except pl.exceptions.PolarsError as exc:
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
             hasher.join()
             raise (csv_file.explain(exc, path, shown, ds) if kind is Kind.csv else Unreadable(
                 Problem(shown, f"the file cannot be read ({str(exc).splitlines()[0][:160]})",

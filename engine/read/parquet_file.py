@@ -4,7 +4,10 @@ Parquet carries column names and types, so there is no header row to find: the c
 names are matched to the declared headers like a header row would be, and row numbers
 count records from 1. A column stored in the declared type is kept as it is; any other
 is read as text and goes through the same coercion as CSV, so ``"2025-01-31"`` stored as
-text is still a date and ``"n/a"`` in a number column is still a reject.
+text is still a date and ``"n/a"`` in a number column is still a reject. A declared column
+stored as lists or records (nested types) is refused, naming it: it holds no single value
+per row. A damaged file is refused with Polars' own words (the footer is checked before
+anything is read: a schema declaring billions of columns fails there, in microseconds).
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header]:
     try:
         frame = pl.scan_parquet(path)
         schema = frame.collect_schema()
-    except Exception as exc:  # Polars raises several error types for a damaged file
+    except BaseException as exc:  # Polars raises several error types for a damaged file
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # a panic in Polars' Rust code is a BaseException; Ctrl-C is one too
         raise Unreadable(Problem(shown, f"the Parquet file is damaged ({str(exc)[:160]})",
                                  hint="export the extract again")) from None
     names = list(schema)
@@ -40,6 +45,11 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header]:
     columns = []
     for name, pos in header.positions.items():
         source, kind = names[pos], ds.columns[name].type
+        if schema[source].is_nested() or schema[source] == pl.Object:
+            raise Unreadable(Problem(shown, f"column '{source}' holds "
+                                     f"{schema[source]} values (lists or records), not one "
+                                     "value per row", hint="export it as plain text, "
+                                     "numbers or dates"))
         fits = _FITS.get(kind)
         if fits is not None and fits(schema[source]):
             columns.append(pl.col(source).cast(TYPES[kind]).alias(name))
