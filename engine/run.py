@@ -43,7 +43,7 @@ from engine.privacy import columns_of, protect, protect_rejects
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.progress import SILENT, Progress
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
-from engine.report import reject_rows, write_outputs, write_rejects, write_reports
+from engine.report import reject_rows, write_outputs, write_rejects
 from engine.store import Store
 from engine.track import forecast_demand, track_standards
 
@@ -129,20 +129,20 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     # Personal values withheld, case ids pseudonymised with a key: before anything keeps them.
     record, rejected = protect(record, rejected, catalogue, pseudonym_key)
     if kept is not None:
-        record = record.model_copy(update={"alerts": kept.record(record)})
+        # One transaction: the run, its results, the alert states and its record.
+        record = record.model_copy(update={"alerts": kept.record(record, rejected)})
         receivers = catalogue.policy.notify
         if notify and receivers is not None:
             sent = [NotificationRecord(**dataclasses.asdict(d))
                     for d in send(record.alerts, receivers, run=record.run)]
             record = record.model_copy(update={"notifications": sent})
-        kept.keep(record, rejected)
+            kept.keep(record)  # the kept record gains the notifications sent
     outcome = Outcome(record, catalogue, extracts)
     if out is not None:
         progress.start("Writing", 1)
         progress.step(str(out))
-        outcome.written = write_outputs(Path(out), record, rejected)
-        if reports:
-            outcome.written += write_reports(Path(out), record, rejected, reports)
+        # One set, results.json last (engine.report.files.write_set).
+        outcome.written = write_outputs(Path(out), record, rejected, reports or ())
         progress.finish()
     return outcome
 

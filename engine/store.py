@@ -13,10 +13,12 @@ run is recorded:
 * an open alert of a standard this run measured that was not raised again is
   ``resolved`` — the result recovered.
 
-Each run's lifecycle change is one transaction that takes the write lock first
-(``BEGIN IMMEDIATE`` in SQLite, a transaction-level advisory lock in PostgreSQL, which
-also serialises creating the tables of a new store), so concurrent runs against one store
-are applied one after the other: none is lost, none is duplicated.
+Each run is one transaction — the run, its results, the alert states, and (given the
+rejected rows) its whole record — that takes the write lock first (``BEGIN IMMEDIATE`` in
+SQLite, a transaction-level advisory lock in PostgreSQL, which also serialises creating
+the tables of a new store), so concurrent runs against one store are applied one after
+the other, none lost, none duplicated, and a run killed at any moment leaves all of
+itself or nothing.
 Acknowledgements (who, when, a note) belong to the alert and survive re-runs.
 
 Both backends behave alike: times are kept in UTC without a zone, text has no length
@@ -130,9 +132,12 @@ class Store:
             _lock(conn)  # two runs creating a new store at once: one creates the tables
             _meta.create_all(conn)
 
-    def record(self, record: RunRecord) -> list[Alert]:
+    def record(self, record: RunRecord, rejects: list[dict[str, Any]] | None = None
+               ) -> list[Alert]:
         """Record a run and apply the lifecycle; return every alert with its state: the
-        raised ones (new or ongoing) and those this run resolved."""
+        raised ones (new or ongoing) and those this run resolved. The run's record, with
+        those states, is kept in the same transaction, as :meth:`keep` would keep it, with
+        ``rejects`` (none until :meth:`keep` adds them, if not given)."""
         now = _naive(record.run.started_at)
         measured = sorted({s.id for s in record.standards})
         with self._talking(), self.engine.begin() as conn:
@@ -175,6 +180,7 @@ class Store:
                     state=AlertState.resolved.value, last_run=record.run.id, updated_at=now,
                     resolved_at=now))
                 out.append(_resolved(open_rows[key]))
+            _keep(conn, record.model_copy(update={"alerts": out}), rejects)
         return out
 
     def alerts(self, *, states: Iterable[AlertState] = (), standard: str | None = None,
@@ -219,13 +225,14 @@ class Store:
         return [(f"run {r.id[:8]}, as of {r.as_of}", Result.model_validate_json(r.result))
                 for r in rows]
 
-    def keep(self, record: RunRecord, rejects: list[dict[str, Any]]) -> None:
+    def keep(self, record: RunRecord, rejects: list[dict[str, Any]] | None = None) -> None:
         """Keep the run's final record (alert states and notifications included) and up to
-        :data:`KEPT_REJECTS` of its rejected rows, for ``compliance report``."""
+        :data:`KEPT_REJECTS` of its rejected rows, for ``compliance report``; a record
+        kept already (by :meth:`record`) is replaced, its rejected rows kept unless
+        ``rejects`` are given."""
         with self._talking(), self.engine.begin() as conn:
-            conn.execute(records.insert().values(
-                run_id=record.run.id, record=record.model_dump_json(),
-                rejects=json.dumps(rejects[:KEPT_REJECTS], ensure_ascii=False)))
+            _lock(conn)
+            _keep(conn, record, rejects)
 
     def stored(self, run_id: str | None = None) -> tuple[RunRecord, list[dict[str, Any]]]:
         """A kept run's record and rejected rows: the latest run (by as-of date, then
@@ -287,7 +294,14 @@ def _engine(url: str) -> sa.Engine:
                 and "connect_timeout" not in parsed.query:
             # A server that drops packets would otherwise hang a run for minutes.
             connect_args["connect_timeout"] = 10
-        return sa.create_engine(url, poolclass=NullPool, connect_args=connect_args)
+        # READ COMMITTED whatever the server's default_transaction_isolation: each
+        # statement after the advisory lock must see the run committed before it. Under
+        # REPEATABLE READ the snapshot is taken at the lock's own statement, before the
+        # lock was granted, and a run would miss the states the run it waited for wrote.
+        isolation = {"isolation_level": "READ COMMITTED"} \
+            if parsed.get_backend_name() == "postgresql" else {}
+        return sa.create_engine(url, poolclass=NullPool, connect_args=connect_args,
+                                **isolation)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 60})
@@ -305,6 +319,18 @@ def _engine(url: str) -> sa.Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _keep(conn: sa.Connection, record: RunRecord, rejects: list[dict[str, Any]] | None
+          ) -> None:
+    values: dict[str, Any] = {"record": record.model_dump_json()}
+    if rejects is not None:
+        values["rejects"] = json.dumps(rejects[:KEPT_REJECTS], ensure_ascii=False)
+    done = conn.execute(records.update().where(records.c.run_id == record.run.id)
+                        .values(**values))
+    if done.rowcount == 0:
+        conn.execute(records.insert().values(run_id=record.run.id,
+                                             **{"rejects": "[]", **values}))
 
 
 # Any fixed 64-bit number will do; every store process must use the same one.

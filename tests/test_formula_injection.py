@@ -90,17 +90,13 @@ def unsafe(value: object) -> bool:
     return isinstance(value, str) and value.startswith(STARTS)
 
 
-# A carriage return inside a value (region '\r=1' in an alert's key) is written unquoted
-# by csv.writer with lineterminator '\n'; every spreadsheet reads it as a line break, so
-# the row splits there and '=1' starts a cell. The fix belongs in
-# engine/report/files.py (csv_bytes: write a value's \r as \n, which the writer quotes).
-CR_SPLITS = pytest.mark.xfail(reason="a carriage return inside a value splits the CSV row; "
-                              "remove this mark with the fix in engine/report/files.py")
+# A carriage return inside a value (region '\r=1' in an alert's key) would be written
+# unquoted by csv.writer with lineterminator '\n'; every spreadsheet reads it as a line
+# break, so the row would split there and '=1' start a cell (engine/report/files.py
+# writes it as \n, which the writer quotes).
 
 
-@pytest.mark.parametrize("name", [pytest.param("alerts.csv", marks=CR_SPLITS),
-                                  "cases.csv",
-                                  pytest.param("rejects.csv", marks=CR_SPLITS)])
+@pytest.mark.parametrize("name", ["alerts.csv", "cases.csv", "rejects.csv"])
 def test_no_csv_cell_starts_like_a_formula_nor_splits_a_row(out: Path, name: str) -> None:
     with (out / name).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))

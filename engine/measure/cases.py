@@ -96,7 +96,10 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
             segment={c: segment_value(rec[c]) for c in segments},
             dates={c: _text(rec[c]) for c in dates if rec[c] is not None},
             due_by=ctx.as_of + dt.timedelta(days=day), overdue=day <= 0))
-    out.sort(key=lambda c: (c.due_by, *(c.dates.values()), c.file, c.row))
+    # Ties by what identifies the case, not by where it sits: the same cases come out in
+    # the same order whatever the order of the rows and files they were read from.
+    out.sort(key=lambda c: (c.due_by, tuple(c.dates.get(d) or "" for d in dates),
+                            tuple(c.ids.values()), c.file, c.row))
     return out
 
 

@@ -1,14 +1,17 @@
 """The run's files: results.json (the contract), alerts.csv, cases.csv, tracking.csv and
-rejects.csv."""
+rejects.csv, and the reports asked for, replaced as one set with results.json last
+(:func:`engine.report.files.write_set`): a killed run leaves the previous run's files, and
+results.json's run id names the run every file in the folder belongs to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from engine.model.results import Alert, RunRecord
 from engine.read.extract import Extract
-from engine.report.files import write_atomic, write_csv
+from engine.report.files import csv_bytes, write_set
+from engine.report.publish import report_files
 from engine.report.tracking import TRACKING_HEADER, tracking_rows
 from engine.wording import segment_key
 
@@ -18,28 +21,33 @@ CASE_COLUMNS = ["alert", "standard", "kind", "state", "severity", "case", "compl
                 "details", "file", "row"]
 
 
-def write_outputs(out: Path, record: RunRecord, rejects: list[dict[str, object]]
-                  ) -> list[Path]:
-    """The run's files; ``rejects`` are :func:`reject_rows`."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "results.json", out / "alerts.csv", out / "cases.csv", out / "tracking.csv",
-             out / "rejects.csv"]
-    write_atomic(paths[0], results_json(record).encode())
-    write_csv(paths[1], ALERT_COLUMNS, (alert_row(a) for a in record.alerts))
-    write_csv(paths[2], CASE_COLUMNS, case_rows(record.alerts))
-    write_csv(paths[3], TRACKING_HEADER, tracking_rows(record))
-    write_rejects(out, rejects)
-    return paths
+def write_outputs(out: Path, record: RunRecord, rejects: list[dict[str, object]],
+                  reports: Iterable[str] = ()) -> list[Path]:
+    """The run's files and ``reports`` ('xlsx', 'html'), as one set; ``rejects`` are
+    :func:`reject_rows`. Returns results.json, alerts.csv, cases.csv, tracking.csv,
+    rejects.csv, then the reports."""
+    def files() -> Iterator[tuple[str, bytes]]:
+        # Each made as it is written, so only one is held in memory at a time.
+        yield "alerts.csv", csv_bytes(ALERT_COLUMNS, (alert_row(a) for a in record.alerts))
+        yield "cases.csv", csv_bytes(CASE_COLUMNS, case_rows(record.alerts))
+        yield "tracking.csv", csv_bytes(TRACKING_HEADER, tracking_rows(record))
+        yield "rejects.csv", _rejects_csv(rejects)
+        yield from report_files(record, rejects, reports)
+        yield "results.json", results_json(record).encode()  # last: it marks a whole set
+
+    written = write_set(out, files())
+    return [written[-1], *written[:-1]]
 
 
 def write_rejects(out: Path, rejects: list[dict[str, object]]) -> Path:
     """rejects.csv: every rejected row (:func:`reject_rows`), with the file, row, column,
     value and reason."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "rejects.csv"
-    write_csv(path, REJECT_COLUMNS, ([row[c] for c in REJECT_COLUMNS]
-                                     for row in rejects))
+    (path,) = write_set(out, [("rejects.csv", _rejects_csv(rejects))])
     return path
+
+
+def _rejects_csv(rejects: list[dict[str, object]]) -> bytes:
+    return csv_bytes(REJECT_COLUMNS, ([row[c] for c in REJECT_COLUMNS] for row in rejects))
 
 
 def reject_rows(extracts: dict[str, Extract]) -> list[dict[str, object]]:

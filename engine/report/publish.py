@@ -6,12 +6,12 @@ them from a stored run without recomputing anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from engine.model.results import RunRecord
 from engine.problems import InputError, Problem
-from engine.report.files import write_atomic
+from engine.report.files import write_set
 
 FORMATS = {"xlsx": "report.xlsx", "html": "report.html"}
 
@@ -31,19 +31,23 @@ def parse_formats(text: str, option: str = "--report") -> list[str]:
 
 def write_reports(out: Path, record: RunRecord, rejects: list[dict[str, object]],
                   formats: Iterable[str], *, suppress_below: int | None = None) -> list[Path]:
-    """Write each report into ``out``; ``suppress_below`` overrides the record's
-    publication threshold for the statement."""
+    """Write each report into ``out``, as one set (:func:`engine.report.files.write_set`);
+    ``suppress_below`` overrides the record's publication threshold for the statement."""
+    return write_set(out, report_files(record, rejects, formats,
+                                       suppress_below=suppress_below))
+
+
+def report_files(record: RunRecord, rejects: list[dict[str, object]],
+                 formats: Iterable[str], *, suppress_below: int | None = None
+                 ) -> Iterator[tuple[str, bytes]]:
+    """Each report's file name and content, made one at a time as they are asked for."""
     from engine.report.statement import statement_html
     from engine.report.workbook import workbook_bytes
 
     threshold = record.publication.suppress_below if suppress_below is None \
         else suppress_below
-    written = []
     for name in formats:
-        path = out / FORMATS[name]
         if name == "xlsx":
-            write_atomic(path, workbook_bytes(record, rejects))
+            yield FORMATS[name], workbook_bytes(record, rejects)
         else:
-            write_atomic(path, statement_html(record, suppress_below=threshold).encode())
-        written.append(path)
-    return written
+            yield FORMATS[name], statement_html(record, suppress_below=threshold).encode()
