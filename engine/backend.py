@@ -72,6 +72,18 @@ def release(con: Any) -> None:
                 catalog.dropTempView(table.name)
 
 
+def data_errors(con: Any) -> tuple[type[Exception], ...]:
+    """The errors the query engine raises for something in the rows rather than in the
+    engine: a sum or product that overflows, a value out of range, a failed conversion."""
+    if con.name == "duckdb":
+        import duckdb
+
+        return (duckdb.DataError,)
+    from pyspark.errors import ArithmeticException, DateTimeException, NumberFormatException
+
+    return (ArithmeticException, DateTimeException, NumberFormatException)
+
+
 def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 

@@ -484,9 +484,30 @@ def schema(
         out_console.print(f"Written: {out}", highlight=False, soft_wrap=True)
 
 
+INTERNAL_ERROR = 4
+
+
 def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         err_console.print("Interrupted.")
         sys.exit(130)
+    except Exception as error:  # a fault in the engine, never in the user's files
+        sys.exit(_internal_error(error))
+
+
+def _internal_error(error: Exception) -> int:
+    """Say so in one paragraph, keep the traceback in a file for whoever fixes it, and
+    exit 4: not 1, which means breaches were found."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="compliance-error-", suffix=".txt",
+                                     delete=False) as log:
+        traceback.print_exception(error, file=log)
+    err_console.print(f"Internal error: {type(error).__name__}: {error}. This is a fault in "
+                      f"the engine, not in your standards or data. The details are in "
+                      f"{log.name}: please send them with the command you ran.",
+                      markup=False, highlight=False, soft_wrap=True)
+    return INTERNAL_ERROR

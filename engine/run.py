@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import glob
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,15 +220,32 @@ def _measure(extract: Extract, standards: list[Standard], demand: DemandSpec | N
     ds, table = extract.dataset, extract.rows
     for s in standards:
         progress.step(f"measuring {_named(s)}")
-        checked.measured[s.id] = measure_standard(s, ds, table, ctx)
+        with _on_the_data(s, ctx):
+            checked.measured[s.id] = measure_standard(s, ds, table, ctx)
     for s in standards:
         progress.step(f"open cases {_named(s)}")
-        checked.late[s.id] = open_cases(s, ds, table, ctx, catalogue.policy_for(s))
+        with _on_the_data(s, ctx):
+            checked.late[s.id] = open_cases(s, ds, table, ctx, catalogue.policy_for(s))
     if demand is not None:
         progress.step("demand")
         counted, left_out = volumes(ds, demand, table, ctx)
         checked.demand.append(forecast_demand(ds.name, demand, counted, left_out, ctx.as_of))
     backend.release(ctx.backend)
+
+
+@contextlib.contextmanager
+def _on_the_data(std: Standard, ctx: Context) -> Iterator[None]:
+    """A query that fails on the rows themselves (a calculation that overflows, a value
+    out of range) stops the run with exit 3 and the standard named, not a traceback."""
+    try:
+        yield
+    except backend.data_errors(ctx.backend) as error:
+        raise InputError([Problem(None, f"{std.id}: the measure cannot be computed on this "
+                                  f"extract ({str(error).splitlines()[0][:300]})", hint=(
+                                      "a calculation in the standard overflowed or a value is "
+                                      "out of range on these rows: check its expressions "
+                                      "against the values in the extract"))],
+                         exit_code=3) from None
 
 
 def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path) -> list[Path]:
