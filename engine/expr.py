@@ -23,6 +23,7 @@ The language:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
 
 from engine.model.dataset import ColumnType
 from engine.problems import unknown_name_hint
@@ -52,6 +54,14 @@ _ARITHMETIC: dict[type[exp.Expression], str] = {
 _FUNCTIONS = {"lower": STRING, "upper": STRING, "trim": STRING, "length": NUMBER,
               "abs": NUMBER, "coalesce": None}
 MAX_LENGTH = 2_000
+# sqlglot parses recursively (about 25 Python frames a bracket) and every step after it
+# walks the tree recursively: bounded here, an expression is refused in words, never by
+# a RecursionError from deep inside a library.
+MAX_NESTING = 16   # brackets, functions, 'case', 'not' and signs inside one another
+MAX_DEPTH = 100    # operations in the tree, a long chain of 'and' or '+' included
+_OPEN = {TokenType.L_PAREN, TokenType.L_BRACKET, TokenType.L_BRACE, TokenType.CASE}
+_CLOSE = {TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE, TokenType.END}
+_PREFIX = {TokenType.NOT, TokenType.DASH, TokenType.PLUS, TokenType.TILDE}
 
 
 class ExprError(ValueError):
@@ -88,18 +98,67 @@ def parse(text: str, columns: Mapping[str, ColumnType], *, want: str | None = BO
         raise ExprError(f"the expression is longer than {MAX_LENGTH} characters")
     text = text.replace("==", "=")
     try:
-        tree = sqlglot.parse_one(text, read="duckdb")
-    except (ParseError, TokenError) as exc:
-        raise ExprError(f"cannot read the expression '{text}'", _parse_hint(str(exc))) from None
-    if tree is None:
-        raise ExprError("the expression is empty")
-    checker = _Checker(columns)
-    kind = checker.visit(tree)
+        try:
+            _check_nesting(sqlglot.Dialect.get_or_raise("duckdb").tokenize(text))
+            tree = sqlglot.parse_one(text, read="duckdb")
+        except (ParseError, TokenError) as exc:
+            raise ExprError(f"cannot read the expression '{text}'",
+                            _parse_hint(str(exc))) from None
+        if tree is None:
+            raise ExprError("the expression is empty")
+        _check_depth(tree)
+        checker = _Checker(columns)
+        kind = checker.visit(tree)
+    except RecursionError:
+        # The limits above should make this unreachable; if not, still a refusal in words.
+        raise ExprError("the expression is nested too deeply", _SIMPLER) from None
     if want is not None and kind not in (want, NULL):
         raise ExprError(f"'{text}' gives a {kind}, but a {want} is needed here",
                         "write a comparison, like region = 'North'" if want == BOOLEAN else None)
     return Expression(text, tree, kind, frozenset(checker.used),
                       tuple((n, _KIND[t]) for n, t in columns.items()))
+
+
+_SIMPLER = ("write it more simply: drop brackets that are not needed, use in (...) for a "
+            "list of values, or split it into separate conditions")
+
+
+def _check_nesting(tokens: list[Token]) -> None:
+    """Refuse text that nests deeper than :data:`MAX_NESTING` before it is parsed."""
+    levels = [0]  # the nesting inside each open bracket
+    run = deepest = 0  # prefix operators ('not', '-') in a row, which also nest
+    for token in tokens:
+        kind = token.token_type
+        if kind in _PREFIX:
+            run += 1
+            deepest = max(deepest, levels[-1] + run)
+        elif kind in _OPEN:
+            levels.append(levels[-1] + run + 1)
+            deepest = max(deepest, levels[-1])
+            run = 0
+        else:
+            if kind in _CLOSE and len(levels) > 1:
+                levels.pop()
+            run = 0
+        if deepest > MAX_NESTING:
+            raise ExprError(f"the expression nests more than {MAX_NESTING} brackets, functions "
+                            "or 'not's inside one another", _SIMPLER)
+
+
+def _check_depth(tree: exp.Expression) -> None:
+    """Refuse a tree deeper than :data:`MAX_DEPTH`, measured without recursion."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, _LEAVES):
+            depth += 1
+        if depth > MAX_DEPTH:
+            raise ExprError(f"the expression chains or nests more than {MAX_DEPTH} operations",
+                            _SIMPLER)
+        stack.extend((child, depth) for child in node.iter_expressions())
+
+
+_LEAVES = (exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null)
 
 
 def _parse_hint(detail: str) -> str:
@@ -113,7 +172,10 @@ class _Checker:
         self.columns.setdefault("as_of", DATE)
         self.used: set[str] = set()
 
-    def visit(self, node: exp.Expression) -> str:
+    def visit(self, node: exp.Expression | None) -> str:
+        if node is None:  # sqlglot leaves out what is missing: '@' is abs() of nothing
+            raise ExprError("the expression is incomplete: an operator or function is "
+                            "missing its value")
         method: Callable[[Any], str] | None = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise ExprError(f"'{node.sql()}' is not allowed in an expression",
@@ -139,6 +201,8 @@ class _Checker:
         return self.columns[name]
 
     def _Literal(self, node: exp.Literal) -> str:
+        if not node.is_string:
+            _number(node.this)
         return STRING if node.is_string else NUMBER
 
     def _Boolean(self, node: exp.Boolean) -> str:
@@ -152,7 +216,11 @@ class _Checker:
 
     def _need(self, node: exp.Expression, kind: str, op: str) -> str:
         got = self.visit(node)
-        if got not in (kind, NULL):
+        if got == NULL:
+            # The engines cannot type it ('not null' fails on Polars), and it is a mistake.
+            raise ExprError(f"'{op}' needs a {kind}, but '{node.sql()}' is always null",
+                            "test for a missing value with 'is null'")
+        if got != kind:
             raise ExprError(f"'{op}' needs a {kind}, but '{node.sql()}' is a {got}")
         return kind
 
@@ -184,12 +252,20 @@ class _Checker:
     _EQ = _NEQ = _GT = _GTE = _LT = _LTE = _comparison
 
     def _Between(self, node: exp.Between) -> str:
-        self._compare_pair(node.this, node.args["low"], "between")
-        self._compare_pair(node.this, node.args["high"], "between")
+        low, high = node.args.get("low"), node.args.get("high")
+        self._compare_pair(node.this, low, "between")
+        self._compare_pair(node.this, high, "between")
+        # A quoted date is a date beside a date and text beside text: one reading only.
+        temporal = {DATE, DATETIME}
+        if len({bool({self.visit(node.this), self.visit(bound)} & temporal)
+                for bound in (low, high)}) > 1:
+            raise ExprError(f"'{node.sql()}' compares a date with one bound and text with the "
+                            "other", "give 'between' two dates or two texts")
         return BOOLEAN
 
     def _In(self, node: exp.In) -> str:
-        if node.args.get("query") or node.args.get("unnest") or node.args.get("field"):
+        if node.args.get("query") or node.args.get("unnest") or node.args.get("field") \
+                or not node.expressions:
             raise ExprError("'in' takes a list of values, like region in ('North', 'South')")
         for item in node.expressions:
             if not isinstance(item, exp.Literal | exp.Boolean):
@@ -241,6 +317,10 @@ class _Checker:
         return self._function("upper", [node.this])
 
     def _Trim(self, node: exp.Trim) -> str:
+        # trim(x, 'chars') and trim(both 'x' from s) parse to Trim too: the translation
+        # trims spaces only, so anything more is refused rather than silently dropped.
+        if any(node.args.get(k) for k in ("expression", "position", "collation")):
+            raise ExprError("trim() takes one value and removes spaces only")
         return self._function("trim", [node.this])
 
     def _Length(self, node: exp.Length) -> str:
@@ -268,6 +348,23 @@ def _comparable(lt: str, rt: str, left: exp.Expression, right: exp.Expression) -
     if rt in temporal and lt == STRING:
         return _iso_literal(left) is not None
     return False
+
+
+_INT64 = 2**63 - 1
+
+
+def _number(text: str) -> int | float:
+    """A number literal's value; refused when the query engines cannot hold it."""
+    try:
+        value: int | float = float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:
+        raise ExprError(f"'{text}' is not a number") from None
+    if isinstance(value, int) and abs(value) > _INT64:
+        raise ExprError(f"the number {text} is too large",
+                        f"whole numbers in an expression are at most {_INT64:,}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExprError(f"the number {text} is too large", "write it as a finite number")
+    return value
 
 
 def _iso_literal(node: exp.Expression) -> dt.date | None:
@@ -306,7 +403,7 @@ class _Translate:
             text = node.this
             if node.is_string:
                 return self.literal(text)  # a date only beside a date: see pair()
-            return self.literal(float(text) if any(c in text for c in ".eE") else int(text))
+            return self.literal(_number(text))
         if isinstance(node, exp.Boolean):
             return self.literal(bool(node.this))
         if isinstance(node, exp.Null):
@@ -444,7 +541,9 @@ class _ToPolars(_Translate):
     def function(self, name: str, arg: Any) -> Any:
         calls: dict[str, Callable[[Any], Any]] = {
             "lower": lambda a: a.str.to_lowercase(), "upper": lambda a: a.str.to_uppercase(),
-            "trim": lambda a: a.str.strip_chars(), "length": lambda a: a.str.len_chars(),
+            # A signed length, as DuckDB's: Polars counts in u32, where 3 - 5 wraps round.
+            "trim": lambda a: a.str.strip_chars(),
+            "length": lambda a: a.str.len_chars().cast(self.pl.Int64),
             "abs": lambda a: a.abs(),
         }
         return calls[name](arg)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from engine.load.checks import check_dataset, check_settings, check_standard
 from engine.load.errors import problems_from
 from engine.load.plans import check_demand, check_improvement, check_initiatives
-from engine.load.yamlsafe import Located, read_yaml
+from engine.load.yamlsafe import Located, parse_yaml, read_bounded
 from engine.model.catalogue import Catalogue, Settings, Source
 from engine.model.dataset import Dataset
 from engine.model.improvement import Initiatives
@@ -65,8 +65,12 @@ def load_catalogue(root: Path | str) -> Catalogue:
 
     def parse(path: Path, model: type[M]) -> tuple[M | None, Located | None]:
         display = shown / path.relative_to(root)
-        digests.append((path.relative_to(root).as_posix(), _sha256(path)))
-        doc, found = read_yaml(path, display)
+        raw, found = read_bounded(path, display)
+        # Hashed from the bytes parsed: a file is read once, and never past MAX_BYTES.
+        digests.append((path.relative_to(root).as_posix(),
+                        hashlib.sha256(raw or b"").hexdigest()))
+        doc, more = parse_yaml(raw, display) if raw is not None else (None, [])
+        found += more
         problems.extend(found)
         if doc is None or found:
             return None, doc
@@ -159,10 +163,6 @@ def _declares(path: Path, name: str) -> bool:
     Avoids a second, misleading 'unknown dataset' for standards that use it.
     """
     return path.stem == name
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _display_base(root: Path) -> Path:

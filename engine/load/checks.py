@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from engine import expr
+from engine.load.paths import ELSEWHERE, pattern_problem
 from engine.load.yamlsafe import Loc, Located
 from engine.model.catalogue import Settings
 from engine.model.common import Limit, LimitUnit
@@ -49,12 +50,9 @@ def check_settings(settings: Settings, doc: Located) -> list[Problem]:
 def check_dataset(ds: Dataset, doc: Located, root: Path) -> list[Problem]:
     out: list[Problem] = []
     for i, pattern in enumerate(ds.files):
-        pure = PurePosixPath(pattern.replace("\\", "/"))
-        if pure.is_absolute() or ".." in pure.parts or (len(pattern) > 1 and pattern[1] == ":"):
-            out.append(doc.problem(("files", i), f"the file pattern '{pattern}' leaves the "
-                                   "standards folder",
-                                   "give a path relative to the standards folder, or use "
-                                   "--data NAME=PATH to read files elsewhere"))
+        why = pattern_problem(pattern)
+        if why is not None:
+            out.append(doc.problem(("files", i), why, ELSEWHERE))
     for i, key in enumerate(ds.key):
         if key not in ds.columns:
             out.append(doc.problem(("key", i), f"key column '{key}' is not declared",
@@ -75,6 +73,7 @@ def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Probl
     other keys of the same standard are wrong (every problem in one pass)."""
     out: list[Problem] = []
     types = ds.column_types()
+    personal = {n for n, c in ds.columns.items() if c.personal}
 
     def column(loc: Loc, name: Any, allowed: set[ColumnType] | None, role: str) -> None:
         if not isinstance(name, str):
@@ -82,6 +81,10 @@ def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Probl
         if name not in types:
             out.append(doc.problem(loc, f"unknown column '{name}' in dataset '{ds.name}'",
                                    unknown_name_hint(name, types, "columns")))
+        elif role == "a segment" and name in personal:
+            out.append(doc.problem(loc, f"'{name}' is a personal column of dataset '{ds.name}', "
+                                   "so it cannot be a segment: its values would be published",
+                                   "segment by another column, or remove 'personal: true'"))
         elif allowed is not None and types[name] not in allowed:
             wanted = " or ".join(sorted(t.value for t in allowed))
             out.append(doc.problem(loc, f"'{name}' is a {types[name].value} column, but {role} "

@@ -12,6 +12,7 @@ later by pydantic or by a semantic check can point at ``file:line:col``.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from engine.problems import Position, Problem
 
 MAX_BYTES = 1_000_000
-MAX_NODES = 50_000
+MAX_NODES = 50_000  # values once aliases are expanded
+MAX_WRITTEN = 10_000  # keys and values written in the file: PyYAML reads ~15,000 a second
+MAX_DEPTH = 50  # mappings and lists inside one another; PyYAML composes them recursively
 
 Loc = tuple[str | int, ...]
 
@@ -34,7 +37,30 @@ _PLAIN_TAGS = {
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose booleans are only true/false (YAML 1.2 style)."""
+    """SafeLoader whose booleans are only true/false (YAML 1.2 style), and which stops
+    composing a document nested too deep or written with too many values, early (before a
+    RecursionError, and before seconds of work on a hostile file)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._composed = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self._depth += 1
+        self._composed += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(self.peek_event().start_mark,
+                               f"the document is nested more than {MAX_DEPTH} levels deep",
+                               "a standard needs a few levels of keys and lists")
+            if self._composed > MAX_WRITTEN:
+                raise _Refused(self.peek_event().start_mark,
+                               f"the document has more than {MAX_WRITTEN:,} keys and values",
+                               "a standard or dataset has a few hundred at most")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -116,6 +142,12 @@ class _Builder:
                     Problem(self.path, "a key must be a plain word", self._where(key_node))
                 )
                 continue
+            if key_node.tag not in _PLAIN_TAGS:
+                self.problems.append(
+                    Problem(self.path, f"the YAML tag '{key_node.tag}' is not allowed",
+                            self._where(key_node), "standards are plain data: remove the tag")
+                )
+                continue
             key = str(key_node.value)
             if key in out:
                 self.problems.append(
@@ -135,13 +167,40 @@ class _TooBig(Exception):
         self.node = node
 
 
-def read_yaml(path: Path, display: Path | None = None) -> tuple[Located | None, list[Problem]]:
-    """Parse one YAML file into a :class:`Located` value, or problems saying why not."""
+class _Refused(Exception):
+    def __init__(self, mark: Any, message: str, hint: str) -> None:
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+def read_bounded(path: Path, display: Path | None = None) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes, read only when it is a regular file of at most :data:`MAX_BYTES`
+    (a 50 MB file, a folder or a link to a device is refused without reading it)."""
     shown = display or path
     try:
-        raw = path.read_bytes()
+        # Looked at before it is opened: opening a named pipe would wait for a writer.
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None, [Problem(shown, "this is not a file",
+                                  hint="a standard or dataset is a .yaml text file")]
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        return None, [Problem(shown, f"cannot read the file: {exc.strerror}")]
+        return None, [Problem(shown, f"cannot read the file: {exc.strerror or exc}")]
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(shown, f"the file is larger than {MAX_BYTES:,} bytes",
+                              hint="a standard or dataset fits in a few kilobytes")]
+    return raw, []
+
+
+def read_yaml(path: Path, display: Path | None = None) -> tuple[Located | None, list[Problem]]:
+    """Parse one YAML file into a :class:`Located` value, or problems saying why not."""
+    raw, problems = read_bounded(path, display)
+    if raw is None:
+        return None, problems
+    return parse_yaml(raw, display or path)
+
+
+def parse_yaml(raw: bytes, shown: Path) -> tuple[Located | None, list[Problem]]:
+    """Parse a YAML file's bytes (``shown`` names it in problems)."""
     if len(raw) > MAX_BYTES:
         return None, [Problem(shown, f"the file is larger than {MAX_BYTES:,} bytes",
                               hint="a standard or dataset fits in a few kilobytes")]
@@ -163,6 +222,12 @@ def read_yaml(path: Path, display: Path | None = None) -> tuple[Located | None, 
         return None, [Problem(shown, f"YAML syntax: {what}", pos, _yaml_hint(str(what)))]
     except yaml.YAMLError as exc:
         return None, [Problem(shown, f"YAML syntax: {exc}")]
+    except _Refused as refused:
+        pos = Position.from_zero_based(refused.mark.line, refused.mark.column)
+        return None, [Problem(shown, refused.message, pos, refused.hint)]
+    except RecursionError:  # a backstop: MAX_DEPTH should stop any document before this
+        return None, [Problem(shown, "the document is nested too deeply",
+                              hint="a standard needs a few levels of keys and lists")]
     if root is None:
         return None, [Problem(shown, "the file is empty")]
     builder = _Builder(shown)

@@ -22,6 +22,7 @@ import polars as pl
 import pyarrow as pa
 
 from engine import expr
+from engine.load.paths import check_inside
 from engine.model.dataset import Dataset
 from engine.problems import InputError, Problem
 from engine.read import csv_file, excel_file, parquet_file
@@ -107,6 +108,7 @@ def resolve_files(ds: Dataset, root: Path) -> list[Path]:
     found: set[Path] = set()
     for pattern in ds.files:
         found.update(p for p in root.glob(pattern) if p.is_file())
+    check_inside(root, found)  # a link in the folder may lead out of it
     return sorted(found)
 
 
