@@ -71,7 +71,7 @@ def translated(parsed: expr.Expression) -> None:
     """An accepted expression must run on both engines."""
     frame, table = frames()
     frame.select(parsed.to_polars(AS_OF).alias("value"))
-    duckdb().execute(table.select(value=parsed.to_ibis(table, AS_OF)))
+    duckdb().to_pyarrow(table.select(value=parsed.to_ibis(table, AS_OF)))
 
 
 def check(text: str, want: str | None, *, target: str, run: bool = True) -> str:
@@ -267,7 +267,8 @@ def test_length_is_signed_on_both_engines() -> None:
     parsed = expr.parse("length(region) - length(benefit_type)", COLUMNS, want=expr.NUMBER)
     frame, table = frames()
     polars_values = frame.select(parsed.to_polars(AS_OF)).to_series().to_list()
-    duckdb_values = duckdb().execute(table.select(v=parsed.to_ibis(table, AS_OF)))["v"]
+    found = duckdb().to_pyarrow(table.select(v=parsed.to_ibis(table, AS_OF)))
+    duckdb_values = found["v"].to_pylist()
     assert polars_values[:2] == list(duckdb_values[:2]) == [5 - 7, 5 - 13]
     translated(expr.parse("-length(region) < 0", COLUMNS))
 
@@ -293,7 +294,7 @@ def test_int64_overflow_on_the_data_is_a_data_error_the_run_can_name() -> None:
     _, table = frames()
     con = duckdb()
     with pytest.raises(backend.data_errors(con)):
-        con.execute(table.select(value=parsed.to_ibis(table, AS_OF)))
+        con.to_pyarrow(table.select(value=parsed.to_ibis(table, AS_OF)))
 
 
 @pytest.mark.parametrize("text", ["trim(region, 'x') = 'a'", "trim(both 'x' from region) = 'a'",
