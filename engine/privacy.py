@@ -165,6 +165,14 @@ def protect(record: RunRecord, rejects: list[dict[str, object]], catalogue: Cata
     return record.model_copy(update={"alerts": alerts}), protect_rejects(rejects, cols, key)
 
 
+def protect_alerts(alerts: list[Alert], catalogue: Catalogue, key: bytes | None = None
+                   ) -> list[Alert]:
+    """``alerts`` as :func:`protect` leaves them: for the alerts a store hands back
+    (those a run resolves carry the words and cases of the run that raised them)."""
+    cols = columns_of(catalogue)
+    return [_alert(a, cols, key) for a in alerts]
+
+
 def _alert(alert: Alert, cols: Columns, key: bytes | None) -> Alert:
     cases = alert.evidence.get("cases")
     if not cases:

@@ -41,7 +41,7 @@ from engine.model.results import (
 from engine.model.standard import Standard
 from engine.model.tracking import Demand
 from engine.notify import send
-from engine.privacy import columns_of, protect, protect_rejects
+from engine.privacy import columns_of, protect, protect_alerts, protect_rejects
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.progress import SILENT, Progress
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
@@ -132,7 +132,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     record, rejected = protect(record, rejected, catalogue, pseudonym_key)
     if kept is not None:
         # One transaction: the run, its results, the alert states and its record.
-        record = record.model_copy(update={"alerts": kept.record(record, rejected)})
+        record = record.model_copy(update={"alerts": kept.record(
+            record, rejected, lambda alerts: protect_alerts(alerts, catalogue, pseudonym_key))})
         receivers = catalogue.policy.notify
         if notify and receivers is not None:
             sent = [NotificationRecord(**dataclasses.asdict(d))
@@ -186,31 +187,34 @@ def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str
                 for name in data if name not in catalogue.datasets]
     if problems:
         raise InputError(problems, exit_code=2)
-    checked = _Checked()
+    checked, codes = _Checked(), set()
     for name in sorted({s.dataset for s in chosen}):
         ds = catalogue.datasets[name]
         mine = [s for s in chosen if s.dataset == name]
         demand = demand_for(ds, [s.period for s in mine])
         progress.start(f"Checking {name}", 1 + 2 * len(mine) + (demand is not None))
         progress.step("reading")
+        extract = None
         try:
             extract = read_dataset(ds, _paths(ds, name, data, catalogue.root), ctx.as_of)
-        except TooManyRejects as err:  # keep its rejects: they show what to fix
-            problems.extend(err.problems)
-            checked.extracts[name] = err.extract.released()
+            if not problems:  # once the run must stop, measuring would be wasted
+                _measure(extract, mine, demand, ctx, catalogue, checked, progress)
         except InputError as err:  # gather every unreadable file before stopping
             problems.extend(err.problems)
-        else:
-            if not problems:  # the run will stop: measuring would be wasted
-                _measure(extract, mine, demand, ctx, catalogue, checked, progress)
+            codes.add(err.exit_code)
+            if isinstance(err, TooManyRejects):  # keep its rejects: they show what to fix
+                extract = err.extract
+        finally:
+            progress.finish()
+        if extract is not None:
             checked.extracts[name] = extract.released()
             del extract  # before the next dataset is read
-        progress.finish()
     if problems:
         if out is not None and checked.extracts:
             write_rejects(out, protect_rejects(reject_rows(checked.extracts),
                                                columns_of(catalogue), pseudonym_key))
-        raise InputError(problems, exit_code=3)
+        # A mistake in the standards or the command (2) is the first to put right.
+        raise InputError(problems, exit_code=min(codes))
     return checked
 
 
@@ -218,32 +222,36 @@ def _measure(extract: Extract, standards: list[Standard], demand: DemandSpec | N
              ctx: Context, catalogue: Catalogue, checked: _Checked, progress: Progress
              ) -> None:
     ds, table = extract.dataset, extract.rows
-    for s in standards:
-        progress.step(f"measuring {_named(s)}")
-        with _on_the_data(s, ctx):
-            checked.measured[s.id] = measure_standard(s, ds, table, ctx)
-    for s in standards:
-        progress.step(f"open cases {_named(s)}")
-        with _on_the_data(s, ctx):
-            checked.late[s.id] = open_cases(s, ds, table, ctx, catalogue.policy_for(s))
-    if demand is not None:
-        progress.step("demand")
-        counted, left_out = volumes(ds, demand, table, ctx)
-        checked.demand.append(forecast_demand(ds.name, demand, counted, left_out, ctx.as_of))
-    backend.release(ctx.backend)
+    try:
+        for s in standards:
+            progress.step(f"measuring {_named(s)}")
+            with _on_the_data(s.id, ctx):
+                checked.measured[s.id] = measure_standard(s, ds, table, ctx)
+        for s in standards:
+            progress.step(f"open cases {_named(s)}")
+            with _on_the_data(s.id, ctx):
+                checked.late[s.id] = open_cases(s, ds, table, ctx, catalogue.policy_for(s))
+        if demand is not None:
+            progress.step("demand")
+            with _on_the_data(f"the demand of dataset '{ds.name}'", ctx):
+                counted, left_out = volumes(ds, demand, table, ctx)
+            checked.demand.append(forecast_demand(ds.name, demand, counted, left_out,
+                                                  ctx.as_of))
+    finally:
+        backend.release(ctx.backend)
 
 
 @contextlib.contextmanager
-def _on_the_data(std: Standard, ctx: Context) -> Iterator[None]:
+def _on_the_data(what: str, ctx: Context) -> Iterator[None]:
     """A query that fails on the rows themselves (a calculation that overflows, a value
-    out of range) stops the run with exit 3 and the standard named, not a traceback."""
+    out of range) stops the run with exit 3 and says what failed, not a traceback."""
     try:
         yield
     except backend.data_errors(ctx.backend) as error:
-        raise InputError([Problem(None, f"{std.id}: the measure cannot be computed on this "
-                                  f"extract ({str(error).splitlines()[0][:300]})", hint=(
-                                      "a calculation in the standard overflowed or a value is "
-                                      "out of range on these rows: check its expressions "
+        raise InputError([Problem(None, f"{what}: cannot be computed on this extract "
+                                  f"({str(error).splitlines()[0][:300]})", hint=(
+                                      "a calculation overflowed or a value is out of range "
+                                      "on these rows: check the standard's expressions "
                                       "against the values in the extract"))],
                          exit_code=3) from None
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -132,12 +132,14 @@ class Store:
             _lock(conn)  # two runs creating a new store at once: one creates the tables
             _meta.create_all(conn)
 
-    def record(self, record: RunRecord, rejects: list[dict[str, Any]] | None = None
-               ) -> list[Alert]:
+    def record(self, record: RunRecord, rejects: list[dict[str, Any]] | None = None,
+               shown: Callable[[list[Alert]], list[Alert]] | None = None) -> list[Alert]:
         """Record a run and apply the lifecycle; return every alert with its state: the
         raised ones (new or ongoing) and those this run resolved. The run's record, with
         those states, is kept in the same transaction, as :meth:`keep` would keep it, with
-        ``rejects`` (none until :meth:`keep` adds them, if not given)."""
+        ``rejects`` (none until :meth:`keep` adds them, if not given). ``shown`` rewrites
+        the alerts as they may be kept and published (withheld or pseudonymised case ids):
+        those this run resolves come back with the words of the run that raised them."""
         now = _naive(record.run.started_at)
         measured = sorted({s.id for s in record.standards})
         with self._talking(), self.engine.begin() as conn:
@@ -180,6 +182,8 @@ class Store:
                     state=AlertState.resolved.value, last_run=record.run.id, updated_at=now,
                     resolved_at=now))
                 out.append(_resolved(open_rows[key]))
+            if shown is not None:
+                out = shown(out)
             _keep(conn, record.model_copy(update={"alerts": out}), rejects)
         return out
 

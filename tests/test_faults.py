@@ -35,7 +35,8 @@ def test_a_calculation_that_overflows_on_the_rows_stops_with_exit_3_naming_the_s
     assert done.returncode == 3, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     message = " ".join(done.stderr.split())
-    assert "CALL-01: the measure cannot be computed on this extract" in message
+    assert "CALL-01: cannot be computed on this extract" in message
+    assert (tmp_path / "out" / "rejects.csv").exists()  # what was read is still listed
     assert "overflow" in message.lower()
 
 
@@ -60,3 +61,17 @@ def test_a_fault_in_the_engine_exits_4_and_keeps_the_traceback_in_a_file(
     details = Path(kept.group(1)).read_text()
     assert "Traceback" in details and "something the engine did not expect" in details
     Path(kept.group(1)).unlink()
+
+
+def test_a_dataset_file_linking_out_of_the_folder_is_a_standards_problem_exit_2(
+        tmp_path: Path) -> None:
+    standards = tmp_path / "standards"
+    shutil.copytree(ROOT / "standards", standards)
+    elsewhere = tmp_path / "elsewhere.csv"
+    shutil.move(standards / "extracts" / "claims.csv", elsewhere)
+    (standards / "extracts" / "claims.csv").symlink_to(elsewhere)
+    done = compliance("check", "--standards", str(standards), "--no-store",
+                      "--out", str(tmp_path / "out"))
+    assert done.returncode == 2, done.stderr  # the folder is wrong, not the data
+    message = " ".join(done.stderr.split())
+    assert "outside the standards folder" in message and "Traceback" not in message

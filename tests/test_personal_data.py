@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from engine.cli import app
-from engine.privacy import KEY_ENV, MISALIGNED, WITHHELD
+from engine.privacy import KEY_ENV, MISALIGNED, PSEUDONYM, WITHHELD
 
 runner = CliRunner()
 KEY = "8f1c2a9d4e7b6a5c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c"
@@ -370,3 +370,30 @@ def test_report_pseudonymises_a_run_kept_with_real_ids(plain: tuple[object, Path
     assert [i for i in ids if i in text] == []
     assert [v for v in personal if v in text] == []
     assert expected(KEY, OVERDUE[0]) in text
+
+
+def test_alerts_a_pseudonymised_run_resolves_name_no_case(tmp_path: Path) -> None:
+    """The store hands back the alerts a run resolves with the words and cases of the run
+    that raised them: here a run without a key. They too are pseudonymised before they
+    are kept or published."""
+    run(tmp_path)  # real ids, kept in the store
+    store, again = tmp_path / "store.sqlite", tmp_path / "again"
+    done = runner.invoke(app, ["check", "--standards", str(tmp_path / "standards"),
+                               "--out", str(again), "--store", f"sqlite:///{store}",
+                               "--report", "xlsx,html", "--no-notify", "--as-of", "2025-05-31",
+                               "--pseudonymise"], env={KEY_ENV: KEY})
+    assert done.exit_code in (0, 1), done.output
+    resolved = [a for a in read_csv(again / "alerts.csv") if a["state"] == "resolved"]
+    assert any(a["kind"].startswith("case_") and PSEUDONYM.search(a["message"])
+               for a in resolved), resolved
+    _, _, ids = extract_text()
+    found = {p.name: p.read_bytes().decode("utf-8", "replace")
+             for p in again.rglob("*") if p.is_file()}
+    found["console"] = done.output
+    with zipfile.ZipFile(again / "report.xlsx") as zipped:
+        found.update({part: zipped.read(part).decode("utf-8", "replace")
+                      for part in zipped.namelist()})
+    assert leaks(found, ids) == []
+    with sqlite3.connect(store) as db:  # the second run's kept record too
+        (kept,) = db.execute("select record from records order by rowid desc limit 1")
+    assert leaks({"kept record": kept[0]}, ids) == []

@@ -323,14 +323,12 @@ def _enforce_threshold(extract: Extract) -> None:
         return
     worst = sorted(extract.rejected_by().items(), key=lambda kv: (-kv[1], kv[0]))[:3]
     ds = extract.dataset
-    personal = {ds.header_of(c) for c, col in ds.columns.items() if col.personal}
     examples = []
     for reason, count in worst:
         first = next(r for r in extract.rejects if r.reason == reason)
-        # A personal cell's value stays out of the message (and so out of any log).
-        hidden = personal & set(first.column.split(" / "))
-        cell = "" if not first.column else f" ({first.column})" if hidden else \
-            f" ({first.column} = '{first.value}')"
+        # The column, not its value: a message reaches logs, and the value may be a case
+        # id to pseudonymise or a personal cell; rejects.csv shows it as may be published.
+        cell = f" ({first.column})" if first.column else ""
         rows = f"{count:,} row{'s' if count > 1 else ''}"
         examples.append(f"{reason} — {first.message}: {rows}, first at {first.file} row "
                         f"{first.row}{cell}")
