@@ -363,6 +363,39 @@ def test_a_doctype_in_any_part_is_refused_and_nothing_is_expanded(
     assert "root:" not in message and "haha" not in message
 
 
+def test_a_doctype_after_a_long_comment_is_refused_too(book: Path, tmp_path: Path) -> None:
+    # Found in review: only the first 64 KiB of a part were searched.
+    padding = b"<!-- " + b"x" * 70_000 + b" -->"
+    path = with_doctype(book, tmp_path / "late.xlsx", "xl/sharedStrings.xml",
+                        padding + XXE, b"xxe")
+    assert "declares a DOCTYPE" in refused(path)
+
+
+def merged(book: Path, target: Path, ranges: list[str]) -> Path:
+    cells = b"".join(b'<mergeCell ref="%s"/>' % r.encode() for r in ranges)
+    block = b'<mergeCells count="%d">%s</mergeCells>' % (len(ranges), cells)
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        data = re.sub(rb"<mergeCells.*?</mergeCells>", b"", data, flags=re.S)
+        return data.replace(b"</sheetData>", b"</sheetData>" + block, 1)
+    return rewritten(book, target, change)
+
+
+def test_merged_ranges_are_bounded_in_number_and_in_cells(book: Path, tmp_path: Path
+                                                          ) -> None:
+    # Found in review: every covered cell is filled with the merged value, so a few
+    # ranges down a million rows cost seconds, and thousands of them hours.
+    tall = merged(book, tmp_path / "tall.xlsx", [f"{c}2:{c}1048576" for c in "ABCDEF"])
+    seen = measured(tall, seconds=5, megabytes=200)
+    assert "merged ranges covering 6,291,450 cells" in seen["refused"]
+    assert "Unmerge Cells" in seen["refused"]
+    many = merged(book, tmp_path / "many.xlsx", [f"A{r}:B{r}" for r in range(10, 60_020)])
+    assert "more than 50,000 merged ranges" in measured(many, seconds=5, megabytes=200)[
+        "refused"]
+
+
 @pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
 def test_fastexcel_itself_expands_no_entity(book: Path, tmp_path: Path, part: str) -> None:
     """Without the guard: calamine (quick-xml) knows no DTD, so ``&xxe;`` is an error and

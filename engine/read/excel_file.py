@@ -25,10 +25,13 @@ dropped, and the workbook is refused, with what to do, when:
   million-row workbook, so only a very wide sheet comes near it (export that as CSV);
 * a part inflates to more, or less, than the zip declares (crafted, or damaged), is
   encrypted or compressed other than by deflate, or shares its name with another;
-* an XML part declares a DOCTYPE (entity tricks: billion laughs, an external entity
-  naming a local file). Excel never writes one. fastexcel would not expand an entity
+* an XML part declares a DOCTYPE anywhere in it (entity tricks: billion laughs, an
+  external entity naming a local file). Excel never writes one. fastexcel would not expand an entity
   anyway (quick-xml knows no DTD: ``&xxe;`` fails as an unknown entity), and the parts
   parsed here go through defusedxml, as openpyxl's do when it is installed;
+* a sheet holds more than ``MAX_MERGES`` (50,000) merged ranges, or ranges covering more
+  than ``MAX_MERGED_CELLS`` (5,000,000) cells: each covered cell is filled with the
+  merged value, so one range over a million rows would cost seconds, thousands hours;
 * it links to other workbooks (``xl/externalLinks/``): what it shows from them are
   copies saved with it, perhaps stale, so it is refused with how to break the links.
   Nothing is ever fetched: a formula's value is the one Excel saved.
@@ -61,7 +64,8 @@ MAX_RATIO = 100
 GRACE = 1 << 20
 MAX_INFLATED = 4 << 30
 PIECE = 4 << 20  # bytes inflated at a time: memory stays flat
-PROLOG = 1 << 16  # a DOCTYPE can only come before the first element, at the very start
+MAX_MERGES = 50_000  # merged ranges in one sheet: a report merges its titles, tens
+MAX_MERGED_CELLS = 5_000_000  # cells they cover, each filled with the merged value
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -156,11 +160,24 @@ def inspect(path: Path, shown: Path) -> Inspected:
             except (OSError, ValueError, struct.error) as exc:  # an offset off the file
                 raise Unreadable(_damaged(shown, part, str(exc))) from None
             if merges:
-                found.merges[part.filename] = [Merge(int(r1), int(r2), _col(c1), _col(c2))
-                                               for c1, r1, c2, r2 in merges]
+                found.merges[part.filename] = ranges = [
+                    Merge(int(r1), int(r2), _col(c1), _col(c2)) for c1, r1, c2, r2 in merges]
+                covered = sum((m.last_row - m.first_row + 1) * (m.last_col - m.first_col + 1)
+                              for m in ranges)
+                if covered > MAX_MERGED_CELLS:
+                    raise Unreadable(_too_merged(shown, part, f"merged ranges covering "
+                                                              f"{covered:,} cells"))
     if links:
         raise Unreadable(_external_links(path, shown, links))
     return found
+
+
+def _too_merged(shown: Path, part: zipfile.ZipInfo, what: str) -> Problem:
+    return Problem(shown, f"part {part.filename} of the workbook holds {what}; a merged "
+                   "cell's value is copied into every cell it covers, and more than "
+                   f"{MAX_MERGES:,} ranges or {MAX_MERGED_CELLS:,} cells is refused",
+                   hint="unmerge the cells (Home ▸ Merge & Center ▸ Unmerge Cells) and save "
+                   "again, or export the extract as CSV")
 
 
 def _check_declared(shown: Path, parts: list[zipfile.ZipInfo]) -> None:
@@ -204,7 +221,7 @@ def _inflate(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path,
         raise Unreadable(_damaged(shown, part, "its header is missing"))
     name_length, extra_length = struct.unpack("<HH", local[26:30])
     raw.seek(part.header_offset + 30 + name_length + extra_length)
-    out, first, tail = 0, True, b""
+    out, edge, tail = 0, b"", b""
     for piece in _pieces(raw, part, shown):
         out += len(piece)
         if out > part.file_size:
@@ -212,16 +229,22 @@ def _inflate(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path,
                 shown, f"part {part.filename} of the workbook inflates to more than the "
                 f"{_size(part.file_size)} its zip directory declares (crafted, or damaged)",
                 hint=_AGAIN))
-        if first and _DOCTYPE.search(piece[:PROLOG]):
+        # Anywhere in the part, not only at its start: a long comment can come first.
+        # Excel writes no comment or CDATA, so '<!' is rare and the search cheap.
+        seam = edge + piece
+        if b"<!" in seam and _DOCTYPE.search(seam):
             raise Unreadable(Problem(
                 shown, f"part {part.filename} of the workbook declares a DOCTYPE, which "
                 "Excel never writes: refused, as such a file can be crafted to exhaust "
                 "memory or to read files on this computer", hint=_AGAIN))
-        first = False
+        edge = piece[-16:]
         if tail or b"<mergeCell" in piece:
             window = tail + piece
             merges.update(m.groups() for m in _MERGE.finditer(window))
             tail = window[-64:]
+            if len(merges) > MAX_MERGES:
+                raise Unreadable(_too_merged(shown, part, f"more than {MAX_MERGES:,} "
+                                                          "merged ranges"))
     if out != part.file_size:
         raise Unreadable(_damaged(shown, part, f"it inflates to {_size(out)}, not the "
                                   f"{_size(part.file_size)} declared"))
