@@ -35,7 +35,7 @@ import openpyxl  # type: ignore[import-untyped]
 import pytest
 
 from engine.model.results import AlertState, RunRecord
-from engine.report import files, write_outputs
+from engine.report import files, write_outputs, write_rejects
 from engine.report.files import JOURNAL, recover
 from engine.report.outputs import ALERT_COLUMNS, CASE_COLUMNS, REJECT_COLUMNS
 from engine.run import Outcome
@@ -294,3 +294,35 @@ def test_outputs_get_the_mode_any_new_file_gets(tmp_path: Path, shipped_run: Out
     finally:
         os.umask(old)
     assert {oct(p.stat().st_mode & 0o777) for p in written} == {oct(0o644)}
+
+
+def test_a_run_leaves_no_file_of_an_earlier_run_beside_its_own(
+        tmp_path: Path, shipped_run: Outcome) -> None:
+    """Found in review: a run without --report left the last run's reports standing, and
+    a run stopped by its data left its rejects beside the last run's results."""
+    write_outputs(tmp_path, shipped_run.record, [], ["xlsx", "html"])
+    write_outputs(tmp_path, shipped_run.record, [])
+    assert not (tmp_path / "report.xlsx").exists() and not (tmp_path / "report.html").exists()
+    write_rejects(tmp_path, [])
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) \
+        == ["rejects.csv"]
+
+
+def test_a_kill_between_the_removals_and_the_renames_is_finished_by_the_next_writer(
+        tmp_path: Path, shipped_run: Outcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_outputs(tmp_path, shipped_run.record, [], ["html"])
+    replace = os.replace
+
+    def killed(src: str, dst: str) -> None:
+        if Path(dst).name in files.OUTPUT_NAMES:  # the set's renames, not the journal's
+            raise Killed
+        replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", killed)
+    with pytest.raises(Killed):  # report.html removed, then killed at the first rename
+        write_outputs(tmp_path, _record(shipped_run, "3" * 32, AlertState.ongoing), [])
+    monkeypatch.setattr(files.os, "replace", replace)
+    assert (tmp_path / JOURNAL).exists() and not (tmp_path / "report.html").exists()
+    recover(tmp_path)
+    assert json.loads((tmp_path / "results.json").read_bytes())["run"]["id"] == "3" * 32
+    assert not (tmp_path / "report.html").exists() and not (tmp_path / JOURNAL).exists()

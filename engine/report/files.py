@@ -88,11 +88,14 @@ def _temporary(path: Path, data: bytes) -> Path:
     return tmp
 
 
-def write_set(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
+def write_set(folder: Path, files: Iterable[tuple[str, bytes]], *, whole: bool = False
+              ) -> list[Path]:
     """Replace these files (name, content) in ``folder`` as one set, in the order given
     (give ``results.json`` last: its run id then marks a whole set). ``files`` may be a
     generator: each file is made and written before the next is made, so only one is
-    held in memory."""
+    held in memory. A ``whole`` set is all a run leaves: any other of
+    :data:`OUTPUT_NAMES` in the folder, an earlier run's, is removed with the same
+    journal, so the folder never holds two runs' files."""
     folder.mkdir(parents=True, exist_ok=True)
     with _locked(folder):
         _recover(folder)
@@ -101,13 +104,16 @@ def write_set(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:
             for name, data in files:
                 final = folder / name
                 written.append((_temporary(final, data), final))
-            write_atomic(folder / JOURNAL, json.dumps(
-                [[tmp.name, final.name] for tmp, final in written]).encode())
+            names = {final.name for _, final in written}
+            stale = [n for n in OUTPUT_NAMES if whole and n not in names
+                     and (folder / n).exists()]
+            steps = [("", n) for n in stale] + [(tmp.name, final.name) for tmp, final in written]
+            write_atomic(folder / JOURNAL, json.dumps(steps).encode())
         except BaseException:
             for tmp, _ in written:
                 tmp.unlink(missing_ok=True)
             raise
-        _finish(folder, [(tmp.name, final.name) for tmp, final in written])
+        _finish(folder, steps)
     return [final for _, final in written]
 
 
@@ -125,21 +131,26 @@ def _recover(folder: Path) -> None:
         pairs = json.loads((folder / JOURNAL).read_bytes())
     except (FileNotFoundError, ValueError):  # none, or not ours (ours is written whole)
         pairs = []
-    # Only our own renames: a journal cannot move anything else, nor out of the folder.
+    # Only our own steps: a journal renames our temporary files onto the output names, or
+    # removes one of those names; nothing else, and nothing out of the folder.
     _finish(folder, [(tmp, final) for tmp, final in pairs
-                     if final in OUTPUT_NAMES and _LITTER.fullmatch(tmp)
-                     and tmp.startswith(f".{final}.")])
+                     if final in OUTPUT_NAMES and (tmp == "" or (_LITTER.fullmatch(tmp)
+                                                   and tmp.startswith(f".{final}.")))])
     for entry in os.scandir(folder):
         if _LITTER.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
             Path(entry.path).unlink(missing_ok=True)
 
 
 def _finish(folder: Path, pairs: Sequence[tuple[str, str]]) -> None:
-    """Step 3: the renames (again, after a kill: a temporary file already renamed is
-    gone), then the journal goes."""
+    """Step 3: an earlier run's files this set does not replace are removed (no temporary
+    file: ``""``), then the renames (again, after a kill: a temporary file already renamed
+    is gone), then the journal goes."""
     for tmp, final in pairs:
         with contextlib.suppress(FileNotFoundError):
-            os.replace(folder / tmp, folder / final)
+            if tmp:
+                os.replace(folder / tmp, folder / final)
+            else:
+                (folder / final).unlink()
     _sync_folder(folder)
     journal = folder / JOURNAL
     if journal.exists():

@@ -1,7 +1,8 @@
 """The run's files: results.json (the contract), alerts.csv, cases.csv, tracking.csv and
 rejects.csv, and the reports asked for, replaced as one set with results.json last
-(:func:`engine.report.files.write_set`): a killed run leaves the previous run's files, and
-results.json's run id names the run every file in the folder belongs to."""
+(:func:`engine.report.files.write_set`): a killed run leaves the previous run's files, an
+earlier run's files the set does not replace are removed with it, and results.json's run
+id names the run every file in the folder belongs to."""
 
 from __future__ import annotations
 
@@ -35,14 +36,15 @@ def write_outputs(out: Path, record: RunRecord, rejects: list[dict[str, object]]
         yield from report_files(record, rejects, reports)
         yield "results.json", results_json(record).encode()  # last: it marks a whole set
 
-    written = write_set(out, files())
+    written = write_set(out, files(), whole=True)
     return [written[-1], *written[:-1]]
 
 
 def write_rejects(out: Path, rejects: list[dict[str, object]]) -> Path:
     """rejects.csv: every rejected row (:func:`reject_rows`), with the file, row, column,
-    value and reason."""
-    (path,) = write_set(out, [("rejects.csv", _rejects_csv(rejects))])
+    value and reason: all a run that stopped on its data leaves (an earlier run's results
+    go, rather than stand beside rejects they do not match)."""
+    (path,) = write_set(out, [("rejects.csv", _rejects_csv(rejects))], whole=True)
     return path
 
 
