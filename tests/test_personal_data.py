@@ -264,6 +264,17 @@ def test_a_personal_column_cannot_be_a_segment(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "results.json").exists()
 
 
+def test_validate_refuses_a_personal_date_that_open_cases_would_show(tmp_path: Path) -> None:
+    standards = folder(tmp_path / "standards",
+                       STANDARD.replace("from: lodged_date", "from: date_of_birth"))
+    done = runner.invoke(app, ["validate", "--standards", str(standards)])
+    assert done.exit_code == 2, done.output
+    said = " ".join(done.output.split())
+    assert "'date_of_birth' is a personal column of dataset 'claims', so it cannot be a " \
+        "date its open cases show" in said
+    assert "BEN-01.yaml:" in said  # with the place to change
+
+
 def test_pseudonymised_outputs_name_no_case_and_no_personal_value(
         pseudonymised: tuple[object, Path, Path]) -> None:
     done, out, store = pseudonymised
