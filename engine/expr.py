@@ -541,8 +541,8 @@ class _ToPolars(_Translate):
     def function(self, name: str, arg: Any) -> Any:
         calls: dict[str, Callable[[Any], Any]] = {
             "lower": lambda a: a.str.to_lowercase(), "upper": lambda a: a.str.to_uppercase(),
-            # A signed length, as DuckDB's: Polars counts in u32, where 3 - 5 wraps round.
             "trim": lambda a: a.str.strip_chars(),
+            # A signed length, as DuckDB's: Polars counts in u32, where 3 - 5 wraps round.
             "length": lambda a: a.str.len_chars().cast(self.pl.Int64),
             "abs": lambda a: a.abs(),
         }

@@ -70,7 +70,8 @@ class Extract:
 
     @property
     def table(self) -> pa.Table:
-        """The rows used, as a table of their own (a copy)."""
+        """The rows used, as a table of their own (a copy). Empty once the run has
+        :meth:`released` the extract: ``rows_used`` still counts them."""
         used = cast(pl.DataFrame, pl.from_arrow(self.rows)).filter("_used").drop("_used")
         return used.to_arrow(compat_level=pl.CompatLevel.newest())
 

@@ -205,7 +205,3 @@ def _line_breaks(value: object) -> object:
     if isinstance(value, str) and "\r" in value:
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value
-
-
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    write_atomic(path, csv_bytes(header, rows))
