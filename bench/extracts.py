@@ -29,6 +29,13 @@ the payment QA sample keep their small shipped files):
 * ``claims-ROWS.parquet`` — the rows of ``bench/generate.py``'s claims CSV
   (``claims-ROWS.csv``, reused as it is) as Parquet.
 
+Workbooks (``--formats xlsx``, at most a sheet's 1,048,576 rows) hold the same rows as
+the CSV files, written by xlsxwriter: the claims by ``bench/generate.py`` (sheet
+``Claims`` under its title block), the survey on a sheet ``Responses`` with its header in
+the first row, the telephony on ``Daily queue stats`` (the sheet the dataset names)
+under its title block. Dates are real date cells and scores and counts numbers; an
+unparseable date is a text cell, as in a hand-edited sheet.
+
 Parquet files hold the header names as column names and typed columns: dates as
 ``date32``, scores and counts as ``int64`` (a blank is null), text as strings. A typed
 file cannot hold an unparseable date: those cells are null there. So in Parquet a bad
@@ -53,7 +60,16 @@ import numpy as np
 import polars as pl
 
 from bench import AS_OF, CACHE
-from bench.generate import BAD_DATES, BAD_EVERY, DATES, FIRST_DAY, SEED, build, ensure
+from bench.generate import (
+    BAD_DATES,
+    BAD_EVERY,
+    DATES,
+    EXPORTED_AT,
+    FIRST_DAY,
+    SEED,
+    build,
+    ensure,
+)
 
 EXTRACTS_VERSION = 1
 
@@ -69,6 +85,8 @@ COMMENTS = ["Quick and easy.", "Good service", "Friendly staff.",
             'Online form kept timing out, tried 3 times, then "session expired".',
             "Très bien servi, merci"]
 
+SURVEY_SHEET = "Responses"  # the dataset names no sheet: the first is read
+TELEPHONY_SHEET = "Daily queue stats"  # the sheet the telephony dataset names
 TELEPHONY_TITLE = ["Contact centre telephony - daily queue statistics",
                    "Source: ACD reporting, exported 30/06/2025"]
 TELEPHONY_HEADER = ["Date", "Queue", "Calls Offered", "Calls Answered",
@@ -81,18 +99,25 @@ WITHIN_10 = {"Pensions": 0.85, "Benefits": 0.79, "General": 0.82}
 
 
 def ensure_survey(rows: int, fmt: str, force: bool = False) -> tuple[Path, float | None]:
+    if fmt == "xlsx":
+        return _cached(f"survey-{rows}.xlsx", {"rows": rows}, force,
+                       lambda tmp: _xlsx(*survey(rows), tmp, SURVEY_SHEET, []))
     return _cached(f"survey-{rows}.{fmt}", {"rows": rows}, force,
                    lambda tmp: _write(survey(rows), tmp, fmt, _survey_csv, "%d/%m/%Y"))
 
 
 def ensure_telephony(fmt: str, force: bool = False) -> tuple[Path, float | None]:
+    if fmt == "xlsx":
+        return _cached("telephony.xlsx", {}, force,
+                       lambda tmp: _xlsx(*telephony(), tmp, TELEPHONY_SHEET,
+                                         [*TELEPHONY_TITLE, ""]))
     return _cached(f"telephony.{fmt}", {}, force,
                    lambda tmp: _write(telephony(), tmp, fmt, _telephony_csv, "%Y-%m-%d"))
 
 
 def ensure_claims(rows: int, fmt: str, force: bool = False) -> tuple[Path, float | None]:
-    if fmt == "csv":
-        return ensure(rows, "csv", force=force)
+    if fmt in ("csv", "xlsx"):  # bench/generate.py's, as the reading benchmark uses
+        return ensure(rows, fmt, force=force)
     return _cached(f"claims-{rows}.{fmt}", {"rows": rows}, force,
                    lambda tmp: _parquet(claims_typed(rows), tmp))
 
@@ -127,6 +152,33 @@ def _write(typed: tuple[pl.DataFrame, dict[str, dict[int, str]]], path: Path, fm
         text = text.with_columns(text[column].clone().scatter(list(cells), list(cells.values())))
     csv(text, path)
     return f"polars {pl.__version__}"
+
+
+def _xlsx(frame: pl.DataFrame, bad: dict[str, dict[int, str]], path: Path, sheet: str,
+          title: list[str]) -> str:
+    """A workbook as a system exports one: ``title`` rows, the header, then the rows with
+    real date cells and numbers; an unparseable date is a text cell. Written by xlsxwriter
+    in constant_memory mode, strings inline, with a fixed creation time (the bytes are the
+    same on every run)."""
+    import xlsxwriter
+
+    columns = [frame[name].to_list() for name in frame.columns]
+    for name, cells in bad.items():
+        column = columns[frame.columns.index(name)]
+        for i, value in cells.items():
+            column[i] = value
+    book = xlsxwriter.Workbook(path, {"constant_memory": True,
+                                      "default_date_format": "dd/mm/yyyy"})
+    book.set_properties({"created": EXPORTED_AT})
+    out = book.add_worksheet(sheet)
+    for r, line in enumerate(title):
+        if line:
+            out.write_row(r, 0, [line])
+    out.write_row(len(title), 0, frame.columns)
+    for r, row in enumerate(zip(*columns, strict=True), start=len(title) + 1):
+        out.write_row(r, 0, row)
+    book.close()
+    return f"xlsxwriter {xlsxwriter.__version__} (constant_memory)"
 
 
 def _parquet(frame: pl.DataFrame, path: Path) -> str:

@@ -229,7 +229,7 @@ def polars_check() -> Read:
 
 # --- DuckDB --------------------------------------------------------------------------
 
-_DUCKDB_TYPES = {"Claim ID": "VARCHAR", "Benefit Type": "benefit", "Region": "region",
+DUCKDB_TYPES = {"Claim ID": "VARCHAR", "Benefit Type": "benefit", "Region": "region",
                  "Channel": "channel", "Outcome": "outcome", "Lodged Date": "DATE",
                  "Decided Date": "DATE", "Entitlement Date": "DATE",
                  "First Payment Date": "DATE"}
@@ -248,7 +248,7 @@ SELECT "Claim ID" AS claim_id, "Benefit Type" AS benefit_type, "Region" AS regio
        "First Payment Date" AS first_payment_date
 FROM read_csv($path, skip={TITLE_ROWS}, header=true, dateformat='%d/%m/%Y',
               ignore_errors=true, types={{{", ".join(f"'{h}': '{t}'" for h, t in
-                                                   _DUCKDB_TYPES.items())}}});
+                                                   DUCKDB_TYPES.items())}}});
 -- Required cells (a row whose every cell is blank has no claim_id either), then every
 -- copy of a repeated id among those rows, then the two row checks.
 CREATE TABLE claims AS

@@ -1,7 +1,8 @@
 """``python -m bench check --catalogue shipped``: the whole shipped catalogue on generated data.
 
 Generates (once, cached) the claims and client survey extracts at ``--rows`` rows each
-and ten years of telephony statistics (``bench/extracts.py``), in CSV or Parquet, then
+and ten years of telephony statistics (``bench/extracts.py``), in CSV, Parquet or XLSX
+(the workbooks where the rows fit in a sheet), then
 times three fresh processes per round, round-robin: ``compliance check`` with the
 shipped ``standards/`` folder (every standard; complaints and payment QA read their
 small shipped extracts), and hand-written Polars and DuckDB queries computing the
@@ -23,12 +24,13 @@ import polars as pl
 
 from bench import CACHE, check
 from bench.check import per_round, table
-from bench.extracts import ensure_claims, ensure_survey, ensure_telephony
+from bench.extracts import ensure_claims, ensure_survey, ensure_telephony, telephony
 from bench.harness import Measured, measure
 from bench.record import engine_source, machine, versions
 from bench.shipped_references import GENERATED, OUT, REFERENCED, tools
 
-FORMATS = ["csv", "parquet"]
+FORMATS = ["csv", "parquet", "xlsx"]
+EXCEL_ROWS = 1_048_576 - 4  # a sheet's rows, less the claims' title block and header
 SHOWN_DIFFERENCES = 5
 
 
@@ -38,17 +40,22 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--catalogue", choices=["shipped"], default="shipped")
     p.add_argument("--rows", type=int, default=1_000_000,
                    help="rows of the claims and of the survey extract (default 1,000,000)")
-    p.add_argument("--formats", default="csv,parquet", help="csv, parquet or both (default)")
+    p.add_argument("--formats", default="", help="from csv, parquet, xlsx (default: all "
+                   "three, xlsx only where the claims fit in one sheet)")
     p.add_argument("--repeat", type=int, default=3, help="runs per tool (default 3)")
     p.add_argument("--tools", default="", help="only these, e.g. engine,polars")
     p.add_argument("--timeout", type=float, default=1800, help="seconds per child (1800)")
     p.add_argument("--regenerate", action="store_true", help="rewrite the cached extracts")
     args = p.parse_args(argv)
-    args.formats = [f for f in args.formats.split(",") if f]
+    args.formats = [f for f in args.formats.split(",") if f] or [
+        f for f in FORMATS if f != "xlsx" or args.rows <= EXCEL_ROWS]
     args.tools = {t for t in args.tools.split(",") if t}
+    if "xlsx" in args.formats and args.rows > EXCEL_ROWS:
+        p.error(f"an Excel sheet holds at most {EXCEL_ROWS:,} rows of claims: leave xlsx out "
+                "of --formats at this size")
     if (args.rows < 1_000 or args.repeat < 1 or not set(args.formats) <= set(FORMATS)
             or not args.tools <= {"engine", "polars", "duckdb"}):
-        p.error("--rows at least 1000; --repeat at least 1; --formats from csv, parquet; "
+        p.error("--rows at least 1000; --repeat at least 1; --formats from csv, parquet, xlsx; "
                 "--tools from engine, polars, duckdb")
     return args
 
@@ -75,8 +82,11 @@ def extracts(rows: int, fmt: str, force: bool, log: dict[str, object]) -> tuple[
 def _data_rows(path: Path, name: str, rows: int) -> int:
     if name != "telephony":
         return rows  # the generator's rows (the claims CSV's 3 trailing blank rows aside)
-    return pl.scan_parquet(path).select(pl.len()).collect().item() if path.suffix == \
-        ".parquet" else sum(1 for _ in path.open("rb")) - 4  # title block and header
+    if path.suffix == ".parquet":
+        return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+    if path.suffix == ".xlsx":
+        return telephony()[0].height
+    return sum(1 for _ in path.open("rb")) - 4  # title block and header
 
 
 def main(argv: list[str]) -> None:
