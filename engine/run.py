@@ -238,6 +238,7 @@ def _measure(extract: Extract, standards: list[Standard], demand: DemandSpec | N
             checked.demand.append(forecast_demand(ds.name, demand, counted, left_out,
                                                   ctx.as_of))
     finally:
+        ctx.tables.clear()
         backend.release(ctx.backend)
 
 

@@ -44,6 +44,9 @@ class Context:
     backend: Any  # an Ibis backend (DuckDB by default)
     # A column of days to move the as-of date on by, row by row: see engine/measure/cases.py.
     ahead: str | None = None
+    # The extract in hand as the backend knows it, made once for all its standards (on
+    # Spark, the rows cross to the cluster once per dataset, not once per standard).
+    tables: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -96,11 +99,15 @@ class Measured:
     newest: dt.date | None = None
 
 
-def used_rows(data: pa.Table) -> ibis.Table:
+def used_rows(data: pa.Table, ctx: Context) -> ibis.Table:
     """An extract's rows used, as an Ibis table. The reader keeps rejected and blank rows
     in its table, marked ``_used`` false (leaving them out there would copy every row
-    used); the query leaves them out as it reads."""
-    table = ibis.memtable(data)
+    used); the query leaves them out as it reads. The in-memory table is made once per
+    extract (``ctx.tables``, emptied when the run lets the extract go)."""
+    held = ctx.tables.get(id(data))
+    if held is None or held[0] is not data:  # held, the table's id cannot be reused
+        held = ctx.tables[id(data)] = (data, ibis.memtable(data))
+    table = held[1]
     if "_used" in data.column_names:
         table = table.filter(table._used).drop("_used")
     return table
@@ -108,7 +115,7 @@ def used_rows(data: pa.Table) -> ibis.Table:
 
 def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
     """Measure one standard with its kind module (see the module docstring)."""
-    table = used_rows(data)
+    table = used_rows(data, ctx)
     total = data.num_rows if "_used" not in data.column_names else \
         int(pc.sum(data["_used"]).as_py() or 0)
     table = population(std, ds, table, ctx)

@@ -27,7 +27,7 @@ def volumes(ds: Dataset, demand: Demand, data: pa.Table, ctx: Context
             ) -> tuple[dict[dt.date, int | float], dict[str, int]]:
     """Cases per period start, and rows left out by reason."""
     types = ds.column_types()
-    table = used_rows(data)
+    table = used_rows(data, ctx)
     day = as_date(table[demand.by], types[demand.by]).cast("date")
     kind = PeriodKind(demand.period.value)
     if kind is PeriodKind.fiscal_year:
