@@ -104,7 +104,7 @@ def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Probl
             role = (info.json_schema_extra or {}).get("role")  # type: ignore[union-attr]
             if role in _COLUMN_ROLES:
                 column(loc, value, _COLUMN_ROLES[role], f"'{key}'")
-                if role == "date column" and value in personal:  # open cases show it
+                if role == "date column" and isinstance(value, str) and value in personal:
                     out.append(doc.problem(loc, f"'{value}' is a personal column of dataset "
                                            f"'{ds.name}', so it cannot be a date its open "
                                            "cases show: its values would be published",
