@@ -16,7 +16,9 @@ from typer.testing import CliRunner
 from engine.cli import app
 
 runner = CliRunner()
-STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula; "\n" too, since a carriage
+# return in a CSV value is written as a quoted line break.
+STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 NASTY = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 SCRIPT = "<script>alert(1)</script>"
 REGIONS = [*NASTY, SCRIPT]
@@ -113,9 +115,9 @@ def test_the_values_are_there_neutralised(out: Path) -> None:
     assert {c["case"] for c in cases if c["case"] != ""} >= {"'" + i for i in ids}
     with (out / "rejects.csv").open(encoding="utf-8-sig", newline="") as handle:
         cells = {cell for row in csv.reader(handle) for cell in row}
-    for value in NASTY[:-1]:  # each rejected date, as written or with its blanks removed
-        # ('\r=1' is left to the test above: the row splits at its \r until it is fixed)
-        assert {"'" + value, "'" + value.strip()} & cells, value
+    for value in NASTY:  # each rejected date, as written or with its blanks removed
+        written = value.replace("\r", "\n")  # a CSV value's \r is written as a quoted \n
+        assert {"'" + written, "'" + written.strip()} & cells, value
     assert "'=DUP" in cells
     with (out / "alerts.csv").open(encoding="utf-8-sig", newline="") as handle:
         alerts = list(csv.DictReader(handle))
