@@ -122,4 +122,4 @@ Feature: CALL-01 Calls answered by an agent within 10 minutes
       | 2025-06-03 | Benefits | 1000          | 950            |                        | 50        |
     When the compliance check runs
     Then the check stops because 1 of 2 rows read were rejected (50.00%), more than max_rejected 1%; results from this extract would mislead
-    And the check stops because row 3 (Answered Within 10 Min = '')
+    And the check stops because row 3 (Answered Within 10 Min)
