@@ -3,6 +3,7 @@ backend it supports."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,9 +32,12 @@ def improvement_run() -> Outcome:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[postgres.Server]:
-    """A PostgreSQL server for the session (see ``tests/postgres.py``), or a skip."""
+    """A PostgreSQL server for the session (see ``tests/postgres.py``), or a skip; a
+    failure instead where COMPLIANCE_REQUIRE_POSTGRES is set (as in CI, which installs it)."""
     with postgres.server() as found:
         if isinstance(found, str):
+            if os.environ.get("COMPLIANCE_REQUIRE_POSTGRES"):
+                pytest.fail(found)
             pytest.skip(found)
         yield found
 

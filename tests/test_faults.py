@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -41,7 +39,7 @@ def test_a_calculation_that_overflows_on_the_rows_stops_with_exit_3_naming_the_s
 
 
 def test_a_fault_in_the_engine_exits_4_and_keeps_the_traceback_in_a_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path) -> None:
     code = ("import sys, engine.run\n"
             "def broken(*args, **kwargs):\n"
             "    raise RuntimeError('something the engine did not expect')\n"
@@ -58,9 +56,12 @@ def test_a_fault_in_the_engine_exits_4_and_keeps_the_traceback_in_a_file(
             "fault in the engine, not in your standards or data.") in said
     kept = re.search(r"The details are in (\S+\.txt):", said)
     assert kept is not None, said
-    details = Path(kept.group(1)).read_text()
-    assert "Traceback" in details and "something the engine did not expect" in details
-    Path(kept.group(1)).unlink()
+    details = Path(kept.group(1))
+    try:
+        text = details.read_text()
+    finally:
+        details.unlink()
+    assert "Traceback" in text and "something the engine did not expect" in text
 
 
 def test_a_dataset_file_linking_out_of_the_folder_is_a_standards_problem_exit_2(

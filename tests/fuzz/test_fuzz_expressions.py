@@ -286,6 +286,21 @@ def test_in_needs_a_value_and_a_known_name() -> None:
             expr.parse(text, COLUMNS)
 
 
+@pytest.mark.parametrize("text", ["not null", "lower(null) = 'a'", "null + 1 > 0"])
+def test_a_constant_null_is_refused_with_what_to_write_instead(text: str) -> None:
+    # Found by the fuzz: each crashed Polars.
+    with pytest.raises(expr.ExprError, match="always null"):
+        expr.parse(text, COLUMNS)
+
+
+def test_between_a_date_and_a_text_is_refused() -> None:
+    # Found by the fuzz: accepted, then crashed Polars.
+    with pytest.raises(expr.ExprError, match="a date with one bound and text with the other"
+                       ) as caught:
+        expr.parse("'2025-01-01' between region and lodged_date", COLUMNS)
+    assert caught.value.hint == "give 'between' two dates or two texts"
+
+
 def test_int64_overflow_on_the_data_is_a_data_error_the_run_can_name() -> None:
     """Found by the fuzz: an accepted expression whose whole-number arithmetic overflows
     on the rows. DuckDB raises one of its data errors, which the run turns into exit 3
