@@ -40,6 +40,7 @@ from engine.cli import app
 from engine.model.dataset import Dataset
 from engine.problems import InputError
 from engine.read import excel_file
+from engine.read import extract as extract_module
 from engine.read.extract import Extract, read_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,6 +251,23 @@ def sheet_bomb(book: Path, target: Path, megabytes: int, *, honest: bool) -> Pat
     declared, crc = (size, 0) if honest else (len(sheet), zlib.crc32(sheet))
     return write_zip(target, [(n, stream, declared, crc, 8) if n.endswith("sheet1.xml")
                               else (n, d, s, c, m) for n, d, s, c, m in parts])
+
+
+def test_a_refused_file_is_not_hashed_to_its_end_behind_the_message(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by CI: the digest's thread went on reading a refused file after the refusal.
+    told: list[bool] = []
+
+    def slow_sha256(path: Path, stop: threading.Event | None = None) -> str:
+        assert stop is not None
+        told.append(stop.wait(timeout=30))  # a huge file: hashed until told to stop
+        return ""
+
+    monkeypatch.setattr(extract_module, "sha256", slow_sha256)
+    before = {t.ident for t in threading.enumerate()}
+    refused(sheet_bomb(book, tmp_path / "bomb.xlsx", 2048, honest=True))
+    assert told == [True]  # stopped, and waited for, before the refusal came back
+    assert {t.ident for t in threading.enumerate()} <= before
 
 
 def test_a_part_inflating_a_thousand_times_is_refused_as_a_zip_bomb(book: Path,

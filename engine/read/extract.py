@@ -149,8 +149,45 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
 def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
     kind = identify(path, shown)
     digest: list[str] = []
-    hasher = threading.Thread(target=lambda: digest.append(sha256(path)), daemon=True)
+    stop = threading.Event()
+
+    def hash_it() -> None:
+        try:
+            digest.append(sha256(path, stop))
+        except OSError:  # moved or changed while it was read: said below
+            digest.append("")
+
+    hasher = threading.Thread(target=hash_it, daemon=True)
     hasher.start()  # hashing releases the GIL: it overlaps the parse
+    try:
+        batches, flagged, query, kept, header, sheet = _parse(ds, kind, path, shown)
+    except BaseException:
+        stop.set()  # a refused file is not read to its end only to be hashed
+        hasher.join()
+        raise
+    hasher.join()
+    if not digest[0]:
+        raise Unreadable(Problem(shown, "the file could not be read to its end to compute "
+                                 "its SHA-256 (was it moved or changed while it was read?)",
+                                 hint="run again once the export is complete"))
+    scanned = pl.concat(batches, rechunk=False) if batches else query.clear().collect().select(
+        kept)
+    rows, blanks = scanned.height, int(scanned["_blank"].sum())
+    rescued, failures, more_blanks = _full_path(ds, kind, pl.concat(flagged) if flagged
+                                                else query.clear().collect())
+    # Rescued rows join the end; dropped rows leave (and order is restored) in _validate.
+    typed = pl.concat([scanned.drop("_blank"), rescued.select(
+        *(pl.col(n).cast(scanned.schema[n]) for n in ds.columns), "_row",
+        _drop=pl.lit(False)).with_columns(**_key_hash(ds))], rechunk=False)
+    record = FileRead(str(shown), digest[0], rows, header.row, sheet, header.unexpected)
+    return _Part(record, typed, failures, blanks + more_blanks, bool(rescued.height))
+
+
+def _parse(ds: Dataset, kind: Kind, path: Path, shown: Path
+           ) -> tuple[list[pl.DataFrame], list[pl.DataFrame], pl.LazyFrame, list[str],
+                      Header, str | None]:
+    """The file parsed in batches, the fast path run on each: (batches of the kept
+    columns, the flagged rows, the query, the kept columns, the header, the sheet)."""
     with ExitStack() as stack:
         try:
             frame, header, sheet = _scan(kind, path, shown, ds, stack)
@@ -168,22 +205,10 @@ def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
                     flagged.append(batch.filter("_flag"))
                 batches.append(batch.select(kept))
         except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
-            hasher.join()
             raise (csv_file.explain(exc, path, shown, ds) if kind is Kind.csv else Unreadable(
                 Problem(shown, f"the file cannot be read ({str(exc).splitlines()[0][:160]})",
                         hint="export the extract again"))) from None
-    hasher.join()
-    scanned = pl.concat(batches, rechunk=False) if batches else query.clear().collect().select(
-        kept)
-    rows, blanks = scanned.height, int(scanned["_blank"].sum())
-    rescued, failures, more_blanks = _full_path(ds, kind, pl.concat(flagged) if flagged
-                                                else query.clear().collect())
-    # Rescued rows join the end; dropped rows leave (and order is restored) in _validate.
-    typed = pl.concat([scanned.drop("_blank"), rescued.select(
-        *(pl.col(n).cast(scanned.schema[n]) for n in ds.columns), "_row",
-        _drop=pl.lit(False)).with_columns(**_key_hash(ds))], rechunk=False)
-    record = FileRead(str(shown), digest[0], rows, header.row, sheet, header.unexpected)
-    return _Part(record, typed, failures, blanks + more_blanks, bool(rescued.height))
+    return batches, flagged, query, kept, header, sheet
 
 
 def _scan(kind: Kind, path: Path, shown: Path, ds: Dataset, stack: ExitStack

@@ -7,6 +7,7 @@ CSV saved as ``.xlsx`` is reported before any parser sees it, with what to do.
 from __future__ import annotations
 
 import hashlib
+import threading
 from enum import StrEnum
 from pathlib import Path
 
@@ -87,10 +88,13 @@ def _texty(head: bytes) -> bool:
     return all(b in b"\t\r\n" or 32 <= b < 127 or b >= 0x80 for b in head)
 
 
-def sha256(path: Path) -> str:
-    """The file's SHA-256, read in chunks so a large extract is never held in memory."""
+def sha256(path: Path, stop: threading.Event | None = None) -> str:
+    """The file's SHA-256, read in chunks so a large extract is never held in memory;
+    given up ("") once ``stop`` is set (the file was refused: no digest is wanted)."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(CHUNK):
+            if stop is not None and stop.is_set():
+                return ""
             digest.update(chunk)
     return digest.hexdigest()
