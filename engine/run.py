@@ -77,9 +77,11 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     ``history`` (default: the ``store``) without recording this run in it. ``reports``
     ('xlsx', 'html') are written into ``out`` beside the files; the store keeps the whole
     record so ``compliance report`` can rebuild them later. ``progress`` hears of each
-    stage (:mod:`engine.progress`).
+    stage (:mod:`engine.progress`). With a ``pseudonym_key``, case ids are pseudonymised
+    in everything the run keeps and writes (:mod:`engine.privacy`). Datasets are checked
+    one at a time, each let go before the next is read.
     Raises :class:`InputError` — exit code 2 for invalid standards or usage, 3 for
-    unreadable data.
+    unreadable data or a measure that cannot be computed on its rows.
     """
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     catalogue = load_catalogue(standards)
