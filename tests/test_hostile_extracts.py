@@ -389,6 +389,15 @@ def test_a_doctype_after_a_long_comment_is_refused_too(book: Path, tmp_path: Pat
     assert "declares a DOCTYPE" in refused(path)
 
 
+def test_a_prolog_of_more_than_a_megabyte_of_comments_is_refused(book: Path,
+                                                                  tmp_path: Path) -> None:
+    # Hex of random bytes: a comment that does not compress, so it is the prolog that
+    # is refused, not the ratio.
+    padding = b"<!-- " + os.urandom(1 << 20).hex().encode() + b" -->"
+    path = with_doctype(book, tmp_path / "long.xlsx", "xl/sharedStrings.xml", padding, b"amp")
+    assert "of comments before its content, which Excel never writes" in refused(path)
+
+
 def merged(book: Path, target: Path, ranges: list[str]) -> Path:
     cells = b"".join(b'<mergeCell ref="%s"/>' % r.encode() for r in ranges)
     block = b'<mergeCells count="%d">%s</mergeCells>' % (len(ranges), cells)
