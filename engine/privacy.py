@@ -122,44 +122,17 @@ def columns_of(catalogue: Catalogue) -> Columns:
                    id_headers, personal_headers)
 
 
-def misplaced(catalogue: Catalogue, standards: Iterable[str]) -> list[Problem]:
-    """Personal columns a standard would publish: as a segment (results name its values),
-    or as one of its measure's date columns (an open case's alert shows them)."""
-    out = []
-    for sid in standards:
-        std = catalogue.standards[sid]
-        personal = {c for c, col in catalogue.datasets[std.dataset].columns.items()
-                    if col.personal}
-        spec = std.measure.spec
-        dates = {getattr(spec, f) for f, info in type(spec).model_fields.items()
-                 if _role(info.json_schema_extra) == "date column"}
-        named = [(c, "a segment") for cols in std.segment_sets() for c in cols] + \
-            [(c, "a date its open cases show") for c in sorted(d for d in dates if d)]
-        out += [Problem(catalogue.source_of(std).path, f"'{c}' is a personal column of "
-                        f"dataset '{std.dataset}', so it cannot be {role}: its values would "
-                        "be published", hint="segment by another column, or remove "
-                        "'personal: true' if the column holds no personal data")
-                for c, role in dict.fromkeys(named) if c in personal]
-    return out
-
-
-def _role(extra: object) -> object:
-    return extra.get("role") if isinstance(extra, dict) else None
-
-
 def protect(record: RunRecord, rejects: list[dict[str, object]], catalogue: Catalogue,
             key: bytes | None = None) -> tuple[RunRecord, list[dict[str, object]]]:
     """The record and rejected rows with personal values withheld and, given a ``key``,
-    case ids pseudonymised. Raises :class:`InputError` (exit 2) where a standard would
-    publish a personal column (:func:`misplaced`)."""
+    case ids pseudonymised. (A standard that would publish a personal column, as a
+    segment or as a date its open cases show, is refused as the standards are loaded:
+    :mod:`engine.load.checks`.)"""
     unknown = sorted({s.id for s in record.standards} - set(catalogue.standards))
     if unknown:
         raise InputError([Problem(catalogue.root, f"the run measured {', '.join(unknown)}, "
                                   "which the standards folder no longer holds",
                                   hint="give the standards folder the run was made with")])
-    problems = misplaced(catalogue, [s.id for s in record.standards])
-    if problems:
-        raise InputError(problems, exit_code=2)
     cols = columns_of(catalogue)
     alerts = [_alert(a, cols, key) for a in record.alerts]
     return record.model_copy(update={"alerts": alerts}), protect_rejects(rejects, cols, key)
