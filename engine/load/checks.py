@@ -75,6 +75,11 @@ def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Probl
     types = ds.column_types()
     personal = {n for n, c in ds.columns.items() if c.personal}
 
+    def published(loc: Loc, name: str, as_what: str, instead: str) -> None:
+        out.append(doc.problem(loc, f"'{name}' is a personal column of dataset '{ds.name}', "
+                               f"so it cannot be {as_what}: its values would be published",
+                               f"{instead}, or remove 'personal: true'"))
+
     def column(loc: Loc, name: Any, allowed: set[ColumnType] | None, role: str) -> None:
         if not isinstance(name, str):
             return  # the model's validation reports the wrong type
@@ -82,9 +87,7 @@ def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Probl
             out.append(doc.problem(loc, f"unknown column '{name}' in dataset '{ds.name}'",
                                    unknown_name_hint(name, types, "columns")))
         elif role == "a segment" and name in personal:
-            out.append(doc.problem(loc, f"'{name}' is a personal column of dataset '{ds.name}', "
-                                   "so it cannot be a segment: its values would be published",
-                                   "segment by another column, or remove 'personal: true'"))
+            published(loc, name, "a segment", "segment by another column")
         elif allowed is not None and types[name] not in allowed:
             wanted = " or ".join(sorted(t.value for t in allowed))
             out.append(doc.problem(loc, f"'{name}' is a {types[name].value} column, but {role} "
@@ -105,11 +108,8 @@ def check_standard(raw: dict[str, Any], ds: Dataset, doc: Located) -> list[Probl
             if role in _COLUMN_ROLES:
                 column(loc, value, _COLUMN_ROLES[role], f"'{key}'")
                 if role == "date column" and isinstance(value, str) and value in personal:
-                    out.append(doc.problem(loc, f"'{value}' is a personal column of dataset "
-                                           f"'{ds.name}', so it cannot be a date its open "
-                                           "cases show: its values would be published",
-                                           "measure from another date column, or remove "
-                                           "'personal: true'"))
+                    published(loc, value, "a date its open cases show",
+                              "measure from another date column")
             elif role == "condition":
                 expression(loc, value)
             elif role == "number expression":

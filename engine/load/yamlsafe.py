@@ -200,10 +200,8 @@ def read_yaml(path: Path, display: Path | None = None) -> tuple[Located | None, 
 
 
 def parse_yaml(raw: bytes, shown: Path) -> tuple[Located | None, list[Problem]]:
-    """Parse a YAML file's bytes (``shown`` names it in problems)."""
-    if len(raw) > MAX_BYTES:
-        return None, [Problem(shown, f"the file is larger than {MAX_BYTES:,} bytes",
-                              hint="a standard or dataset fits in a few kilobytes")]
+    """Parse a YAML file's bytes, as :func:`read_bounded` read them (at most
+    :data:`MAX_BYTES`); ``shown`` names the file in problems."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
