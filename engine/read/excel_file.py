@@ -262,8 +262,8 @@ def _prolog(text: bytes, part: zipfile.ZipInfo, shown: Path) -> bytes | None:
     while True:
         while at < len(text) and text[at] in b" \t\r\n\xef\xbb\xbf":  # spaces, a BOM
             at += 1
-        rest = text[at:at + 9]
-        if len(rest) < 9 and len(text) - at < 9:
+        rest = text[at:at + 9]  # enough to tell '<!DOCTYPE' from '<!--', '<?' or a tag
+        if len(rest) < 9:
             break  # too little to tell: wait for the next piece
         if rest.startswith((b"<?", b"<!--")):
             close = b"?>" if rest.startswith(b"<?") else b"-->"
