@@ -138,8 +138,9 @@ class Store:
         raised ones (new or ongoing) and those this run resolved. The run's record, with
         those states, is kept in the same transaction, as :meth:`keep` would keep it, with
         ``rejects`` (none until :meth:`keep` adds them, if not given). ``shown`` rewrites
-        the alerts as they may be kept and published (withheld or pseudonymised case ids):
-        those this run resolves come back with the words of the run that raised them."""
+        the alerts this run resolves as they may be kept and published (withheld or
+        pseudonymised case ids): they come back with the words of the run that raised
+        them, where the raised ones are the caller's, already as it wants them."""
         now = _naive(record.run.started_at)
         measured = sorted({s.id for s in record.standards})
         with self._talking(), self.engine.begin() as conn:
@@ -175,15 +176,15 @@ class Store:
                         key=alert.key, first_run=record.run.id, opened_at=now, **values))
                 out.append(alert.model_copy(update={"state": state}))
             raised = {a.key for a in record.alerts}
+            resolved = []
             for key in sorted(open_rows):  # rows come in no particular order
                 if key in raised:
                     continue
                 conn.execute(alerts.update().where(alerts.c.key == key).values(
                     state=AlertState.resolved.value, last_run=record.run.id, updated_at=now,
                     resolved_at=now))
-                out.append(_resolved(open_rows[key]))
-            if shown is not None:
-                out = shown(out)
+                resolved.append(_resolved(open_rows[key]))
+            out += shown(resolved) if shown is not None else resolved
             _keep(conn, record.model_copy(update={"alerts": out}), rejects)
         return out
 
