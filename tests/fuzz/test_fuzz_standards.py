@@ -22,6 +22,7 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from tiny_catalogue import DATASET, STANDARD
 from typer.testing import CliRunner
 
 from engine.cli import app
@@ -37,38 +38,7 @@ SHIPPED = [ROOT / "standards", *sorted(p for p in (ROOT / "examples").iterdir()
 NOT_STANDARDS = shutil.ignore_patterns("extracts", "out", ".compliance", "*.csv", "*.xlsx",
                                        "*.parquet", "*.md")
 
-# A small valid folder: one dataset, one standard (as in tests/test_validate_cli.py).
-DATASET = """\
-name: claims
-title: Benefit claims
-files: extracts/claims.csv
-key: [claim_id]
-columns:
-  claim_id:     {header: Claim ID, required: true}
-  benefit_type: {header: Benefit Type, type: category, values: [Pension, Disability]}
-  region:       {header: Region, type: category, values: [North, South]}
-  lodged_date:  {header: Lodged Date, type: date, format: "%d/%m/%Y", required: true}
-  decided_date: {header: Decided Date, type: date, format: "%d/%m/%Y"}
-"""
-STANDARD = """\
-id: BEN-01
-title: Claims decided within 28 days
-statement: We decide 80% of claims within 28 days.
-attribute: timeliness
-owner: Benefits
-dataset: claims
-population: benefit_type = 'Pension'
-measure:
-  share_within:
-    from: lodged_date
-    to: decided_date
-    limit: 28 days
-period: {kind: month, by: decided_date}
-segments: [region]
-target:
-  at_least: 80%
-  warning_below: 82%
-"""
+# A small valid folder: one dataset, one standard.
 BASE = {"datasets/claims.yaml": DATASET, "benefits/BEN-01.yaml": STANDARD}
 # Where a fuzzed document goes: each file the loader reads, in each role.
 ROLES = ["benefits/FUZZ.yaml", "benefits/BEN-01.yaml", "datasets/claims.yaml",
