@@ -229,15 +229,25 @@ def polars_check() -> Read:
 
 # --- DuckDB --------------------------------------------------------------------------
 
+def enum_sql(name: str, values: list[str]) -> str:
+    """``CREATE TYPE name AS ENUM (…)`` for a category's values."""
+    return f"CREATE TYPE {name} AS ENUM ({', '.join(repr(v) for v in values)});"
+
+
+def types_sql(types: dict[str, str]) -> str:
+    """read_csv's ``types={…}`` argument: each header and its type."""
+    return "{" + ", ".join(f"'{h}': '{t}'" for h, t in types.items()) + "}"
+
+
 DUCKDB_TYPES = {"Claim ID": "VARCHAR", "Benefit Type": "benefit", "Region": "region",
                  "Channel": "channel", "Outcome": "outcome", "Lodged Date": "DATE",
                  "Decided Date": "DATE", "Entitlement Date": "DATE",
                  "First Payment Date": "DATE"}
 DUCKDB_CLAIMS = f"""
-CREATE TYPE benefit AS ENUM ({", ".join(f"'{v}'" for v in BENEFITS)});
-CREATE TYPE region AS ENUM ({", ".join(f"'{v}'" for v in REGIONS)});
-CREATE TYPE channel AS ENUM ({", ".join(f"'{v}'" for v in CHANNELS)});
-CREATE TYPE outcome AS ENUM ({", ".join(f"'{v}'" for v in OUTCOMES)});
+{enum_sql("benefit", BENEFITS)}
+{enum_sql("region", REGIONS)}
+{enum_sql("channel", CHANNELS)}
+{enum_sql("outcome", OUTCOMES)}
 -- ignore_errors drops every row with a cell that does not cast: an unparseable date, a
 -- value outside its category. DuckDB casts only the columns a query reads, so the
 -- whole row is read here, once.
@@ -247,8 +257,7 @@ SELECT "Claim ID" AS claim_id, "Benefit Type" AS benefit_type, "Region" AS regio
        "Decided Date" AS decided_date, "Entitlement Date" AS entitlement_date,
        "First Payment Date" AS first_payment_date
 FROM read_csv($path, skip={TITLE_ROWS}, header=true, dateformat='%d/%m/%Y',
-              ignore_errors=true, types={{{", ".join(f"'{h}': '{t}'" for h, t in
-                                                   DUCKDB_TYPES.items())}}});
+              ignore_errors=true, types={types_sql(DUCKDB_TYPES)});
 -- Required cells (a row whose every cell is blank has no claim_id either), then every
 -- copy of a repeated id among those rows, then the two row checks.
 CREATE TABLE claims AS

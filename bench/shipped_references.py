@@ -68,7 +68,9 @@ from bench.references import (
     TITLE_ROWS,
     child,
     duckdb_cells,
+    enum_sql,
     roll_up,
+    types_sql,
 )
 
 OUT = CACHE / "shipped"
@@ -293,13 +295,9 @@ def polars_check() -> Read:
 
 # --- DuckDB --------------------------------------------------------------------------
 
-def _enum_sql(name: str, values: list[str]) -> str:
-    return f"CREATE TYPE {name} AS ENUM ({', '.join(repr(v) for v in values)});"
-
-
 # The claims from Parquet: typed already; a category outside its values does not cast.
 DUCKDB_CLAIMS_PARQUET = "\n".join(
-    _enum_sql(n, v) for n, v in [("benefit", BENEFITS), ("region", REGIONS),
+    enum_sql(n, v) for n, v in [("benefit", BENEFITS), ("region", REGIONS),
                                  ("channel", CHANNELS), ("outcome", OUTCOMES)]) + """
 CREATE TABLE typed AS
 SELECT "Claim ID" AS claim_id,
@@ -324,7 +322,7 @@ DROP TABLE typed;
 """
 
 # The survey and the telephony extract: $source is read_csv(…) or read_parquet(…).
-DUCKDB_SURVEY = _enum_sql("survey_region", REGIONS) + """
+DUCKDB_SURVEY = enum_sql("survey_region", REGIONS) + """
 CREATE TABLE typed_survey AS
 SELECT "Response ID" AS response_id, "Survey Date" AS survey_date, "Channel" AS channel,
        TRY_CAST("Region" AS survey_region) AS region, "Region" AS t_region,
@@ -342,7 +340,7 @@ ANTI JOIN (SELECT response_id FROM valid GROUP BY response_id HAVING count(*) > 
 WHERE coalesce(satisfaction BETWEEN 1 AND 5 AND respect BETWEEN 1 AND 5, true);
 DROP TABLE typed_survey;
 """
-DUCKDB_TELEPHONY = _enum_sql("queue", QUEUES) + """
+DUCKDB_TELEPHONY = enum_sql("queue", QUEUES) + """
 CREATE TABLE typed_telephony AS
 SELECT "Date" AS date, TRY_CAST("Queue" AS queue) AS queue, "Calls Offered" AS calls_offered,
        "Calls Answered" AS calls_answered, "Answered Within 10 Min" AS answered_10min,
@@ -370,14 +368,10 @@ TELEPHONY_TYPES = {"Date": "DATE", "Queue": "VARCHAR", "Calls Offered": "BIGINT"
                    "Abandoned": "BIGINT"}
 
 
-def _types(types: dict[str, str]) -> str:
-    return "{" + ", ".join(f"'{h}': '{t}'" for h, t in types.items()) + "}"
-
-
 _SURVEY_CSV = (f"read_csv($path, header=true, dateformat='%d/%m/%Y', ignore_errors=true, "
-               f"types={_types(SURVEY_TYPES)})")
+               f"types={types_sql(SURVEY_TYPES)})")
 _TELEPHONY_CSV = (f"read_csv($path, skip={TITLE_ROWS}, header=true, dateformat='%Y-%m-%d', "
-                  f"ignore_errors=true, types={_types(TELEPHONY_TYPES)})")
+                  f"ignore_errors=true, types={types_sql(TELEPHONY_TYPES)})")
 # The claims' own read_csv(…) call in DUCKDB_CLAIMS, which a workbook's typed view replaces.
 _CLAIMS_CSV = re.compile(r"FROM read_csv\(.*?\);", re.DOTALL)
 
