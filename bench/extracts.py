@@ -64,11 +64,11 @@ from bench.generate import (
     BAD_DATES,
     BAD_EVERY,
     DATES,
-    EXPORTED_AT,
     FIRST_DAY,
     SEED,
     build,
     ensure,
+    write_workbook,
 )
 
 EXTRACTS_VERSION = 1
@@ -101,7 +101,7 @@ WITHIN_10 = {"Pensions": 0.85, "Benefits": 0.79, "General": 0.82}
 def ensure_survey(rows: int, fmt: str, force: bool = False) -> tuple[Path, float | None]:
     if fmt == "xlsx":
         return _cached(f"survey-{rows}.xlsx", {"rows": rows}, force,
-                       lambda tmp: _xlsx(*survey(rows), tmp, SURVEY_SHEET, []))
+                       lambda tmp: write_workbook(*survey(rows), tmp, SURVEY_SHEET, []))
     return _cached(f"survey-{rows}.{fmt}", {"rows": rows}, force,
                    lambda tmp: _write(survey(rows), tmp, fmt, _survey_csv, "%d/%m/%Y"))
 
@@ -109,8 +109,8 @@ def ensure_survey(rows: int, fmt: str, force: bool = False) -> tuple[Path, float
 def ensure_telephony(fmt: str, force: bool = False) -> tuple[Path, float | None]:
     if fmt == "xlsx":
         return _cached("telephony.xlsx", {}, force,
-                       lambda tmp: _xlsx(*telephony(), tmp, TELEPHONY_SHEET,
-                                         [*TELEPHONY_TITLE, ""]))
+                       lambda tmp: write_workbook(*telephony(), tmp, TELEPHONY_SHEET,
+                                                  [*TELEPHONY_TITLE, ""]))
     return _cached(f"telephony.{fmt}", {}, force,
                    lambda tmp: _write(telephony(), tmp, fmt, _telephony_csv, "%Y-%m-%d"))
 
@@ -152,33 +152,6 @@ def _write(typed: tuple[pl.DataFrame, dict[str, dict[int, str]]], path: Path, fm
         text = text.with_columns(text[column].clone().scatter(list(cells), list(cells.values())))
     csv(text, path)
     return f"polars {pl.__version__}"
-
-
-def _xlsx(frame: pl.DataFrame, bad: dict[str, dict[int, str]], path: Path, sheet: str,
-          title: list[str]) -> str:
-    """A workbook as a system exports one: ``title`` rows, the header, then the rows with
-    real date cells and numbers; an unparseable date is a text cell. Written by xlsxwriter
-    in constant_memory mode, strings inline, with a fixed creation time (the bytes are the
-    same on every run)."""
-    import xlsxwriter
-
-    columns = [frame[name].to_list() for name in frame.columns]
-    for name, cells in bad.items():
-        column = columns[frame.columns.index(name)]
-        for i, value in cells.items():
-            column[i] = value
-    book = xlsxwriter.Workbook(path, {"constant_memory": True,
-                                      "default_date_format": "dd/mm/yyyy"})
-    book.set_properties({"created": EXPORTED_AT})
-    out = book.add_worksheet(sheet)
-    for r, line in enumerate(title):
-        if line:
-            out.write_row(r, 0, [line])
-    out.write_row(len(title), 0, frame.columns)
-    for r, row in enumerate(zip(*columns, strict=True), start=len(title) + 1):
-        out.write_row(r, 0, row)
-    book.close()
-    return f"xlsxwriter {xlsxwriter.__version__} (constant_memory)"
 
 
 def _parquet(frame: pl.DataFrame, path: Path) -> str:

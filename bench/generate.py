@@ -151,33 +151,46 @@ def _write_csv(claims: Claims, path: Path) -> str:
 
 
 def _write_xlsx(claims: Claims, path: Path) -> str:
-    columns = [claims.frame[name].to_list() for name in HEADER]
-    for name, cells in claims.bad.items():
-        column = columns[HEADER.index(name)]
+    return write_workbook(claims.frame.select(HEADER), claims.bad, path, SHEET,
+                          [TITLE[0], TITLE[1], ""])
+
+
+def write_workbook(frame: pl.DataFrame, bad: dict[str, dict[int, str]], path: Path,
+                   sheet: str, title: list[str]) -> str:
+    """A workbook as a system exports one: ``title`` rows, the header, then the rows with
+    real date cells and numbers; a ``bad`` cell (an unparseable date) is a text cell, as
+    a hand-edited sheet has. xlsxwriter in constant_memory mode (rows streamed to disk,
+    strings inline, a fixed creation time: the bytes are the same on every run);
+    openpyxl's write_only mode where xlsxwriter is missing (about half as fast). Returns
+    the writer used."""
+    columns = [frame[name].to_list() for name in frame.columns]
+    for name, cells in bad.items():
+        column = columns[frame.columns.index(name)]
         for i, value in cells.items():
-            column[i] = value  # text in a date column, as a hand-edited sheet has
+            column[i] = value
     try:
         import xlsxwriter
-    except ImportError:  # about half as fast; dates keep openpyxl's default format
+    except ImportError:  # dates keep openpyxl's default format
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
-        sheet = book.create_sheet(SHEET)
-        for line in [[TITLE[0]], [TITLE[1]], [], HEADER]:
-            sheet.append(line)
+        out = book.create_sheet(sheet)
+        for line in title:
+            out.append([line] if line else [])
+        out.append(frame.columns)
         for row in zip(*columns, strict=True):
-            sheet.append(row)
+            out.append(row)
         book.save(path)
         return "openpyxl write_only"
-    # constant_memory streams rows to disk; strings are written inline, as openpyxl does.
     xbook = xlsxwriter.Workbook(path, {"constant_memory": True,
                                       "default_date_format": "dd/mm/yyyy"})
-    xbook.set_properties({"created": EXPORTED_AT})  # fixed, so the bytes are reproducible
-    xsheet = xbook.add_worksheet(SHEET)
-    xsheet.write_row(0, 0, [TITLE[0]])
-    xsheet.write_row(1, 0, [TITLE[1]])
-    xsheet.write_row(3, 0, HEADER)
-    for r, row in enumerate(zip(*columns, strict=True), start=4):
+    xbook.set_properties({"created": EXPORTED_AT})
+    xsheet = xbook.add_worksheet(sheet)
+    for r, line in enumerate(title):
+        if line:
+            xsheet.write_row(r, 0, [line])
+    xsheet.write_row(len(title), 0, frame.columns)
+    for r, row in enumerate(zip(*columns, strict=True), start=len(title) + 1):
         xsheet.write_row(r, 0, row)
     xbook.close()
     return f"xlsxwriter {xlsxwriter.__version__} (constant_memory)"
