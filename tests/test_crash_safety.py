@@ -31,19 +31,16 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import openpyxl  # type: ignore[import-untyped]
 import pytest
+from run_files import whole
 
 from engine.model.results import AlertState, RunRecord
 from engine.report import files, write_outputs, write_rejects
-from engine.report.files import JOURNAL, recover
-from engine.report.outputs import ALERT_COLUMNS, CASE_COLUMNS, REJECT_COLUMNS
+from engine.report.files import JOURNAL, OUTPUT_NAMES, recover
 from engine.run import Outcome
 from engine.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUTS = ("results.json", "alerts.csv", "cases.csv", "tracking.csv", "rejects.csv",
-           "report.xlsx", "report.html")
 TIMED_KILLS = 5 + int(os.environ.get("COMPLIANCE_CRASH_KILLS", "0"))
 SEED = 20250630
 
@@ -106,26 +103,7 @@ class Work:
             return False
 
 
-def _whole(out: Path) -> tuple[str, dict[str, bytes]]:
-    """Every output file parsed: the run id they all carry, and their bytes."""
-    found = {name: (out / name).read_bytes() for name in OUTPUTS}
-    run_id = json.loads(found["results.json"])["run"]["id"]
-    for name, header in (("alerts.csv", ALERT_COLUMNS), ("cases.csv", CASE_COLUMNS),
-                         ("rejects.csv", REJECT_COLUMNS)):
-        rows = list(csv.reader(io.StringIO(found[name].decode("utf-8-sig"), newline="")))
-        assert rows[0] == header, name
-    list(csv.reader(io.StringIO(found["tracking.csv"].decode("utf-8-sig"), newline="")))
-    book = openpyxl.load_workbook(io.BytesIO(found["report.xlsx"]), read_only=True)
-    book_id = next(r[1] for r in book["Run"].iter_rows(values_only=True) if r[0] == "Run")
-    book.close()
-    html = found["report.html"].decode()
-    assert html.rstrip().endswith("</html>")
-    assert (run_id, f"<dt>Run</dt><dd><code>{run_id}</code>" in html) == (book_id, True), \
-        "the files are of different runs"
-    return run_id, found
-
-
-def _store_whole(work: Work, keys: set[str]) -> set[str]:
+def _storewhole(work: Work, keys: set[str]) -> set[str]:
     """The SQLite file intact, every run in it whole, the alerts neither lost nor
     duplicated; the ids of the runs kept."""
     with sqlite3.connect(work.db) as db:
@@ -151,9 +129,9 @@ def test_a_run_killed_at_any_moment_leaves_whole_outputs_and_store(tmp_path: Pat
     started = time.monotonic()
     work.run(lambda: False, after=600)
     duration = time.monotonic() - started
-    previous, before = _whole(work.out)
+    previous, before = whole(work.out)
     keys = {a["key"] for a in json.loads(before["results.json"])["alerts"]}
-    assert _store_whole(work, keys) == {previous}
+    assert _storewhole(work, keys) == {previous}
 
     rng = random.Random(SEED)
     kills: list[tuple[str, Callable[[], bool], float]] = [
@@ -167,15 +145,15 @@ def test_a_run_killed_at_any_moment_leaves_whole_outputs_and_store(tmp_path: Pat
         ("the journal", lambda: bool(work.hidden(JOURNAL)), 3 * duration)]
     seen: dict[str, list[str]] = {}
     for what, kill_when, after in kills:
-        stored = _store_whole(work, keys)
+        stored = _storewhole(work, keys)
         exited = work.run(kill_when, after)
         litter = work.hidden(".tmp")
         journal = (work.out / JOURNAL).exists()
         # A reader finishes renames a kill interrupted; and the litter goes, so that the
         # next kill's poll sees only the temporary files of its own run.
         recover(work.out)
-        run_id, now = _whole(work.out)
-        runs = _store_whole(work, keys)
+        run_id, now = whole(work.out)
+        runs = _storewhole(work, keys)
         if run_id == previous:
             assert now == before, f"killed at {what}: new files beside the previous run's"
         else:  # the killed run had written all its files (the renames are the last step)
@@ -196,13 +174,13 @@ def test_a_run_killed_at_any_moment_leaves_whole_outputs_and_store(tmp_path: Pat
     assert "writing the files" in seen or "in the renames" in seen, seen
 
     work.run(lambda: False, after=600)  # a normal run, after all that
-    run_id, after_all = _whole(work.out)
+    run_id, after_all = whole(work.out)
     record = json.loads(after_all["results.json"])
-    assert run_id in _store_whole(work, keys)
+    assert run_id in _storewhole(work, keys)
     assert {a["state"] for a in record["alerts"]} == {"ongoing"}
     assert work.hidden(".tmp") == [] and not (work.out / JOURNAL).exists()
     assert sorted(p.name for p in work.out.iterdir() if not p.name.startswith(".")) \
-        == sorted(OUTPUTS)
+        == sorted(OUTPUT_NAMES)
 
 
 # -- the renames, interrupted one by one ---------------------------------------------------
@@ -223,7 +201,7 @@ def _folder(out: Path, but: str = "") -> dict[str, bytes]:
             if not p.name.startswith(".") and p.name != but}
 
 
-@pytest.mark.parametrize("renames", range(len(OUTPUTS)))
+@pytest.mark.parametrize("renames", range(len(OUTPUT_NAMES)))
 def test_a_set_interrupted_between_renames_is_finished_before_anything_reads_or_writes(
         tmp_path: Path, shipped_run: Outcome, renames: int,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -238,7 +216,7 @@ def test_a_set_interrupted_between_renames_is_finished_before_anything_reads_or_
 
     def killed_after(src: str | Path, dst: str | Path) -> None:
         nonlocal done
-        if Path(src).name.endswith(".tmp") and Path(dst).name in OUTPUTS:
+        if Path(src).name.endswith(".tmp") and Path(dst).name in OUTPUT_NAMES:
             if done == renames:
                 raise Killed
             done += 1
@@ -255,7 +233,7 @@ def test_a_set_interrupted_between_renames_is_finished_before_anything_reads_or_
     assert (out / JOURNAL).exists()
     recover(out)
     # A workbook's zip entries carry the time it was made: compared by the run it names.
-    assert _whole(out)[0] == "2" * 32
+    assert whole(out)[0] == "2" * 32
     assert _folder(out, but="report.xlsx") == _folder(second, but="report.xlsx")
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [files.LOCK]
 
