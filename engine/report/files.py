@@ -193,15 +193,19 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_line_breaks(neutralise(v)) for v in row])
+    writer.writerows([_cell(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _line_breaks(value: object) -> object:
-    """csv.writer quotes a value holding its line terminator (\\n) but not a bare \\r,
-    which spreadsheets also read as a line break: the row would split and what follows
-    would start a cell of its own, un-neutralised. A carriage return becomes \\n."""
-    if isinstance(value, str) and "\r" in value:
+def _cell(value: object) -> object:
+    """A value as a CSV cell: neutralised, and with no bare carriage return. csv.writer
+    quotes a value holding its line terminator (\\n) but not a bare \\r, which
+    spreadsheets also read as a line break: the row would split and what follows would
+    start a cell of its own, un-neutralised. A carriage return becomes \\n."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    if "\r" in value:
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value

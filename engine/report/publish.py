@@ -40,14 +40,16 @@ def write_reports(out: Path, record: RunRecord, rejects: list[dict[str, object]]
 def report_files(record: RunRecord, rejects: list[dict[str, object]],
                  formats: Iterable[str], *, suppress_below: int | None = None
                  ) -> Iterator[tuple[str, bytes]]:
-    """Each report's file name and content, made one at a time as they are asked for."""
-    from engine.report.statement import statement_html
-    from engine.report.workbook import workbook_bytes
-
+    """Each report's file name and content, made one at a time as they are asked for
+    (each writer imported only when its report is: a run without reports skips openpyxl)."""
     threshold = record.publication.suppress_below if suppress_below is None \
         else suppress_below
     for name in formats:
         if name == "xlsx":
+            from engine.report.workbook import workbook_bytes
+
             yield FORMATS[name], workbook_bytes(record, rejects)
         else:
+            from engine.report.statement import statement_html
+
             yield FORMATS[name], statement_html(record, suppress_below=threshold).encode()
