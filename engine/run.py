@@ -46,7 +46,6 @@ from engine.problems import InputError, Problem, unknown_name_hint
 from engine.progress import SILENT, Progress
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
 from engine.report import reject_rows, write_outputs, write_rejects
-from engine.store import Store
 from engine.track import forecast_demand, track_standards
 
 DEFAULT_STANDARDS = Path("standards")
@@ -96,8 +95,13 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     progress.start("Deciding and tracking", 1)
     progress.step("alerts, improvement goals, demand")
     results, alerts = decide_results(measured, catalogue, as_of, late)
-    kept = Store(store) if store is not None else None
-    earlier = kept if history is None else Store(history)
+    if store is not None or history is not None:
+        from engine.store import Store  # SQLAlchemy is imported only for a store
+
+        kept = Store(store) if store is not None else None
+        earlier = kept if history is None else Store(history)
+    else:
+        kept = earlier = None
     tracking, impacts = track_standards(
         catalogue, results, earlier.history(s.id for s in chosen) if earlier else [], as_of)
     alerts += trajectory_alerts(tracking, catalogue)
