@@ -6,31 +6,35 @@ already knows, for an as-of date, which open cases can no longer make it (its
 ``_open_overdue`` column). A case at risk within N days is one that is not late on the
 as-of date but would be on the as-of date + N, if still open. So:
 
-1. one scan of the population with the as-of date moved N days on selects every
-   candidate — already late, or late by then;
-2. on those few rows only, the kind is evaluated once for each day from the as-of date
-   to N days on (the as-of date moved on row by row: ``Context.ahead``, one query); the
-   first day a case is late says when it must be done by — the as-of date itself for a
-   case already late.
+1. one scan of the population's open rows, each on the as-of date and with the as-of
+   date moved N days on (row by row: ``Context.ahead``), selects every candidate —
+   already late, or late by then;
+2. on those few rows only, a search finds the first day each is late: for a case not
+   late yet, the day it must be done by; for one already late, the day it fell due,
+   before the as-of date. Each run of the query tries every case on several days at
+   once, and a few runs narrow them all down to the day.
 
-Each case is identified by the standard's ``evidence`` columns (default: the dataset's
-key), with the file and row it came from.
+On DuckDB the kind's query is built and compiled once, over a view of rows with their
+days ahead that each run points at other rows: compiling a query is most of the work on
+a small extract. Each case is identified by the standard's ``evidence`` columns
+(default: the dataset's key), with the file and row it came from.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, cast
+from typing import Any, Protocol
 
 import ibis
 import numpy as np
-import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from engine.measure.base import Context, population, segment_value
+from engine.measure.base import Context, population, segment_value, used_rows
 from engine.model.dataset import Dataset
 from engine.model.standard import Standard
 
@@ -67,130 +71,282 @@ def supports(kind: ModuleType) -> bool:
 def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Context,
            within: int) -> list[Case]:
     """Open cases late on the as-of date, or late within ``within`` days (0: late only)."""
-    # The few rows still open first (Polars, without a query to compile), then the
-    # population among them.
-    still_open = pl.col(kind.open_column(std.measure.spec)).is_null()
-    if "_used" in data.column_names:  # the reader's rejected and blank rows stay out
-        still_open = still_open & pl.col("_used")
-    data = cast(pl.DataFrame, pl.from_arrow(data)).filter(still_open).drop(
-        "_used", strict=False).to_arrow()
-    table = population(std, ds, ibis.memtable(data), ctx)
-    rows = kind.rows(std, ds, table.mutate(_ahead=ibis.literal(within)), _ahead(ctx))
-    candidates = ctx.backend.to_pyarrow(  # every declared column, to evaluate them again
-        rows.filter(rows._open_overdue == 1).select("_file", "_row", *ds.columns))
-    if not candidates.num_rows:
-        return []
-    candidates = candidates.append_column(
-        "_i", pa.array(np.arange(candidates.num_rows, dtype=np.int64)))
-    days = _first_late(kind, std, ds, candidates, ctx, within)
-    late = np.flatnonzero(days == 0)
-    days[late] = _fell_due(kind, std, ds, candidates.take(pa.array(late)), ctx)
-    ids = std.evidence or ds.key
-    segments = sorted({c for cols in std.segment_sets() for c in cols})
     dates = kind.case_dates(std.measure.spec)
-    out = []
-    for rec, day in zip(candidates.to_pylist(), days.tolist(), strict=True):
-        out.append(Case(
-            file=rec["_file"], row=rec["_row"],
-            ids={c: _text(rec[c]) for c in ids},
-            segment={c: segment_value(rec[c]) for c in segments},
-            dates={c: _text(rec[c]) for c in dates if rec[c] is not None},
-            due_by=ctx.as_of + dt.timedelta(days=day), overdue=day <= 0))
-    # Ties by what identifies the case, not by where it sits: the same cases come out in
-    # the same order whatever the order of the rows and files they were read from.
-    out.sort(key=lambda c: (c.due_by, tuple(c.dates.get(d) or "" for d in dates),
-                            tuple(c.ids.values()), c.file, c.row))
-    return out
+    probe = (_Compiled if ctx.backend.name == "duckdb" else _Portable)(
+        kind, std, ds, data, ctx, within)
+    try:
+        candidates, late_on = probe.candidates()
+        days = _first_late(probe, candidates, late_on, dates, ctx.as_of)
+    finally:
+        probe.close()
+    return _cases(candidates, days, std, ds, dates, ctx.as_of)
+
+
+class _Probe(Protocol):
+    def candidates(self) -> tuple[pa.Table, np.ndarray]:
+        """The open rows of the population late ``within`` days on (``_file``, ``_row``
+        and the dataset's columns), and for each 0 if it is late on the as-of date
+        already, else ``within``: every row tried on both days, in one run."""
+
+    def late_then(self, rows: pa.Table, which: np.ndarray, days: np.ndarray
+                  ) -> np.ndarray:
+        """For each probe ``k``: whether row ``which[k]`` of ``rows`` (candidates) is late
+        with the as-of date moved ``days[k]`` on."""
+
+    def close(self) -> None:
+        """Let go of the rows the engine was handed."""
+
+
+class _Compiled:
+    """DuckDB: the kind's query, built and compiled once over the view ``_PROBE`` (rows
+    with a column of days ahead), then run with the view pointed at other rows: the
+    extract's rows to select the candidates, then the candidates with the days each
+    probe moves them on."""
+
+    def __init__(self, kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table,
+                 ctx: Context, within: int) -> None:
+        self.kind, self.std, self.ds, self.data, self.ctx = kind, std, ds, data, ctx
+        self.within, self.con, self.sql = within, ctx.backend.con, ""
+        self.columns = ["_file", "_row", *ds.columns]
+
+    def candidates(self) -> tuple[pa.Table, np.ndarray]:
+        self.con.register(_ROWS, self.data)
+        self.sql = self._compile()
+        self._point(self._extract(sorted({0, self.within})))
+        return _split_days(self.con.sql(  # grouped by every column: each row once
+            f"SELECT {', '.join(_quoted(c) for c in self.columns)}, min(_ahead) AS _days "
+            f"FROM ({self.sql}) WHERE _open_overdue = 1 GROUP BY ALL").to_arrow_table())
+
+    def late_then(self, rows: pa.Table, which: np.ndarray, days: np.ndarray
+                  ) -> np.ndarray:
+        self.con.register(_CASES, rows.append_column(
+            "_of", pa.array(np.arange(rows.num_rows, dtype=np.int64))))
+        self.con.register(_DAYS, pa.table({
+            "_i": pa.array(np.arange(len(which), dtype=np.int64)), "_of": which,
+            "_ahead": days}))
+        self._point(f"SELECT c.* EXCLUDE (_of), d._i, d._ahead FROM {_DAYS} AS d "
+                    f"JOIN {_CASES} AS c ON c._of = d._of")
+        found = self.con.sql(f"SELECT _i, _open_overdue FROM ({self.sql})").to_arrow_table()
+        return _late_flags(found, len(which))
+
+    def close(self) -> None:
+        self.con.execute(f"DROP VIEW IF EXISTS {_PROBE}")
+        for name in (_ROWS, _CASES, _DAYS):
+            self.con.unregister(name)
+
+    def _compile(self) -> str:
+        """The query, as SQL. Built over the extract's rows with the earliest and the
+        latest day it will be run for, so that a business-day calendar the kind joins
+        covers every run."""
+        self._point(self._extract([-self._back(), self.within]))
+        schema = self.data.select(self.columns).schema.append(
+            pa.field("_i", pa.int64())).append(pa.field("_ahead", pa.int64()))
+        probed = ibis.table(ibis.Schema.from_pyarrow(schema), name=_PROBE)
+        query = _rows_ahead(self.kind, self.std, self.ds, probed, self.ctx).select(
+            *self.columns, "_i", "_ahead", "_open_overdue")
+        # Ibis registers the tables it holds in memory (a calendar) as it runs a query;
+        # this one runs as SQL, so they are registered first.
+        self.ctx.backend._run_pre_execute_hooks(query)
+        return str(self.ctx.backend.compile(query))
+
+    def _back(self) -> int:
+        """:func:`_look_back` over the extract's open rows in use: as far back as any
+        open case can have fallen due."""
+        dates = list(dict.fromkeys(self.kind.case_dates(self.std.measure.spec)))
+        if not dates:
+            return _look_back(self.data, dates, self.ctx.as_of)
+        is_open = f"{_quoted(self.kind.open_column(self.std.measure.spec))} IS NULL"
+        earliest = self.con.sql(
+            f"SELECT {', '.join(f'min({_quoted(d)}) AS {_quoted(d)}' for d in dates)} "
+            f"FROM {_ROWS} WHERE {self._in_use()}{is_open}").to_arrow_table()
+        return _look_back(earliest, dates, self.ctx.as_of)
+
+    def _extract(self, days: list[int]) -> str:
+        """The extract's rows in use, each once for every day of ``days``."""
+        return (f"SELECT {', '.join(_quoted(c) for c in self.columns)}, NULL::BIGINT AS _i, "
+                f"d._ahead FROM {_ROWS} CROSS JOIN (VALUES "
+                f"{', '.join(f'({day}::BIGINT)' for day in days)}) AS d(_ahead) "
+                f"WHERE {self._in_use()}TRUE")
+
+    def _in_use(self) -> str:
+        """The start of a condition that leaves out the reader's rejected and blank rows."""
+        return "_used AND " if "_used" in self.data.column_names else ""
+
+    def _point(self, rows: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_PROBE} AS {rows}")
+
+
+class _Portable:
+    """Any other engine: the extract as the backend already holds it (``used_rows``), and
+    each query compiled on its own."""
+
+    def __init__(self, kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table,
+                 ctx: Context, within: int) -> None:
+        self.kind, self.std, self.ds, self.data, self.ctx = kind, std, ds, data, ctx
+        self.within = within
+
+    def candidates(self) -> tuple[pa.Table, np.ndarray]:
+        days = ibis.memtable(pa.table({"_ahead": pa.array(sorted({0, self.within}),
+                                                          pa.int64())}))
+        table = used_rows(self.data, self.ctx).cross_join(days)
+        rows = _rows_ahead(self.kind, self.std, self.ds, table, self.ctx)
+        late = rows.filter(rows._open_overdue == 1)
+        return _split_days(self.ctx.backend.to_pyarrow(late.group_by(  # each row once
+            ["_file", "_row", *self.ds.columns]).aggregate(_days=late._ahead.min())))
+
+    def late_then(self, rows: pa.Table, which: np.ndarray, days: np.ndarray
+                  ) -> np.ndarray:
+        probes = rows.take(pa.array(which)).append_column(
+            "_i", pa.array(np.arange(len(which), dtype=np.int64))).append_column(
+            "_ahead", pa.array(days))
+        late = self.kind.rows(self.std, self.ds, ibis.memtable(probes), _ahead(self.ctx))
+        found = self.ctx.backend.to_pyarrow(late.select("_i", "_open_overdue"))
+        return _late_flags(found, len(which))
+
+    def close(self) -> None:
+        pass
+
+
+def _rows_ahead(kind: ModuleType, std: Standard, ds: Dataset, table: Any, ctx: Context
+                ) -> Any:
+    """The kind's rows for the open rows of the population, each with the as-of date moved
+    on by its ``_ahead`` days."""
+    table = table.filter(table[kind.open_column(std.measure.spec)].isnull())
+    return kind.rows(std, ds, population(std, ds, table, ctx), _ahead(ctx))
 
 
 def _ahead(ctx: Context) -> Context:
     return dataclasses.replace(ctx, ahead="_ahead")
 
 
-def _first_late(kind: ModuleType, std: Standard, ds: Dataset, candidates: pa.Table,
-                ctx: Context, within: int) -> np.ndarray:
-    """For each candidate, the first day from the as-of date (0) on which it is late: each
-    candidate once per day ahead, in one query."""
-    if within == 0:
-        return np.zeros(candidates.num_rows, dtype=np.int64)
-    days = ibis.memtable(pa.table({"_ahead": pa.array(range(within + 1), pa.int64())}))
-    rows = kind.rows(std, ds, ibis.memtable(candidates).cross_join(days), _ahead(ctx))
-    late = rows.filter(rows._open_overdue == 1)
-    first = ctx.backend.to_pyarrow(late.group_by("_i").aggregate(_days=late._ahead.min()))
-    out = np.full(candidates.num_rows, within, dtype=np.int64)  # late then, by selection
-    out[first["_i"].to_numpy()] = first["_days"].to_numpy()
-    return out
+def _late_flags(found: pa.Table, count: int) -> np.ndarray:
+    """Whether each of ``count`` probes is late, from a result of ``_i`` (the probe) and
+    ``_open_overdue``, in any order."""
+    late = np.zeros(count, dtype=bool)
+    late[found["_i"].to_numpy()] = found["_open_overdue"].to_numpy() == 1
+    return late
 
 
-def _fell_due(kind: ModuleType, std: Standard, ds: Dataset, rows: pa.Table,
-              ctx: Context) -> np.ndarray:
-    """For cases already late: the last day (before or on the as-of date) they could still
-    have been done, in days from the as-of date (0 or less) — so the longest overdue come
-    first and each says since when. A bisection, row by row, between :func:`_look_back`
-    days ago (taken as in time) and the as-of date (late); lateness only grows with the
-    date. The query is compiled once and run again on each step's days."""
-    if not rows.num_rows:
-        return np.zeros(0, dtype=np.int64)
-    back = _look_back(rows, kind.case_dates(std.measure.spec), ctx.as_of)
-    lo = np.full(rows.num_rows, -back, dtype=np.int64)  # in time at lo
-    hi = np.zeros(rows.num_rows, dtype=np.int64)  # late at hi
-    rows = rows.set_column(rows.schema.get_field_index("_i"), "_i",
-                           pa.array(np.arange(rows.num_rows, dtype=np.int64)))
-    if ctx.backend.name != "duckdb":  # any other engine: one query per step
-        return _bisect(lambda days: _late_then(kind, std, ds, rows, days, ctx), lo, hi)
-    con = ctx.backend.con  # DuckDB: the probe table is swapped under one compiled query
-    sql: list[str] = []
+def _split_days(found: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """The candidates, and their first day late of the days tried, from a result with it
+    as ``_days``."""
+    return found.drop_columns("_days"), found["_days"].to_numpy().astype(np.int64)
 
-    def probe(days: np.ndarray) -> np.ndarray:
-        data = rows.append_column("_ahead", pa.array(days))
-        con.register(_PROBE, data)
-        if not sql:  # the first run goes through Ibis, which registers its own tables
-            probed = ibis.table(ibis.Schema.from_pyarrow(data.schema), name=_PROBE)
-            late_then = kind.rows(std, ds, probed, _ahead(ctx))
-            query = late_then.select("_i", "_open_overdue").order_by("_i")
-            sql.append(str(ibis.to_sql(query, dialect="duckdb")))
-            found = ctx.backend.to_pyarrow(query)
-        else:
-            found = con.sql(sql[0]).to_arrow_table()
-        return found["_open_overdue"].to_numpy() == 1
 
-    probe(lo)  # built over the widest span, so its calendar covers every later step
-    hi = _bisect(probe, lo, hi)
-    con.unregister(_PROBE)
+def _first_late(probe: _Probe, candidates: pa.Table, late_on: np.ndarray,
+                dates: list[str], as_of: dt.date) -> np.ndarray:
+    """The first day each candidate is late, in days from the as-of date: for one not late
+    yet (late ``late_on`` days on), the day it must be done by; for one late already
+    (``late_on`` 0), the day it fell due, the last it could still have been done — so the
+    longest overdue come first and each says since when. A search, row by row, from a
+    day it is in time to one it is late: the as-of date, or for a case late already
+    :func:`_look_back` days ago (taken as in time). Lateness only grows with the date:
+    the day late that follows a day in time is the one."""
+    late = late_on == 0
+    back = _look_back(candidates.filter(pa.array(late)), dates, as_of)
+    lo = np.where(late, -back, 0)  # in time at lo, late at hi
+    hi = late_on.copy()
+    while len(open_ := np.flatnonzero(hi - lo > 1)):
+        lo[open_], hi[open_] = _narrow(probe, candidates, open_, lo[open_], hi[open_])
     return hi
 
 
-def _bisect(probe: Any, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    while (hi - lo > 1).any():
-        mid = (lo + hi) // 2
-        late = probe(mid)
-        hi = np.where(late, mid, hi)
-        lo = np.where(late, lo, mid)
-    return hi
-
-
-def _late_then(kind: ModuleType, std: Standard, ds: Dataset, rows: pa.Table,
-               days: np.ndarray, ctx: Context) -> np.ndarray:
-    """Whether each row is late with the as-of date moved ``days`` on (portable: the rows
-    go in as an Ibis memtable, so the query is compiled again on each step)."""
-    data = rows.append_column("_ahead", pa.array(days))
-    late_then = kind.rows(std, ds, ibis.memtable(data), _ahead(ctx))
-    found = ctx.backend.to_pyarrow(late_then.select("_i", "_open_overdue").order_by("_i"))
-    return found["_open_overdue"].to_numpy() == 1
+def _narrow(probe: _Probe, rows: pa.Table, which: np.ndarray, lo: np.ndarray,
+            hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One step of the search: each row tried on several days between ``lo`` and ``hi``
+    at once, as many as :data:`_PROBES` allows (a few runs of the query rather than one
+    per halving: a run costs more than the rows it tries, up to a point); the last day
+    in time and the first late among them close in on the day it is first late."""
+    width = (hi - lo)[:, None]
+    ways = int(np.clip(_PROBES // len(which), 2, width.max()))
+    steps = np.arange(1, ways, dtype=np.int64)  # ways - 1 days a row, evenly spread:
+    days = np.clip(lo[:, None] - (-width * steps // ways),  # lo + ⌈width × step / ways⌉
+                   lo[:, None] + 1, hi[:, None] - 1)
+    late = probe.late_then(rows, np.repeat(which, len(steps)), days.ravel()
+                           ).reshape(days.shape)
+    last_in_time = len(steps) - 1 - (~late)[:, ::-1].argmax(axis=1)
+    rows_at = np.arange(len(which))
+    return (np.where((~late).any(axis=1), days[rows_at, last_in_time], lo),
+            np.where(late.any(axis=1), days[rows_at, late.argmax(axis=1)], hi))
 
 
 def _look_back(rows: pa.Table, dates: list[str], as_of: dt.date) -> int:
     """How far back to look: to the earliest of the cases' own dates, and two years more
     (a deadline can lie before the date it is counted back from: notice before an event)."""
-    days = [d for name in dates for d in rows[name].to_pylist() if d is not None]
+    days = [d for d in (pc.min(rows[name]).as_py() for name in dates) if d is not None]
     earliest = min((d.date() if isinstance(d, dt.datetime) else d for d in days),
                    default=as_of)
     return max((as_of - earliest).days, 0) + 731
 
 
-_PROBE = "_engine_case_probe"
+def _cases(candidates: pa.Table, days: np.ndarray, std: Standard, ds: Dataset,
+           dates: list[str], as_of: dt.date) -> list[Case]:
+    """The cases, in order. Built column by column: each column read once and each of its
+    distinct values labelled once."""
+    count = candidates.num_rows
+    ids = list(dict.fromkeys(std.evidence or ds.key))
+    segments = sorted({c for cols in std.segment_sets() for c in cols})
+    shown = [_labels(candidates[c], _text) for c in ids]
+    dated = [_labels(candidates[c], _date_text) for c in dates]
+    due = _labels(pa.chunked_array([days]), lambda day: as_of + dt.timedelta(days=day))
+    files, numbers = candidates["_file"].to_pylist(), candidates["_row"].to_pylist()
+    # Ties by what identifies the case, not by where it sits: the same cases come out in
+    # the same order whatever the order of the rows and files they were read from.
+    keys = list(zip(due, *([v or "" for v in col] for col in dated), *shown, files,
+                    numbers, strict=True))
+    by_id, by_date = _by_row(ids, shown, count), _by_row(dates, dated, count, blanks=False)
+    by_segment = _by_row(
+        segments, [_labels(candidates[c], segment_value) for c in segments], count)
+    overdue = (days <= 0).tolist()
+    return [Case(file=files[i], row=numbers[i], ids=by_id[i], segment=by_segment[i],
+                 dates=by_date[i], due_by=due[i], overdue=overdue[i])
+            for i in sorted(range(count), key=keys.__getitem__)]
+
+
+def _by_row(names: list[str], columns: list[list[Any]], count: int, *,
+            blanks: bool = True) -> list[dict[str, Any]]:
+    """Each of ``count`` rows as a dict of its cells by column name, filled a column at a
+    time (``blanks`` False: a blank cell is left out)."""
+    rows: list[dict[str, Any]] = [{} for _ in range(count)]
+    for name, column in zip(names, columns, strict=True):
+        for row, value in zip(rows, column, strict=True):
+            if blanks or value is not None:
+                row[name] = value
+    return rows
+
+
+def _labels(column: pa.ChunkedArray, label: Callable[[Any], Any]) -> list[Any]:
+    """``label`` of each cell of a column, called once per distinct value (once per cell
+    for numbers with a fraction, where equal values can read differently: -0.0 and 0.0)."""
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return [label(v) for v in column.to_pylist()]
+    cells = column.combine_chunks()
+    if not pa.types.is_dictionary(cells.type):
+        cells = pc.dictionary_encode(cells)
+    labels = [label(v) for v in cells.dictionary.to_pylist()]
+    at = cells.indices.cast(pa.int64())
+    if at.null_count:  # a blank, labelled after the values
+        labels.append(label(None))
+        at = at.fill_null(len(labels) - 1)
+    return np.array(labels, dtype=object)[at.to_numpy()].tolist()
+
+
+_PROBE, _ROWS, _CASES, _DAYS = ("_engine_case_probe", "_engine_case_rows",
+                                 "_engine_case_cases", "_engine_case_days")
+_PROBES = 200_000  # a step of the search tries at most so many days (cases × days)
+
+
+def _quoted(name: str) -> str:
+    """A column in SQL: its name quoted, as a column may be named like a keyword (order)."""
+    return f'"{name}"'
 
 
 def _text(value: Any) -> str:
     """A cell as a case alert shows it: a segment as results label it, a blank as ''."""
     return "" if value is None else segment_value(value)
+
+
+def _date_text(value: Any) -> str | None:
+    """One of the kind's dates as a case alert shows it; a blank stays out."""
+    return None if value is None else segment_value(value)
