@@ -41,6 +41,20 @@ CASES: list[dict[str, Any]] = [
                 ("2025-03", "region=South"): (1, 1, "met")},
     ),
     dict(
+        id="a row whose population condition is unknown (a blank cell) is outside it",
+        columns=CLAIMS,
+        standard=dict(population="not (region = 'North')",
+                      measure={"share_within": {"from": "lodged", "to": "decided",
+                                                "limit": "28 days"}},
+                      period={"kind": "month", "by": "decided"}, target={"at_least": "50%"}),
+        rows=[claim(1, "2025-03-01", "2025-03-29", "North"),   # outside: North
+              claim(2, "2025-03-01", "2025-03-30", ""),        # outside: unknown
+              claim(3, "2025-03-02", "2025-03-30"),            # inside: met
+              claim(4, "2025-03-01", "2025-03-30")],           # inside: not met
+        expect={("2025-03", "all"): (1, 2, "met")},
+        outside=2,
+    ),
+    dict(
         id="target changes in May; an empty month; a segment below the minimum sample",
         columns=CLAIMS,
         standard=dict(measure={"share_within": {"from": "lodged", "to": "decided",
@@ -501,6 +515,8 @@ def test_measure(case: dict[str, Any], tmp_path: Path) -> None:
     for key, counts in case.get("counts", {}).items():
         assert counts.items() <= got[key].counts.items(), key
     assert excluded(outcome) == case.get("excluded", {})
+    if "outside" in case:
+        assert outcome.record.standards[0].rows_outside_population == case["outside"]
     if "alert_says" in case:  # availability's seconds are not cases to be found
         (alert,) = outcome.record.alerts
         assert case["alert_says"] in alert.message and "more cases" not in alert.message
