@@ -11,8 +11,11 @@ as-of date but would be on the as-of date + N, if still open. So:
    already late, or late by then;
 2. on those few rows only, a search finds the first day each is late: for a case not
    late yet, the day it must be done by; for one already late, the day it fell due,
-   before the as-of date. Each run of the query tries every case on several days at
-   once, and a few runs narrow them all down to the day.
+   before the as-of date (looking back to two years before the earliest of the cases'
+   own dates). Each run of the query tries every case on several days at once, and a
+   few runs narrow them all down to the day. This rests on a kind's lateness only
+   growing as the date moves on, as it does for every deadline: a case late on one day
+   is late on every later day.
 
 On DuckDB the kind's query is built and compiled once, over a view of rows with their
 days ahead that each run points at other rows: compiling a query is most of the work on
@@ -72,29 +75,24 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
            within: int) -> list[Case]:
     """Open cases late on the as-of date, or late within ``within`` days (0: late only)."""
     dates = kind.case_dates(std.measure.spec)
-    probe = (_Compiled if ctx.backend.name == "duckdb" else _Portable)(
-        kind, std, ds, data, ctx, within)
-    try:
+    probing = _Compiled if ctx.backend.name == "duckdb" else _Portable
+    with probing(kind, std, ds, data, ctx, within) as probe:
         candidates, late_on = probe.candidates()
         days = _first_late(probe, candidates, late_on, dates, ctx.as_of)
-    finally:
-        probe.close()
     return _cases(candidates, days, std, ds, dates, ctx.as_of)
 
 
 class _Probe(Protocol):
     def candidates(self) -> tuple[pa.Table, np.ndarray]:
-        """The open rows of the population late ``within`` days on (``_file``, ``_row``
-        and the dataset's columns), and for each 0 if it is late on the as-of date
-        already, else ``within``: every row tried on both days, in one run."""
+        """The open rows of the population late on the as-of date or ``within`` days on
+        (``_file``, ``_row`` and the dataset's columns), and for each 0 if it is late on
+        the as-of date already, else ``within``: every row tried on both days, in one run."""
 
     def late_then(self, rows: pa.Table, which: np.ndarray, days: np.ndarray
                   ) -> np.ndarray:
         """For each probe ``k``: whether row ``which[k]`` of ``rows`` (candidates) is late
         with the as-of date moved ``days[k]`` on."""
 
-    def close(self) -> None:
-        """Let go of the rows the engine was handed."""
 
 
 class _Compiled:
@@ -106,16 +104,29 @@ class _Compiled:
     def __init__(self, kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table,
                  ctx: Context, within: int) -> None:
         self.kind, self.std, self.ds, self.data, self.ctx = kind, std, ds, data, ctx
-        self.within, self.con, self.sql = within, ctx.backend.con, ""
+        self.within, self.con = within, ctx.backend.con
         self.columns = ["_file", "_row", *ds.columns]
 
-    def candidates(self) -> tuple[pa.Table, np.ndarray]:
+    def __enter__(self) -> _Compiled:
         self.con.register(_ROWS, self.data)
-        self.sql = self._compile()
+        # The query is kept for as long as its SQL runs: Ibis holds the tables it
+        # registered (a calendar) for the expressions that use them.
+        self.query = self._build()
+        self.sql = str(self.ctx.backend.compile(self.query))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.con.execute(f"DROP VIEW IF EXISTS {_PROBE}")
+        finally:
+            for name in (_ROWS, _CASES, _DAYS):
+                self.con.unregister(name)
+
+    def candidates(self) -> tuple[pa.Table, np.ndarray]:
         self._point(self._extract(sorted({0, self.within})))
-        return _split_days(self.con.sql(  # grouped by every column: each row once
-            f"SELECT {', '.join(_quoted(c) for c in self.columns)}, min(_ahead) AS _days "
-            f"FROM ({self.sql}) WHERE _open_overdue = 1 GROUP BY ALL").to_arrow_table())
+        return _first_of_each(self.con.sql(
+            f"SELECT {', '.join(_quoted(c) for c in self.columns)}, _ahead "
+            f"FROM ({self.sql}) WHERE _open_overdue = 1").to_arrow_table())
 
     def late_then(self, rows: pa.Table, which: np.ndarray, days: np.ndarray
                   ) -> np.ndarray:
@@ -129,15 +140,10 @@ class _Compiled:
         found = self.con.sql(f"SELECT _i, _open_overdue FROM ({self.sql})").to_arrow_table()
         return _late_flags(found, len(which))
 
-    def close(self) -> None:
-        self.con.execute(f"DROP VIEW IF EXISTS {_PROBE}")
-        for name in (_ROWS, _CASES, _DAYS):
-            self.con.unregister(name)
-
-    def _compile(self) -> str:
-        """The query, as SQL. Built over the extract's rows with the earliest and the
-        latest day it will be run for, so that a business-day calendar the kind joins
-        covers every run."""
+    def _build(self) -> Any:
+        """The query, built over the extract's rows with the earliest and the latest day
+        it will be run for, so that a business-day calendar the kind joins covers every
+        run."""
         self._point(self._extract([-self._back(), self.within]))
         schema = self.data.select(self.columns).schema.append(
             pa.field("_i", pa.int64())).append(pa.field("_ahead", pa.int64()))
@@ -147,18 +153,16 @@ class _Compiled:
         # Ibis registers the tables it holds in memory (a calendar) as it runs a query;
         # this one runs as SQL, so they are registered first.
         self.ctx.backend._run_pre_execute_hooks(query)
-        return str(self.ctx.backend.compile(query))
+        return query
 
     def _back(self) -> int:
         """:func:`_look_back` over the extract's open rows in use: as far back as any
         open case can have fallen due."""
         dates = list(dict.fromkeys(self.kind.case_dates(self.std.measure.spec)))
-        if not dates:
-            return _look_back(self.data, dates, self.ctx.as_of)
         is_open = f"{_quoted(self.kind.open_column(self.std.measure.spec))} IS NULL"
         earliest = self.con.sql(
             f"SELECT {', '.join(f'min({_quoted(d)}) AS {_quoted(d)}' for d in dates)} "
-            f"FROM {_ROWS} WHERE {self._in_use()}{is_open}").to_arrow_table()
+            f"FROM {_ROWS} WHERE {self._in_use()} AND {is_open}").to_arrow_table()
         return _look_back(earliest, dates, self.ctx.as_of)
 
     def _extract(self, days: list[int]) -> str:
@@ -166,11 +170,11 @@ class _Compiled:
         return (f"SELECT {', '.join(_quoted(c) for c in self.columns)}, NULL::BIGINT AS _i, "
                 f"d._ahead FROM {_ROWS} CROSS JOIN (VALUES "
                 f"{', '.join(f'({day}::BIGINT)' for day in days)}) AS d(_ahead) "
-                f"WHERE {self._in_use()}TRUE")
+                f"WHERE {self._in_use()}")
 
     def _in_use(self) -> str:
-        """The start of a condition that leaves out the reader's rejected and blank rows."""
-        return "_used AND " if "_used" in self.data.column_names else ""
+        """A condition that leaves out the reader's rejected and blank rows."""
+        return "_used" if "_used" in self.data.column_names else "TRUE"
 
     def _point(self, rows: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_PROBE} AS {rows}")
@@ -185,14 +189,20 @@ class _Portable:
         self.kind, self.std, self.ds, self.data, self.ctx = kind, std, ds, data, ctx
         self.within = within
 
+    def __enter__(self) -> _Portable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
     def candidates(self) -> tuple[pa.Table, np.ndarray]:
         days = ibis.memtable(pa.table({"_ahead": pa.array(sorted({0, self.within}),
                                                           pa.int64())}))
         table = used_rows(self.data, self.ctx).cross_join(days)
         rows = _rows_ahead(self.kind, self.std, self.ds, table, self.ctx)
         late = rows.filter(rows._open_overdue == 1)
-        return _split_days(self.ctx.backend.to_pyarrow(late.group_by(  # each row once
-            ["_file", "_row", *self.ds.columns]).aggregate(_days=late._ahead.min())))
+        return _first_of_each(self.ctx.backend.to_pyarrow(
+            late.select("_file", "_row", *self.ds.columns, "_ahead")))
 
     def late_then(self, rows: pa.Table, which: np.ndarray, days: np.ndarray
                   ) -> np.ndarray:
@@ -202,9 +212,6 @@ class _Portable:
         late = self.kind.rows(self.std, self.ds, ibis.memtable(probes), _ahead(self.ctx))
         found = self.ctx.backend.to_pyarrow(late.select("_i", "_open_overdue"))
         return _late_flags(found, len(which))
-
-    def close(self) -> None:
-        pass
 
 
 def _rows_ahead(kind: ModuleType, std: Standard, ds: Dataset, table: Any, ctx: Context
@@ -227,10 +234,20 @@ def _late_flags(found: pa.Table, count: int) -> np.ndarray:
     return late
 
 
-def _split_days(found: pa.Table) -> tuple[pa.Table, np.ndarray]:
-    """The candidates, and their first day late of the days tried, from a result with it
-    as ``_days``."""
-    return found.drop_columns("_days"), found["_days"].to_numpy().astype(np.int64)
+def _first_of_each(found: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """The candidates, each once, and the first of the days tried on which each is late,
+    from the rows found late (a row once per day, in ``_ahead``). Rows are told apart by
+    their file and row, not by their values: an engine may group -0.0 with 0.0."""
+    files = found["_file"].combine_chunks()
+    if not pa.types.is_dictionary(files.type):
+        files = pc.dictionary_encode(files)
+    file = files.indices.to_numpy(zero_copy_only=False)
+    row = found["_row"].to_numpy()
+    order = np.lexsort((found["_ahead"].to_numpy(), row, file))
+    first = order[np.r_[True, (np.diff(file[order]) != 0) | (np.diff(row[order]) != 0)]] \
+        if len(order) else order
+    chosen = found.take(pa.array(first))
+    return chosen.drop_columns("_ahead"), chosen["_ahead"].to_numpy().astype(np.int64)
 
 
 def _first_late(probe: _Probe, candidates: pa.Table, late_on: np.ndarray,
@@ -264,10 +281,10 @@ def _narrow(probe: _Probe, rows: pa.Table, which: np.ndarray, lo: np.ndarray,
                    lo[:, None] + 1, hi[:, None] - 1)
     late = probe.late_then(rows, np.repeat(which, len(steps)), days.ravel()
                            ).reshape(days.shape)
-    last_in_time = len(steps) - 1 - (~late)[:, ::-1].argmax(axis=1)
-    rows_at = np.arange(len(which))
-    return (np.where((~late).any(axis=1), days[rows_at, last_in_time], lo),
-            np.where(late.any(axis=1), days[rows_at, late.argmax(axis=1)], hi))
+    # Late on a day, late on every later one: the days in time come first, k of them.
+    k, rows_at = (~late).sum(axis=1), np.arange(len(which))
+    return (np.where(k > 0, days[rows_at, np.maximum(k - 1, 0)], lo),
+            np.where(k < len(steps), days[rows_at, np.minimum(k, len(steps) - 1)], hi))
 
 
 def _look_back(rows: pa.Table, dates: list[str], as_of: dt.date) -> int:
@@ -317,9 +334,9 @@ def _by_row(names: list[str], columns: list[list[Any]], count: int, *,
 
 def _labels(column: pa.ChunkedArray, label: Callable[[Any], Any]) -> list[Any]:
     """``label`` of each cell of a column, called once per distinct value (once per cell
-    for numbers with a fraction, where equal values can read differently: -0.0 and 0.0)."""
+    for floats, where equal values can read differently: -0.0 and 0.0)."""
     kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
-    if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+    if pa.types.is_floating(kind):
         return [label(v) for v in column.to_pylist()]
     cells = column.combine_chunks()
     if not pa.types.is_dictionary(cells.type):
@@ -334,7 +351,8 @@ def _labels(column: pa.ChunkedArray, label: Callable[[Any], Any]) -> list[Any]:
 
 _PROBE, _ROWS, _CASES, _DAYS = ("_engine_case_probe", "_engine_case_rows",
                                  "_engine_case_cases", "_engine_case_days")
-_PROBES = 200_000  # a step of the search tries at most so many days (cases × days)
+# A step of the search tries about so many days (cases × days), and at least one a case.
+_PROBES = 200_000
 
 
 def _quoted(name: str) -> str:
