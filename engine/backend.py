@@ -8,13 +8,16 @@ Measures are Ibis expressions; this module only chooses the Ibis backend they ru
   usual Spark configuration (``spark-defaults.conf``, ``SPARK_*`` environment) does.
   The session's time zone is UTC, as naive date-times are taken everywhere else.
 
-Extracts reach the engine as Arrow tables and become Ibis memtables. Ibis's PySpark
-backend hands a memtable to Spark as a pandas frame, where an integer column with blanks
-is already float; when Spark's Arrow conversion of that frame fails (PySpark < 4.1 with
-pandas 3) or is off, Spark falls back to reading it row by row and makes every such
-float null without a word (and a blank string the text 'nan'). So the Spark backend here
-gives Spark the Arrow table itself and takes results back as Arrow (PySpark ≥ 4.0),
-with the fallback switched off: a failure is loud, never wrong numbers.
+Extracts reach the engine as Arrow tables and become Ibis memtables (on Spark, a
+dataset whose files are all Parquet is the exception: Spark reads it itself, where the
+files lie, and the reader hands over an Ibis table on a cached view; see
+engine.read.spark_parquet). Ibis's PySpark backend hands a memtable to Spark as a pandas
+frame, where an integer column with blanks is already float; when Spark's Arrow
+conversion of that frame fails (PySpark < 4.1 with pandas 3) or is off, Spark falls back
+to reading it row by row and makes every such float null without a word (and a blank
+string the text 'nan'). So the Spark backend here gives Spark the Arrow table itself and
+takes results back as Arrow (PySpark ≥ 4.0), with the fallback switched off: a failure
+is loud, never wrong numbers.
 """
 
 from __future__ import annotations
@@ -135,19 +138,14 @@ def _arrow_spark() -> Any:
     DuckDB users never import PySpark)."""
     import ibis
     from ibis.backends.pyspark import Backend
-    from ibis.backends.pyspark.datatypes import PySparkSchema
     from ibis.formats.pyarrow import PyArrowData
 
     ibis.pyspark  # noqa: B018 — loading it by name registers the backend's options
 
     class ArrowSpark(Backend):
         def _register_in_memory_table(self, op: Any) -> None:
-            # Plain Arrow types first: Polars hands over categories as dictionaries
-            # of string_view, which Spark's Arrow reader cannot take.
-            data = _plain(op.data.to_pyarrow(op.schema), op.schema.to_pyarrow())
-            frame = self._session.createDataFrame(
-                data, schema=PySparkSchema.from_ibis(op.schema))
-            frame.createOrReplaceTempView(op.name)
+            spark_frame(self._session, op.data.to_pyarrow(op.schema), op.schema
+                        ).createOrReplaceTempView(op.name)
 
         def to_pyarrow(self, expr: Any, /, *, params: Any = None, limit: Any = None,
                        **kwargs: Any) -> Any:
@@ -164,6 +162,22 @@ def _arrow_spark() -> Any:
     return ArrowSpark
 
 
+def spark_frame(session: Any, table: Any, schema: Any) -> Any:
+    """An Arrow table as a Spark DataFrame of the Ibis ``schema``, in the Spark types Ibis
+    gives it (a naive date-time is a TIMESTAMP, read in the session's UTC): how rows held
+    here reach Spark, an extract read here or the few rows Spark's own reader rescued
+    (engine.read.spark_parquet). Plain Arrow types first: Polars hands over categories as
+    dictionaries of string_view, which Spark's Arrow reader cannot take."""
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
+    return session.createDataFrame(_plain(table, schema.to_pyarrow()),
+                                   schema=PySparkSchema.from_ibis(schema))
+
+
+def drop(rows: Any) -> None:
+    """Let go of rows a reader left on Spark (an Ibis table over a cached temporary view,
+    engine.read.spark_parquet): the view and its cache go, on the executors too."""
+    rows.get_backend()._session.catalog.dropTempView(rows.get_name())
 
 
 def _plain(table: Any, schema: Any) -> Any:

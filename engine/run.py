@@ -9,10 +9,11 @@ import contextlib
 import dataclasses
 import datetime as dt
 import glob
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from engine import __version__, backend
 from engine.decide import decide_results, trajectory_alerts
@@ -45,10 +46,12 @@ from engine.privacy import columns_of, protect, protect_alerts, protect_rejects
 from engine.problems import InputError, Problem, unknown_name_hint
 from engine.progress import SILENT, Progress
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
+from engine.read.sources import SUFFIXES, Kind
 from engine.report import reject_rows, write_outputs, write_rejects
 from engine.track import forecast_demand, track_standards
 
 DEFAULT_STANDARDS = Path("standards")
+_URI = r"^[A-Za-z][A-Za-z0-9+.-]+:"  # hdfs://…, file:/… (a scheme of two letters: not C:)
 
 
 @dataclass
@@ -202,7 +205,7 @@ def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str
         progress.step("reading")
         extract = None
         try:
-            extract = read_dataset(ds, _paths(ds, name, data, catalogue.root), ctx.as_of)
+            extract = _read(ds, _paths(ds, name, data, catalogue.root, ctx), ctx)
             if not problems:  # once the run must stop, measuring would be wasted
                 _measure(extract, mine, demand, ctx, catalogue, checked, progress)
         except InputError as err:  # gather every unreadable file before stopping
@@ -263,9 +266,36 @@ def _on_the_data(what: str, ctx: Context) -> Iterator[None]:
                          exit_code=3) from None
 
 
-def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path) -> list[Path]:
+def _read(ds: Dataset, sources: list[Path] | str, ctx: Context) -> Extract:
+    """On Spark, a dataset whose files are all Parquet is read by Spark itself, where the
+    files lie (engine.read.spark_parquet); any other is read here (engine.read)."""
+    if isinstance(sources, str) or (_on_spark(ctx) and sources and all(
+            SUFFIXES.get(p.suffix.lower()) is Kind.parquet for p in sources)):
+        from engine.read import spark_parquet  # imports PySpark
+
+        return spark_parquet.read_dataset(ds, sources, ctx.as_of, ctx.backend)
+    return read_dataset(ds, sources, ctx.as_of)
+
+
+def _on_spark(ctx: Context) -> bool:
+    return bool(ctx.backend.name == "pyspark")
+
+
+def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path, ctx: Context
+           ) -> list[Path] | str:
+    """The dataset's files: its declared ones, or those ``--data`` gives (a glob). On
+    Spark, ``--data`` may give a URI of Parquet files (``hdfs://…``, ``s3a://…``,
+    ``file:/…``, maybe a glob): it is left for Spark to list, where the files lie."""
     if name not in data:
         return resolve_files(ds, root)
+    if _on_spark(ctx) and re.match(_URI, data[name]):
+        if SUFFIXES.get(PurePosixPath(data[name]).suffix.lower()) is not Kind.parquet:
+            raise InputError([Problem(None, f"{data[name]}: a URI must name Parquet files "
+                                      "(.parquet, or a glob such as …/*.parquet); CSV files "
+                                      "and workbooks are read on this machine",
+                                      hint=f"give their local path with --data {name}=…")],
+                             exit_code=3)
+        return data[name]
     paths = sorted(Path(p) for p in glob.glob(data[name]) if Path(p).is_file())
     if not paths:
         raise InputError([Problem(Path(data[name]), "no such file",

@@ -99,11 +99,14 @@ class Measured:
     newest: dt.date | None = None
 
 
-def used_rows(data: pa.Table, ctx: Context) -> ibis.Table:
+def used_rows(data: pa.Table | ibis.Table, ctx: Context) -> ibis.Table:
     """An extract's rows used, as an Ibis table. The reader keeps rejected and blank rows
     in its table, marked ``_used`` false (leaving them out there would copy every row
     used); the query leaves them out as it reads. The in-memory table is made once per
-    extract (``ctx.tables``, emptied when the run lets the extract go)."""
+    extract (``ctx.tables``, emptied when the run lets the extract go). Rows already on
+    the engine (Spark read the files itself: engine.read.spark_parquet) are used there."""
+    if isinstance(data, ibis.Table):
+        return data.filter(data._used).drop("_used")
     held = ctx.tables.get(id(data))
     if held is None or held[0] is not data:  # held, the table's id cannot be reused
         held = ctx.tables[id(data)] = (data, ibis.memtable(data))
@@ -113,11 +116,16 @@ def used_rows(data: pa.Table, ctx: Context) -> ibis.Table:
     return table
 
 
-def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table, ctx: Context) -> Measured:
+def measure(kind: Any, std: Standard, ds: Dataset, data: pa.Table | ibis.Table, ctx: Context
+            ) -> Measured:
     """Measure one standard with its kind module (see the module docstring)."""
     table = used_rows(data, ctx)
-    total = data.num_rows if "_used" not in data.column_names else \
-        int(pc.sum(data["_used"]).as_py() or 0)
+    if isinstance(data, ibis.Table):  # rows on the engine: counted there
+        total = _scalar(ctx, table.count())
+    elif "_used" in data.column_names:
+        total = int(pc.sum(data["_used"]).as_py() or 0)
+    else:
+        total = data.num_rows
     table = population(std, ds, table, ctx)
     if hasattr(kind, "cells"):  # a kind that measures over time, not over rows
         inside = _scalar(ctx, table.count())

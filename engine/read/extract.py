@@ -16,12 +16,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 import pyarrow as pa
 
-from engine import expr
+from engine import backend, expr
 from engine.load.paths import check_inside
 from engine.model.dataset import Dataset
 from engine.problems import InputError, Problem
@@ -29,6 +29,9 @@ from engine.read import csv_file, excel_file, parquet_file
 from engine.read.coerce import REASONS, coerce, dtype_of, fast, raw_name
 from engine.read.header import Header
 from engine.read.sources import Kind, Unreadable, identify, sha256
+
+if TYPE_CHECKING:
+    import ibis
 
 BLANK_ROW = "blank row (every declared cell is empty)"
 BATCH_ROWS = 256 * 1024  # rows per batch while parsing: memory stays flat, overhead small
@@ -61,7 +64,9 @@ class Extract:
     # Every row parsed: the declared columns (typed), _file, _row, and _used (false for a
     # row rejected or blank). Leaving rows out would copy the whole extract and hold it
     # twice over for a moment; the measures leave them out as they read (engine.measure).
-    rows: pa.Table
+    # An Arrow table here; an Ibis table on Spark where Spark read the files itself
+    # (engine.read.spark_parquet): the rows stay on the cluster.
+    rows: pa.Table | ibis.Table
     files: list[FileRead]
     rows_read: int
     rows_used: int
@@ -72,13 +77,18 @@ class Extract:
     def table(self) -> pa.Table:
         """The rows used, as a table of their own (a copy). Empty once the run has
         :meth:`released` the extract: ``rows_used`` still counts them."""
+        if not isinstance(self.rows, pa.Table):  # on Spark: fetched from the cluster
+            return self.rows.filter(self.rows._used).drop("_used").to_pyarrow()
         used = cast(pl.DataFrame, pl.from_arrow(self.rows)).filter("_used").drop("_used")
         return used.to_arrow(compat_level=pl.CompatLevel.newest())
 
     def released(self) -> Extract:
         """This extract without its rows (an empty table of the same columns): its
-        files, counts and rejects stay, its memory goes."""
-        return replace(self, rows=self.rows.schema.empty_table())
+        files, counts and rejects stay, its memory goes (on Spark, the cached view)."""
+        if isinstance(self.rows, pa.Table):
+            return replace(self, rows=self.rows.schema.empty_table())
+        backend.drop(self.rows)
+        return replace(self, rows=self.rows.schema().to_pyarrow().empty_table())
 
     @property
     def rows_filtered(self) -> int:

@@ -1,0 +1,425 @@
+"""``--engine spark``: a dataset whose files are all Parquet, read by Spark where they lie.
+
+At cluster scale the extracts are Parquet files on shared storage, and the machine that
+runs the command must not hold them; so Spark reads them itself (a local path, or any
+path Spark reads — ``hdfs://``, ``s3a://``, ``file:/`` — given with ``--data``), checks
+them on the cluster and leaves the rows there, cached, for the measures: the extract's
+``rows`` is an Ibis table on Spark, not an Arrow table. CSV files and workbooks are not
+read here: the engine reads them on this machine (``extract``) and hands Spark the rows
+as Arrow, as before.
+
+The rules are the local reader's, so that a run gives the same record:
+
+* columns are matched to the declared headers by name (``header.locate``), as
+  ``parquet_file.scan`` does; a nested column is refused in the same words (its type
+  named as Spark names it);
+* a column stored in the declared type is used as it is. A row is *flagged* where a cell
+  is doubtful — text with spaces or tabs around it, empty, longer than
+  ``MAX_CELL_BYTES``, a category outside its ``values``, a required or key cell blank —
+  or holds a value in a column stored in a type that does not fit (a date column stored
+  as text);
+* flagged rows, expected to be few, come to this machine in their stored types (so
+  that Polars, not Spark, writes a stored number or time as text: the text the local
+  reader sees), are made what ``parquet_file.scan`` makes of them and take the full path
+  (``extract._full_path``), which rescues the rows it can and names the reason for the
+  others exactly as locally; the rescued rows go back to Spark. A column stored as the
+  wrong type flags every row: correct, but slow — store typed columns;
+* rows are numbered ``_metadata.row_index + 1`` in each file, as the local reader
+  counts records; a row whose every declared cell is blank is filtered, and counted;
+* duplicate keys and the dataset's row checks are decided on Spark, with the same
+  expressions the measures use (``expr``), and only the rejected rows come back, to be
+  told as locally; then ``max_rejected`` (``extract._enforce_threshold``);
+* each file's SHA-256 is computed on the cluster (``binaryFile``). Spark holds a file in
+  one piece to hash it, so a file over its limit (2 GB) is refused, saying so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+from urllib.parse import unquote, urlsplit
+
+import ibis
+import polars as pl
+from ibis.backends.pyspark.datatypes import PySparkType
+from py4j.protocol import Py4JJavaError  # type: ignore[import-untyped]
+from pyspark.errors import PySparkException
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from engine import backend, expr
+from engine.model.dataset import Column as Declared
+from engine.model.dataset import ColumnType, Dataset
+from engine.problems import InputError, Problem
+from engine.read.coerce import MAX_CELL_BYTES, REASONS, TYPES, dtype_of, raw_name
+from engine.read.extract import (
+    BLANK_ROW,
+    Extract,
+    FileRead,
+    Reject,
+    _enforce_threshold,
+    _full_path,
+    _headers,
+    _shown,
+)
+from engine.read.header import locate
+from engine.read.sources import Kind, Unreadable
+
+# The declared types as the measures' rows hold them; Spark's types come from Ibis, as
+# for rows handed over as Arrow (backend.spark_frame), so both reach the measures alike.
+_IBIS = {ColumnType.string: "string", ColumnType.category: "string",
+         ColumnType.integer: "int64", ColumnType.decimal: "float64",
+         ColumnType.boolean: "boolean", ColumnType.date: "date",
+         ColumnType.datetime: "timestamp"}
+# Stored types used as they are: parquet_file's _FITS, in Spark's words (a date-time
+# with a time zone is not a naive one: it is read as text, as Polars reads it).
+_FITS = {
+    ColumnType.integer: lambda t: isinstance(t, T.IntegralType),
+    ColumnType.decimal: lambda t: isinstance(t, T.NumericType),
+    ColumnType.boolean: lambda t: isinstance(t, T.BooleanType),
+    ColumnType.date: lambda t: isinstance(t, T.DateType),
+    ColumnType.datetime: lambda t: isinstance(t, T.TimestampNTZType),
+}
+# Stored types Spark turns into the very text Polars does, for a text column (an id
+# stored as a number); a text column stored as any other flags its rows.
+_TEXT = (T.StringType, T.IntegralType)
+_NESTED = (T.ArrayType, T.MapType, T.StructType, T.VariantType)
+_PARQUET_MAGIC = "50415231"  # b"PAR1", in hex
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class _File:
+    path: str  # for Spark: literal, its glob characters escaped
+    shown: str  # as the local reader would show it
+    remote: bool  # named by a URI that is not this machine's file: no Path shows it
+
+    def problem(self, message: str, hint: str | None) -> Problem:
+        if self.remote:  # a Path would fold hdfs://host into hdfs:/host
+            return Problem(None, f"{self.shown}: {message}", hint=hint)
+        return Problem(Path(self.shown), message, hint=hint)
+
+
+class _Counts(NamedTuple):
+    read: int = 0
+    blank: int = 0  # every declared cell null
+    flagged: int = 0  # for the full path
+
+
+@dataclass
+class _Part:
+    """One file: its record (rows counted later, on Spark), its rows as Spark reads them
+    (the declared columns in their declared types, null where the stored type does not
+    fit; ``_row``, ``_file``, ``_blank``, ``_flag``), its flagged rows in their stored
+    types, and which columns are stored in the declared type."""
+
+    file: _File
+    record: FileRead
+    rows: DataFrame
+    flagged: DataFrame
+    fits: dict[str, bool]
+
+
+def read_dataset(ds: Dataset, sources: list[Path] | str, as_of: dt.date, con: Any
+                 ) -> Extract:
+    """Read every file of ``ds`` — local files, or those a URI (maybe a glob) names — on
+    the Spark of ``con`` (an Ibis backend); raise :class:`InputError` (exit 3) if one
+    cannot be read, as ``extract.read_dataset`` does."""
+    session: SparkSession = con._session
+    parts = _parts(session, ds, sources)
+    every = functools.reduce(DataFrame.unionByName, [p.rows for p in parts])
+    counts = _spark(ds, con, _UNREADABLE, lambda: _counts(every))
+    rescued, failures, found_blank = _spark(ds, con, _UNREADABLE, lambda: _rescue(
+        ds, [p for p in parts if counts.get(p.file.shown, _Counts()).flagged]))
+    kept = every.where(~F.col("_flag") & ~F.col("_blank")).select(*ds.columns, "_file", "_row")
+    if rescued.height:
+        kept = kept.unionByName(backend.spark_frame(
+            session, rescued.select(_schema(ds).names).to_arrow(), _schema(ds)))
+    rows = _checked(con, kept, ds, as_of)
+    try:
+        later, rejected = _spark(ds, con, _UNCHECKABLE, lambda: _later(con, rows, ds, as_of))
+        files = [replace(p.record, rows_read=counts.get(p.file.shown, _Counts()).read)
+                 for p in parts]
+        blank = sum(c.blank for c in counts.values()) + found_blank
+        used = sum(c.read - c.blank - c.flagged for c in counts.values()) + rescued.height \
+            - rejected
+        extract = Extract(ds, rows, files, sum(f.rows_read for f in files), used,
+                          {BLANK_ROW: blank} if blank else {},
+                          _rejects(ds, pl.concat([failures, later], how="diagonal_relaxed")))
+    except BaseException:
+        backend.drop(rows)
+        raise
+    _enforce_threshold(extract)  # TooManyRejects carries the extract: the run lets it go
+    return extract
+
+
+def _parts(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> list[_Part]:
+    """Every file, opened; every one that cannot be is said before the run stops."""
+    problems, parts = [], []
+    for file in _files(session, ds, sources):
+        try:
+            parts.append(_part(session, ds, file))
+        except Unreadable as err:
+            problems.append(err.problem)
+    if problems:
+        raise InputError(problems, exit_code=3)
+    return parts
+
+
+def _files(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> list[_File]:
+    """The files: local ones as given (shown as the local reader shows them), or those a
+    URI names, listed by Spark where they lie."""
+    if not isinstance(sources, str):
+        return [_File(f"file:{_literal(str(p.absolute()))}", str(_shown(p, None)), False)
+                for p in sources]
+    try:  # listed where they lie, without reading them (empty files too)
+        listed = session.read.format("binaryFile").load(sources).inputFiles()
+    except (Py4JJavaError, PySparkException) as exc:
+        listed, words = [], f" ({_words(exc)})"
+    else:
+        words = ""
+    if not listed:
+        raise InputError([Problem(None, f"{sources}: no such file{words}",
+                                  hint=f"check the path given with --data {ds.name}=…")],
+                         exit_code=3)
+    found = []
+    for uri in sorted(listed):
+        path = unquote(uri)  # Spark lists URIs: %20 for a space
+        if urlsplit(uri).scheme == "file":  # this machine's file: shown as a path is
+            local = unquote(urlsplit(uri).path)
+            found.append(_File(f"file:{_literal(local)}", str(_shown(Path(local), None)),
+                               remote=False))
+        else:
+            found.append(_File(_literal(path), path, remote=True))
+    return found
+
+
+def _literal(path: str) -> str:
+    """``path`` for Spark, which reads every path as a glob: a bracket is a bracket."""
+    return re.sub(r"([\[\]{}*?\\])", r"\\\1", path)
+
+
+def _part(session: SparkSession, ds: Dataset, file: _File) -> _Part:
+    digest = _digest(session, file)
+    try:
+        source = session.read.parquet(file.path)
+    except (Py4JJavaError, PySparkException) as exc:
+        raise Unreadable(file.problem(f"the Parquet file is damaged ({_words(exc)})",
+                                      hint="export the extract again")) from None
+    stored = source.schema.fields
+    try:
+        header = locate(Path(file.shown), ds, [(0, source.columns)], header_row=0)
+    except Unreadable as err:  # said of the file as it is shown
+        raise Unreadable(file.problem(err.problem.message, err.problem.hint)) from None
+    # Columns by position: a header may hold dots or backticks, or two names alike but
+    # for case, that Spark would not tell apart by name.
+    cells = source.select(
+        (source.metadataColumn("_metadata").getField("row_index") + 1).alias("_row"), "*",
+    ).toDF("_row", *(f"_{i}" for i in range(len(stored))))
+    values, flags, fits, raw = [], [], {}, []
+    for name, col in ds.columns.items():
+        at = header.positions[name]
+        cell, kind = F.col(f"_{at}"), stored[at].dataType
+        if isinstance(kind, _NESTED):
+            raise Unreadable(file.problem(
+                f"column '{stored[at].name}' holds {kind.simpleString()} values (lists or "
+                "records), not one value per row", hint="export it as plain text, numbers "
+                "or dates"))
+        value, fits[name], doubtful = _as_read(cell, kind, col)
+        values.append(value.alias(name))
+        flags.append(doubtful)
+        if col.required or name in ds.key:
+            flags.append(cell.isNull())
+        raw.append(cell.alias(name))
+    blank = functools.reduce(operator.and_, [F.col(f"_{header.positions[n]}").isNull()
+                                             for n in ds.columns])
+    flag = functools.reduce(operator.or_, flags) & ~blank
+    rows = cells.select(*values, "_row", F.lit(file.shown).alias("_file"),
+                        blank.alias("_blank"), flag.alias("_flag"))
+    record = FileRead(file.shown, digest, 0, header.row, None, header.unexpected)
+    return _Part(file, record, rows, cells.where(flag).select("_row", *raw), fits)
+
+
+def _counts(every: DataFrame) -> dict[str, _Counts]:
+    """Rows read, blank and flagged, by file (a file of no rows has no entry): one scan."""
+    return {r["_file"]: _Counts(r["read"], r["blank"], r["flagged"]) for r in every.groupBy(
+        "_file").agg(F.count(F.lit(1)).alias("read"), F.count_if("_blank").alias("blank"),
+                     F.count_if("_flag").alias("flagged")).collect()}
+
+
+def _as_read(cell: Column, kind: T.DataType, col: Declared) -> tuple[Column, bool, Column]:
+    """(the cell as the fast path takes it, or null where the full path must; whether it
+    is stored in the declared type; whether it is doubtful, flagging its row)."""
+    declared = PySparkType.from_ibis(ibis.dtype(_IBIS[col.type]))
+    if col.type in (ColumnType.string, ColumnType.category):
+        if not isinstance(kind, _TEXT):
+            return F.lit(None).cast(declared), False, cell.isNotNull()
+        text = cell.cast(declared)
+        if col.values is not None:  # a listed value has no spaces around it either
+            return text, False, cell.isNotNull() & ~text.isin(col.values)
+        doubtful = (text == "") | text.startswith(" ") | text.endswith(" ") \
+            | text.startswith("\t") | text.endswith("\t") \
+            | (F.octet_length(text) > MAX_CELL_BYTES)
+        return text, False, cell.isNotNull() & doubtful
+    if _FITS[col.type](kind):
+        return cell.cast(declared), True, F.lit(False)
+    return F.lit(None).cast(declared), False, cell.isNotNull()
+
+
+def _digest(session: SparkSession, file: _File) -> str:
+    """The file's SHA-256, computed where it lies; refuses an empty file, one that is not
+    Parquet, and one too large for Spark to hold in one piece (binaryFile's limit)."""
+    limit = int(session.conf.get("spark.sql.sources.binaryFile.maxLength") or 2**31 - 1)
+    try:
+        whole = session.read.format("binaryFile").load(file.path)
+        # Spark tests the length before it reads a file: one over the limit is not read.
+        found = whole.where(F.col("length") <= limit).select(
+            F.sha2("content", 256), F.hex(F.substring("content", 1, 4))).collect()
+        too_large = [] if found else whole.select("length").collect()
+    except (Py4JJavaError, PySparkException) as exc:
+        raise Unreadable(file.problem(f"cannot open the file ({_words(exc)})",
+                                      hint="check the path and that the file is not "
+                                      "locked")) from None
+    if too_large:
+        raise Unreadable(file.problem(
+            f"the file is {too_large[0][0]:,} bytes, more than Spark holds in one piece to "
+            f"compute its SHA-256 ({limit:,} bytes, the limit of its binaryFile reader)",
+            hint="write the extract as several Parquet files of less than 2 GB each"))
+    if not found:  # Spark gives no row for a file of no bytes
+        raise Unreadable(file.problem("the file is empty (0 bytes)",
+                                      hint="export the extract again"))
+    ((digest, magic),) = found
+    if magic != _PARQUET_MAGIC:
+        raise Unreadable(file.problem("this file is not a Parquet file", hint="export the "
+                                      "extract again, or rename it to what it is"))
+    return str(digest)
+
+
+def _rescue(ds: Dataset, parts: list[_Part]) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """The flagged rows of ``parts``, brought here and made what ``parquet_file.scan``
+    makes of them (a column stored in the declared type cast to it, any other cast to
+    text), through the full path: (rows rescued, failures, rows found blank after all)."""
+    rescued, failures, blanks = [], [], 0
+    for part in parts:
+        stored = pl.DataFrame(pl.from_arrow(part.flagged.toArrow()))
+        doubtful = stored.select(
+            *(pl.col(n).cast(TYPES[c.type] if part.fits[n] else pl.String).alias(raw_name(n))
+              for n, c in ds.columns.items()),
+            pl.col("_row").cast(pl.Int64), _extra=pl.lit(None, pl.String))
+        saved, failed, blank = _full_path(ds, Kind.parquet, doubtful)
+        rescued.append(saved.with_columns(_file=pl.lit(part.file.shown)))
+        failures.append(failed.with_columns(_file=pl.lit(part.file.shown)))
+        blanks += blank
+    return (pl.concat(rescued) if rescued else pl.DataFrame(),
+            pl.concat(failures) if failures else pl.DataFrame(), blanks)
+
+
+def _schema(ds: Dataset) -> ibis.Schema:
+    """The rows' columns, as the measures see them (rescued rows are handed over so)."""
+    return ibis.schema({**{n: _IBIS[c.type] for n, c in ds.columns.items()},
+                        "_row": "int64", "_file": "string"})
+
+
+def _checked(con: Any, kept: DataFrame, ds: Dataset, as_of: dt.date) -> Any:
+    """The rows kept, on a cached temporary view (released with the extract), each
+    marked ``_used`` unless a duplicate key or a check rejects it, as an Ibis table."""
+    session, name = con._session, f"engine_rows_{uuid.uuid4().hex}"
+    kept.createOrReplaceTempView(f"{name}_kept")
+    try:
+        table = con.table(f"{name}_kept")
+        marks = _marks(table, ds, as_of)
+        used = ~functools.reduce(operator.or_, marks.values()) if marks else ibis.literal(True)
+        # A view of the query's plan, not its text: it outlives the view it reads.
+        session.sql(str(con.compile(table.select(*ds.columns, "_file", "_row", _used=used)))
+                    ).createOrReplaceTempView(name)
+    finally:
+        session.catalog.dropTempView(f"{name}_kept")
+    session.catalog.cacheTable(name)  # read from the files once, by the first query
+    return con.table(name)
+
+
+def _marks(table: Any, ds: Dataset, as_of: dt.date) -> dict[str, Any]:
+    """Why a row is rejected once its cells are read: ``_dup``, its key is another row's
+    too (every copy is rejected: nothing says which is right), and ``_check<i>``, the
+    dataset's i-th check is false (one that cannot be decided, for a blank cell, passes:
+    SQL's rule, as ``extract._row_checks``)."""
+    marks = {}
+    if ds.key:
+        marks["_dup"] = table[ds.key[0]].count().over(group_by=ds.key) > 1
+    types = ds.column_types()
+    for i, check in enumerate(ds.checks):
+        rule = expr.parse(check.rule, types).to_ibis(table, as_of)
+        marks[f"_check{i}"] = (~rule).fill_null(False)
+    return marks
+
+
+def _later(con: Any, rows: Any, ds: Dataset, as_of: dt.date) -> tuple[pl.DataFrame, int]:
+    """The failures of the rows a duplicate key or a check rejects (by ``_file`` and
+    ``_row``), told as ``extract`` tells them, and how many rows that is. Only those rows
+    come here; each copy of a key is one of them, so the key's test among them alone
+    finds the same copies."""
+    rejected = rows.filter(~rows._used)
+    marks = _marks(rejected, ds, as_of)
+    if not marks:
+        return pl.DataFrame(), 0
+    found = pl.DataFrame(pl.from_arrow(con.to_pyarrow(
+        rejected.select("_file", "_row", *ds.columns, **marks)))).with_columns(
+        pl.col(n).cast(dtype_of(c)) for n, c in ds.columns.items())  # as extract holds them
+    told = []
+    if ds.key:
+        told.append(found.filter("_dup").select(
+            "_file", "_row", column=pl.lit(" / ".join(ds.key)),
+            value=pl.concat_str([pl.col(k).cast(pl.String) for k in ds.key], separator=" / "),
+            reason=pl.lit("duplicate_key")))
+    types = ds.column_types()
+    for i, check in enumerate(ds.checks):
+        cols = sorted(expr.parse(check.rule, types).columns)
+        told.append(found.filter(f"_check{i}").select(
+            "_file", "_row", column=pl.lit(" / ".join(cols)),
+            value=pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in cols],
+                                separator=" / ") if cols else pl.lit(""),
+            reason=pl.lit(check.reason),
+            message=pl.lit(check.message or f"fails the check {check.rule}")))
+    return pl.concat(told, how="diagonal_relaxed"), found.height
+
+
+def _rejects(ds: Dataset, failures: pl.DataFrame) -> list[Reject]:
+    """Every failure as a reject, in the order ``extract`` gives them."""
+    if failures.is_empty():
+        return []
+    return [Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "",
+                   f["reason"], f.get("message") or REASONS.get(f["reason"], f["reason"]))
+            for f in failures.sort("_file", "_row", "column").iter_rows(named=True)]
+
+
+_UNREADABLE = ("its Parquet files cannot be read", "export the extract again")
+_UNCHECKABLE = ("its checks cannot be computed on these rows",
+                "a check overflowed or met a value out of range: check the dataset's checks "
+                "against the values in the extract")
+
+
+def _spark(ds: Dataset, con: Any, failure: tuple[str, str], job: Callable[[], _T]) -> _T:
+    """``job`` on Spark; a file that cannot be read after all (a damaged page), or a check
+    that cannot be computed (an overflow), stops the run with exit 3, in Spark's words."""
+    try:
+        return job()
+    except (Py4JJavaError, *backend.data_errors(con)) as exc:
+        what, hint = failure
+        raise InputError([Problem(None, f"dataset '{ds.name}': {what} ({_words(exc)})",
+                                  hint=hint)], exit_code=3) from None
+
+
+def _words(exc: Exception) -> str:
+    """Spark's own words for a failure, short: the innermost cause's, if Java's."""
+    text, cause = str(exc), getattr(exc, "java_exception", None)
+    while cause is not None:
+        text, cause = str(cause.getMessage() or text), cause.getCause()
+    return (text.strip().splitlines() or [type(exc).__name__])[0][:160]
