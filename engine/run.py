@@ -213,6 +213,10 @@ def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str
             codes.add(err.exit_code)
             if isinstance(err, TooManyRejects):  # keep its rejects: they show what to fix
                 extract = err.extract
+        except BaseException:
+            if extract is not None:  # rows left on Spark go with the run (a cached view)
+                extract.released()
+            raise
         finally:
             progress.finish()
         if extract is not None:
@@ -268,8 +272,10 @@ def _on_the_data(what: str, ctx: Context) -> Iterator[None]:
 
 def _read(ds: Dataset, sources: list[Path] | str, ctx: Context) -> Extract:
     """On Spark, a dataset whose files are all Parquet is read by Spark itself, where the
-    files lie (engine.read.spark_parquet); any other is read here (engine.read)."""
-    if isinstance(sources, str) or (_on_spark(ctx) and sources and all(
+    files lie (engine.read.spark_parquet): files named by a URI, or this machine's files
+    when Spark runs on it too (local mode; a cluster's machines may not see them, so
+    they are read here and handed over, as any other dataset is: engine.read)."""
+    if isinstance(sources, str) or (_on_spark(ctx) and _spark_is_here(ctx) and sources and all(
             SUFFIXES.get(p.suffix.lower()) is Kind.parquet for p in sources)):
         from engine.read import spark_parquet  # imports PySpark
 
@@ -279,6 +285,11 @@ def _read(ds: Dataset, sources: list[Path] | str, ctx: Context) -> Extract:
 
 def _on_spark(ctx: Context) -> bool:
     return bool(ctx.backend.name == "pyspark")
+
+
+def _spark_is_here(ctx: Context) -> bool:
+    """Whether Spark runs on this machine (``local[…]``), where it sees the same files."""
+    return str(ctx.backend._session.sparkContext.master).startswith("local")
 
 
 def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path, ctx: Context

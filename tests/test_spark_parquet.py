@@ -93,12 +93,28 @@ def test_spark_reads_the_shipped_parquet_and_gives_the_default_engines_record(
     assert _views() == []
 
 
+@pytest.fixture
+def rescued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many flagged rows each run brought to this machine for the full path."""
+    counted: list[int] = []
+    real = spark_parquet._rescue
+
+    def spy(ds: Dataset, parts: list[Any]) -> Any:
+        counted.append(sum(p.flagged.count() for p in parts))
+        return real(ds, parts)
+
+    monkeypatch.setattr(spark_parquet, "_rescue", spy)
+    return counted
+
+
 def test_typed_columns_in_several_files_give_the_same_record(
-        shipped: dict[str, Path], spied: list[tuple[str, bool]]) -> None:
+        shipped: dict[str, Path], spied: list[tuple[str, bool]], rescued: list[int]) -> None:
     data = {"claims": str(shipped["claims"].parent / "typed-*.parquet")}
     duck = check(STANDARDS, data=data, only=["BEN-01", "PEN-01"])
     on_spark = check(STANDARDS, data=data, only=["BEN-01", "PEN-01"], engine="spark")
     assert spied == [("claims", True)]
+    # Typed columns pass Spark's quick tests: only the few doubtful rows come here.
+    assert 0 < sum(rescued) < 50
     assert [f["path"] for f in _record(on_spark)["datasets"][0]["files"]] == [
         str(shipped["claims"].parent / "typed-1.parquet"),
         str(shipped["claims"].parent / "typed-2.parquet")]
@@ -257,3 +273,36 @@ def test_a_file_too_large_to_hash_on_spark_is_refused(shipped: dict[str, Path]) 
     size = shipped["claims"].stat().st_size
     assert f"the file is {size:,} bytes, more than Spark holds in one piece" in message
     assert "write the extract as several Parquet files of less than 2 GB each" in message
+
+
+def test_too_many_rows_to_bring_here_are_refused_naming_the_columns_stored_as_text(
+        shipped: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spark_parquet, "MAX_RESCUED", 100)  # raw claims: every row flagged
+    message = _refused({"claims": str(shipped["claims"])})
+    assert "dataset 'claims': 6,001 rows need a closer look" in message
+    assert "decided_date, entitlement_date, first_payment_date, lodged_date are not stored " \
+        "in the declared type" in message
+    assert "store each column in its declared type" in message
+
+
+def test_a_file_spark_would_leave_out_is_refused(shipped: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    hidden = _write(tmp_path, "_claims.parquet",
+                    lambda p: p.write_bytes(shipped["claims"].read_bytes()))
+    assert f"{hidden}: Spark leaves out a file whose name starts with '_' or '.'" in \
+        _refused({"claims": str(hidden)})
+
+
+def test_spark_on_other_machines_gets_local_files_read_here(
+        shipped: dict[str, Path], spied: list[tuple[str, bool]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine import run
+
+    monkeypatch.setattr(run, "_spark_is_here", lambda ctx: False)  # a cluster's master
+    data = {"claims": str(shipped["claims"])}
+    on_spark = check(STANDARDS, data=data, only=["BEN-01"], engine="spark")
+    assert spied == []  # read here, handed over as Arrow
+    assert _record(on_spark) == _record(check(STANDARDS, data=data, only=["BEN-01"]))
+    check(STANDARDS, data={"claims": f"file://{shipped['claims']}"}, only=["BEN-01"],
+          engine="spark")
+    assert spied == [("claims", True)]  # a URI is Spark's to read, wherever it runs

@@ -23,14 +23,22 @@ The rules are the local reader's, so that a run gives the same record:
   reader sees), are made what ``parquet_file.scan`` makes of them and take the full path
   (``extract._full_path``), which rescues the rows it can and names the reason for the
   others exactly as locally; the rescued rows go back to Spark. A column stored as the
-  wrong type flags every row: correct, but slow — store typed columns;
+  wrong type flags every row: correct, but slow — store typed columns; more than
+  ``MAX_RESCUED`` flagged rows are refused, naming such columns;
 * rows are numbered ``_metadata.row_index + 1`` in each file, as the local reader
   counts records; a row whose every declared cell is blank is filtered, and counted;
 * duplicate keys and the dataset's row checks are decided on Spark, with the same
   expressions the measures use (``expr``), and only the rejected rows come back, to be
   told as locally; then ``max_rejected`` (``extract._enforce_threshold``);
 * each file's SHA-256 is computed on the cluster (``binaryFile``). Spark holds a file in
-  one piece to hash it, so a file over its limit (2 GB) is refused, saying so.
+  one piece to hash it, so a file over its limit (2 GB) is refused, saying so;
+* every read fails on a damaged or vanished file whatever a cluster's defaults say
+  (``ignoreCorruptFiles``), and a file Spark would skip (a name starting with ``_`` or
+  ``.``) is refused: no row is left out without a word.
+
+Known differences left (bench/README's "Left to do"): a row check that divides by zero
+stops the run on Spark (ANSI mode), where the local reader rejects the row; legacy INT96
+time stamps are naive to Polars but instants to Spark.
 """
 
 from __future__ import annotations
@@ -93,6 +101,7 @@ _FITS = {
 _TEXT = (T.StringType, T.IntegralType)
 _NESTED = (T.ArrayType, T.MapType, T.StructType, T.VariantType)
 _PARQUET_MAGIC = "50415231"  # b"PAR1", in hex
+MAX_RESCUED = 1_000_000  # flagged rows brought to this machine for the full path, at most
 _T = TypeVar("_T")
 
 
@@ -137,6 +146,7 @@ def read_dataset(ds: Dataset, sources: list[Path] | str, as_of: dt.date, con: An
     parts = _parts(session, ds, sources)
     every = functools.reduce(DataFrame.unionByName, [p.rows for p in parts])
     counts = _spark(ds, con, _UNREADABLE, lambda: _counts(every))
+    _few_to_rescue(ds, parts, sum(c.flagged for c in counts.values()))
     rescued, failures, found_blank = _spark(ds, con, _UNREADABLE, lambda: _rescue(
         ds, [p for p in parts if counts.get(p.file.shown, _Counts()).flagged]))
     kept = every.where(~F.col("_flag") & ~F.col("_blank")).select(*ds.columns, "_file", "_row")
@@ -178,10 +188,15 @@ def _files(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> lis
     """The files: local ones as given (shown as the local reader shows them), or those a
     URI names, listed by Spark where they lie."""
     if not isinstance(sources, str):
+        hidden = [p for p in sources if p.name.startswith(("_", "."))]
+        if hidden:  # Spark reads such a file as nothing at all
+            raise InputError([Problem(p, "Spark leaves out a file whose name starts with "
+                                      "'_' or '.', so its rows would be lost",
+                                      hint="rename the file") for p in hidden], exit_code=3)
         return [_File(f"file:{_literal(str(p.absolute()))}", str(_shown(p, None)), False)
                 for p in sources]
     try:  # listed where they lie, without reading them (empty files too)
-        listed = session.read.format("binaryFile").load(sources).inputFiles()
+        listed = _strict(session).format("binaryFile").load(sources).inputFiles()
     except (Py4JJavaError, PySparkException) as exc:
         listed, words = [], f" ({_words(exc)})"
     else:
@@ -202,6 +217,27 @@ def _files(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> lis
     return found
 
 
+def _strict(session: SparkSession) -> Any:
+    """Spark's reader, told to fail on a damaged or vanished file rather than skip it
+    without a word, whatever a cluster's defaults say (``ignoreCorruptFiles``): a row
+    left out of the count would be a row lost."""
+    return session.read.option("ignoreCorruptFiles", "false").option(
+        "ignoreMissingFiles", "false")
+
+
+def _unopened(file: _File, words: str) -> Problem:
+    """Why Spark could not open a Parquet file, in words that say what to do."""
+    if "TIMESTAMP(NANOS" in words:  # pandas' and pyarrow's default, which Spark refuses
+        return file.problem(f"a column holds times in nanoseconds, which Spark cannot read "
+                            f"({words})", hint="write times in microseconds (pyarrow: "
+                            "coerce_timestamps='us'; pandas: .astype('datetime64[us]'))")
+    if "COLUMN_ALREADY_EXISTS" in words or "Found duplicate column" in words:
+        return file.problem(f"two columns have the same name but for case, which Spark "
+                            f"cannot tell apart ({words})", hint="rename one of them")
+    return file.problem(f"the Parquet file is damaged ({words})",
+                        hint="export the extract again")
+
+
 def _literal(path: str) -> str:
     """``path`` for Spark, which reads every path as a glob: a bracket is a bracket."""
     return re.sub(r"([\[\]{}*?\\])", r"\\\1", path)
@@ -210,10 +246,9 @@ def _literal(path: str) -> str:
 def _part(session: SparkSession, ds: Dataset, file: _File) -> _Part:
     digest = _digest(session, file)
     try:
-        source = session.read.parquet(file.path)
+        source = _strict(session).parquet(file.path)
     except (Py4JJavaError, PySparkException) as exc:
-        raise Unreadable(file.problem(f"the Parquet file is damaged ({_words(exc)})",
-                                      hint="export the extract again")) from None
+        raise Unreadable(_unopened(file, _words(exc))) from None
     stored = source.schema.fields
     try:
         header = locate(Path(file.shown), ds, [(0, source.columns)], header_row=0)
@@ -248,6 +283,23 @@ def _part(session: SparkSession, ds: Dataset, file: _File) -> _Part:
     return _Part(file, record, rows, cells.where(flag).select("_row", *raw), fits)
 
 
+def _few_to_rescue(ds: Dataset, parts: list[_Part], flagged: int) -> None:
+    """Refuse, in words, an extract whose flagged rows are too many to bring here: most
+    often a column stored as text, which flags every row."""
+    if flagged <= MAX_RESCUED:
+        return
+    text = sorted({n for p in parts for n, fits in p.fits.items() if not fits
+                   and ds.columns[n].type not in (ColumnType.string, ColumnType.category)})
+    why = (f"; {', '.join(text)} {'is' if len(text) == 1 else 'are'} not stored in the "
+           "declared type" if text else "")
+    raise InputError([Problem(None, f"dataset '{ds.name}': {flagged:,} rows need a closer "
+                              f"look than Spark's quick tests give (more than {MAX_RESCUED:,},"
+                              f" too many to bring to this machine){why}", hint=(
+                                  "store each column in its declared type (dates as dates, "
+                                  "numbers as numbers), or read the extract without "
+                                  "--engine spark"))], exit_code=3)
+
+
 def _counts(every: DataFrame) -> dict[str, _Counts]:
     """Rows read, blank and flagged, by file (a file of no rows has no entry): one scan."""
     return {r["_file"]: _Counts(r["read"], r["blank"], r["flagged"]) for r in every.groupBy(
@@ -279,7 +331,7 @@ def _digest(session: SparkSession, file: _File) -> str:
     Parquet, and one too large for Spark to hold in one piece (binaryFile's limit)."""
     limit = int(session.conf.get("spark.sql.sources.binaryFile.maxLength") or 2**31 - 1)
     try:
-        whole = session.read.format("binaryFile").load(file.path)
+        whole = _strict(session).format("binaryFile").load(file.path)
         # Spark tests the length before it reads a file: one over the limit is not read.
         found = whole.where(F.col("length") <= limit).select(
             F.sha2("content", 256), F.hex(F.substring("content", 1, 4))).collect()
@@ -411,7 +463,7 @@ def _spark(ds: Dataset, con: Any, failure: tuple[str, str], job: Callable[[], _T
     that cannot be computed (an overflow), stops the run with exit 3, in Spark's words."""
     try:
         return job()
-    except (Py4JJavaError, *backend.data_errors(con)) as exc:
+    except (Py4JJavaError, PySparkException) as exc:
         what, hint = failure
         raise InputError([Problem(None, f"dataset '{ds.name}': {what} ({_words(exc)})",
                                   hint=hint)], exit_code=3) from None
