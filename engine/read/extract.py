@@ -271,17 +271,23 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
     if any(p.reordered for p in parts):
         typed = typed.sort("_file", "_row")
     blanks = sum(p.blanks for p in parts)
-    rejects = [
-        # Failures name columns (a row check names each it reads, joined by " / ");
-        # here, and only here, names become the headers people see in the extract.
-        Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "", f["reason"],
-               f.get("message") or REASONS.get(f["reason"], f["reason"]))
-        for f in failures.sort("_file", "_row", "column").iter_rows(named=True)
-    ]
+    rejects = rejects_of(ds, failures)
     # The newest Arrow layout shares Polars' string buffers: no copy of a large extract.
     table = typed.to_arrow(compat_level=pl.CompatLevel.newest())
     return Extract(ds, table, files, sum(f.rows_read for f in files), int(mask.sum()),
                    {BLANK_ROW: blanks} if blanks else {}, rejects)
+
+
+def rejects_of(ds: Dataset, failures: pl.DataFrame) -> list[Reject]:
+    """Every failure (``_file``, ``_row``, ``column``, ``value``, ``reason``, maybe
+    ``message``) as a reject, by file, row and column. Failures name columns (a row check
+    names each it reads, joined by " / "); here, and only here, names become the headers
+    people see in the extract."""
+    if failures.is_empty():
+        return []
+    return [Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "",
+                   f["reason"], f.get("message") or REASONS.get(f["reason"], f["reason"]))
+            for f in failures.sort("_file", "_row", "column").iter_rows(named=True)]
 
 
 def _checked(ds: Dataset, typed: pl.DataFrame, parts: list[_Part], as_of: dt.date

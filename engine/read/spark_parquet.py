@@ -67,16 +67,15 @@ from engine import backend, expr
 from engine.model.dataset import Column as Declared
 from engine.model.dataset import ColumnType, Dataset
 from engine.problems import InputError, Problem
-from engine.read.coerce import MAX_CELL_BYTES, REASONS, TYPES, dtype_of, raw_name
+from engine.read.coerce import MAX_CELL_BYTES, TYPES, dtype_of, raw_name
 from engine.read.extract import (
     BLANK_ROW,
     Extract,
     FileRead,
-    Reject,
     _enforce_threshold,
     _full_path,
-    _headers,
     _shown,
+    rejects_of,
 )
 from engine.read.header import locate
 from engine.read.sources import Kind, Unreadable
@@ -163,7 +162,8 @@ def read_dataset(ds: Dataset, sources: list[Path] | str, as_of: dt.date, con: An
             - rejected
         extract = Extract(ds, rows, files, sum(f.rows_read for f in files), used,
                           {BLANK_ROW: blank} if blank else {},
-                          _rejects(ds, pl.concat([failures, later], how="diagonal_relaxed")))
+                          rejects_of(ds, pl.concat([failures, later],
+                                                   how="diagonal_relaxed")))
     except BaseException:
         backend.drop(rows)
         raise
@@ -441,15 +441,6 @@ def _later(con: Any, rows: Any, ds: Dataset, as_of: dt.date) -> tuple[pl.DataFra
             reason=pl.lit(check.reason),
             message=pl.lit(check.message or f"fails the check {check.rule}")))
     return pl.concat(told, how="diagonal_relaxed"), found.height
-
-
-def _rejects(ds: Dataset, failures: pl.DataFrame) -> list[Reject]:
-    """Every failure as a reject, in the order ``extract`` gives them."""
-    if failures.is_empty():
-        return []
-    return [Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "",
-                   f["reason"], f.get("message") or REASONS.get(f["reason"], f["reason"]))
-            for f in failures.sort("_file", "_row", "column").iter_rows(named=True)]
 
 
 _UNREADABLE = ("its Parquet files cannot be read", "export the extract again")
