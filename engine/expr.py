@@ -420,6 +420,8 @@ class _Translate:
             return _compare(*self.pair(node.left, node.right), type(node))
         if type(node) in _ARITHMETIC:
             left, right = self.visit(node.left), self.visit(node.right)
+            if isinstance(node, exp.Div):  # by zero: unknown on every engine, as a blank
+                right = self.nonzero(right)
             return {exp.Add: left.__add__, exp.Sub: left.__sub__, exp.Mul: left.__mul__,
                     exp.Div: left.__truediv__}[type(node)](right)
         if isinstance(node, exp.Between):
@@ -468,6 +470,7 @@ class _Translate:
     def coalesce(self, values: list[Any]) -> Any: raise NotImplementedError
     def function(self, name: str, arg: Any) -> Any: raise NotImplementedError
     def day_of(self, value: Any) -> Any: raise NotImplementedError
+    def nonzero(self, value: Any) -> Any: raise NotImplementedError
 
 
 class _ToIbis(_Translate):
@@ -505,6 +508,9 @@ class _ToIbis(_Translate):
 
     def day_of(self, value: Any) -> Any:
         return value.date()
+
+    def nonzero(self, value: Any) -> Any:
+        return value.nullif(0)
 
 
 class _ToPolars(_Translate):
@@ -550,6 +556,9 @@ class _ToPolars(_Translate):
 
     def day_of(self, value: Any) -> Any:
         return value.dt.date()
+
+    def nonzero(self, value: Any) -> Any:
+        return self.pl.when(value != 0).then(value)
 
 
 class _KindOf(_Checker):

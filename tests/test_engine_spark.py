@@ -79,3 +79,27 @@ def test_without_pyspark_the_engine_option_says_what_to_install(
     assert "--engine spark needs PySpark, which is not installed" in done.output
     assert "pip install 'service-standards-engine[spark]'" in done.output
     assert "Traceback" not in done.output
+
+
+def test_expressions_keep_the_same_rows_on_spark_division_by_zero_included(
+        spark: Any) -> None:
+    """The expression language on Spark, whose ANSI mode stops a query on a division by
+    zero: the rows kept are DuckDB's, a division by zero unknown on both."""
+    import datetime as dt
+
+    import ibis
+    import pyarrow as pa
+
+    from engine.expr import parse
+    from engine.model.dataset import ColumnType
+
+    rows = ibis.memtable(pa.table({"id": [1, 2, 3, 4], "x": [1, 3, 5, None],
+                                   "amount": [-2.5, 0.0, 1.0, None]}))
+    columns = {"id": ColumnType.integer, "x": ColumnType.integer,
+               "amount": ColumnType.decimal}
+    for text, kept in [("x / amount > 0", [3]), ("not (x / amount > 0)", [1]),
+                       ("x / 0 is null", [1, 2, 3, 4]), ("x / 2 > 1", [2, 3])]:
+        condition = parse(text, columns).to_ibis(rows, dt.date(2025, 6, 30))
+        for engine in ("duckdb", "spark"):
+            found = backend.connect(engine).to_pyarrow(rows.filter(condition).select("id"))
+            assert sorted(found["id"].to_pylist()) == kept, (engine, text)

@@ -174,6 +174,10 @@ KEPT = [
     ("abs(amount) > 1", [1]),
     ("-x < -2", [2, 3]),
     ("x / 2 > 1", [2, 3]),
+    # Divided by zero is unknown, as a blank is (not infinity): neither kept nor its opposite.
+    ("x / amount > 0", [3]),
+    ("not (x / amount > 0)", [1]),
+    ("(amount - amount) / amount is null", [2, 4]),
     ("x = 1.0", [1]),
     ("name != 'alice'", [2, 4]),
     ("coalesce(name, '') != 'alice'", [2, 3, 4]),

@@ -36,9 +36,8 @@ The rules are the local reader's, so that a run gives the same record:
   (``ignoreCorruptFiles``), and a file Spark would skip (a name starting with ``_`` or
   ``.``) is refused: no row is left out without a word.
 
-Known differences left (bench/README's "Left to do"): a row check that divides by zero
-stops the run on Spark (ANSI mode), where the local reader rejects the row; legacy INT96
-time stamps are naive to Polars but instants to Spark.
+A known difference left (bench/README's "Left to do"): legacy INT96 time stamps are
+naive to Polars but instants to Spark.
 """
 
 from __future__ import annotations
