@@ -51,7 +51,7 @@ from engine.report import reject_rows, write_outputs, write_rejects
 from engine.track import forecast_demand, track_standards
 
 DEFAULT_STANDARDS = Path("standards")
-_URI = r"^[A-Za-z][A-Za-z0-9+.-]+:"  # hdfs://…, file:/… (a scheme of two letters: not C:)
+_URI = r"^[A-Za-z][A-Za-z0-9+.-]+:"  # hdfs://…, file:/… (two letters or more: not C:)
 
 
 @dataclass
