@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 BLANK_ROW = "blank row (every declared cell is empty)"
 BATCH_ROWS = 256 * 1024  # rows per batch while parsing: memory stays flat, overhead small
 WHOLE_ROW = ""  # the column named by a reject that concerns the row, not one cell
+HASHER = "sha256 of"  # the start of the name of the thread that hashes a file as it is read
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
         except OSError:  # moved or changed while it was read: said below
             digest.append("")
 
-    hasher = threading.Thread(target=hash_it, daemon=True)
+    hasher = threading.Thread(target=hash_it, name=f"{HASHER} {shown}", daemon=True)
     hasher.start()  # hashing releases the GIL: it overlaps the parse
     try:
         batches, flagged, query, kept, header, sheet = _parse(ds, kind, path, shown)
