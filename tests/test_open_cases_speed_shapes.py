@@ -80,3 +80,13 @@ def test_a_notice_not_yet_given_is_due_the_last_day_it_can_be_given_in_time(
     assert overdue.message.endswith(
         "Cases: N-late (due 2025-06-20, 10 days ago; effective 2025-07-20); N-asof (due "
         "2025-06-30; effective 2025-07-30).")
+
+
+def test_a_notice_due_more_than_two_years_back_is_found_on_its_day(tmp_path: Path) -> None:
+    # 1,000 days' notice of a change taking effect on 8 October 2025: due 12 January 2023,
+    # further back than the two years the search used to look (it said 1 July 2023).
+    notice = {**NOTICE_30, "measure": {"advance_notice": {
+        **NOTICE_30["measure"]["advance_notice"], "notice": "1000 days"}}}
+    rows: list[list[Any]] = [["N-long", "2025-10-08", None, "West"]]
+    outcome = run(tmp_path, NOTICES, notice, rows, key=["id"], policy=CASE_ALERTS)
+    assert case_alerts(outcome) == {"case_overdue": [("N-long", "2023-01-12")]}

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.measure.base import Context, case_rows
-from engine.measure.elapsed import Base, Clock, amount_in_base, base_of
+from engine.measure.elapsed import Base, Clock, amount_in_base, base_of, days_at_most
 from engine.model.dataset import Dataset
 from engine.model.standard import AdvanceNotice, OpenCases, Standard
 
@@ -54,6 +54,12 @@ def open_column(spec: AdvanceNotice) -> str:
 def is_open(spec: AdvanceNotice, table: Any) -> Any:
     """A case whose notice has not been given by the as-of date."""
     return table[open_column(spec)].isnull()
+
+
+def reach_back(spec: AdvanceNotice) -> int:
+    """How long before its reference date a case can fall due, at most, in calendar
+    days: where the search for the day an open case fell due must look back to."""
+    return days_at_most(spec.notice)
 
 
 def case_dates(spec: AdvanceNotice) -> list[str]:

@@ -78,7 +78,8 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
     probing = _Compiled if ctx.backend.name == "duckdb" else _Portable
     with probing(kind, std, ds, data, ctx, within) as probe:
         candidates, late_on = probe.candidates()
-        days = _first_late(probe, candidates, late_on, dates, ctx.as_of)
+        days = _first_late(probe, candidates, late_on, dates, ctx.as_of,
+                           reach=_reach(kind, std))
     return _cases(candidates, days, std, ds, dates, ctx.as_of)
 
 
@@ -163,7 +164,7 @@ class _Compiled:
         earliest = self.con.sql(
             f"SELECT {', '.join(f'min({_quoted(d)}) AS {_quoted(d)}' for d in dates)} "
             f"FROM {_ROWS} WHERE {self._in_use()} AND {is_open}").to_arrow_table()
-        return _look_back(earliest, dates, self.ctx.as_of)
+        return _look_back(earliest, dates, self.ctx.as_of, _reach(self.kind, self.std))
 
     def _extract(self, days: list[int]) -> str:
         """The extract's rows in use, each once for every day of ``days``."""
@@ -251,7 +252,7 @@ def _first_of_each(found: pa.Table) -> tuple[pa.Table, np.ndarray]:
 
 
 def _first_late(probe: _Probe, candidates: pa.Table, late_on: np.ndarray,
-                dates: list[str], as_of: dt.date) -> np.ndarray:
+                dates: list[str], as_of: dt.date, *, reach: int = 0) -> np.ndarray:
     """The first day each candidate is late, in days from the as-of date: for one not late
     yet (late ``late_on`` days on), the day it must be done by; for one late already
     (``late_on`` 0), the day it fell due, the last it could still have been done — so the
@@ -260,7 +261,7 @@ def _first_late(probe: _Probe, candidates: pa.Table, late_on: np.ndarray,
     :func:`_look_back` days ago (taken as in time). Lateness only grows with the date:
     the day late that follows a day in time is the one."""
     late = late_on == 0
-    back = _look_back(candidates.filter(pa.array(late)), dates, as_of)
+    back = _look_back(candidates.filter(pa.array(late)), dates, as_of, reach)
     lo = np.where(late, -back, 0)  # in time at lo, late at hi
     hi = late_on.copy()
     while len(open_ := np.flatnonzero(hi - lo > 1)):
@@ -287,13 +288,20 @@ def _narrow(probe: _Probe, rows: pa.Table, which: np.ndarray, lo: np.ndarray,
             np.where(k < len(steps), days[rows_at, np.minimum(k, len(steps) - 1)], hi))
 
 
-def _look_back(rows: pa.Table, dates: list[str], as_of: dt.date) -> int:
-    """How far back to look: to the earliest of the cases' own dates, and two years more
-    (a deadline can lie before the date it is counted back from: notice before an event)."""
+def _reach(kind: ModuleType, std: Standard) -> int:
+    """How far before its own dates a case of the kind can fall due (notice before an
+    event), in calendar days; 0 where a deadline only follows them."""
+    return int(kind.reach_back(std.measure.spec)) if hasattr(kind, "reach_back") else 0
+
+
+def _look_back(rows: pa.Table, dates: list[str], as_of: dt.date, reach: int = 0) -> int:
+    """How far back to look: to the earliest of the cases' own dates, ``reach`` days more
+    (a deadline can lie before the date it is counted back from: notice before an event),
+    and two years more again."""
     days = [d for d in (pc.min(rows[name]).as_py() for name in dates) if d is not None]
     earliest = min((d.date() if isinstance(d, dt.datetime) else d for d in days),
                    default=as_of)
-    return max((as_of - earliest).days, 0) + 731
+    return max((as_of - earliest).days, 0) + reach + 731
 
 
 def _cases(candidates: pa.Table, days: np.ndarray, std: Standard, ds: Dataset,

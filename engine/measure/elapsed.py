@@ -53,6 +53,16 @@ def amount_in_base(limit: Limit) -> int:
     return limit.amount * (7 if limit.unit is LimitUnit.weeks else 1)
 
 
+def days_at_most(limit: Limit) -> int:
+    """The most calendar days a limit can span: business days twice over and a year
+    more, for weekends, public holidays and closures."""
+    if limit.unit in SECONDS:
+        return -(-amount_in_base(limit) // 86_400) + 1
+    if limit.unit is LimitUnit.business_days:
+        return 2 * limit.amount + 366
+    return amount_in_base(limit)
+
+
 def as_date(column: Any, kind: ColumnType) -> Any:
     return column.date() if kind is ColumnType.datetime else column
 
