@@ -306,3 +306,20 @@ def test_spark_on_other_machines_gets_local_files_read_here(
     check(STANDARDS, data={"claims": f"file://{shipped['claims']}"}, only=["BEN-01"],
           engine="spark")
     assert spied == [("claims", True)]  # a URI is Spark's to read, wherever it runs
+
+
+def test_what_spark_cannot_read_is_named_with_what_to_do(shipped: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    claims = pl.read_parquet(shipped["claims"]).to_arrow()
+    nanos = tmp_path / "nanos.parquet"  # pandas' and pyarrow's own default
+    pq.write_table(claims.append_column("Exported", pa.array(
+        [0] * claims.num_rows, pa.timestamp("ns"))), nanos, version="2.6")
+    message = _refused({"claims": str(nanos)})
+    assert "a column holds times in nanoseconds, which Spark cannot read" in message
+    assert "coerce_timestamps='us'" in message
+    twins = tmp_path / "twins.parquet"
+    pq.write_table(claims.append_column("region", claims["Region"]), twins)
+    assert "two columns have the same name but for case" in _refused({"claims": str(twins)})
