@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from engine import backend, expr
 from engine.load.paths import check_inside
-from engine.model.dataset import Dataset
+from engine.model.dataset import Dataset, RowCheck
 from engine.problems import InputError, Problem
 from engine.read import csv_file, excel_file, parquet_file
 from engine.read.coerce import REASONS, coerce, dtype_of, fast, raw_name
@@ -328,14 +328,27 @@ def _duplicates(typed: pl.DataFrame, ds: Dataset) -> pl.DataFrame:
     hashes = typed.select(pl.col("_hash").filter(~pl.col("_drop")).sort()).to_series()
     repeated = hashes.filter(hashes == hashes.shift(1)).unique()
     dup = typed.filter(pl.col("_hash").is_in(repeated.implode()) & ~pl.col("_drop"))
-    dup = dup.filter(key.is_duplicated())
-    return dup.select(
-        "_i",
-        pl.lit(" / ".join(ds.key)).alias("column"),
-        pl.concat_str([pl.col(k).cast(pl.String) for k in ds.key], separator=" / ")
-        .alias("value"),
-        pl.lit("duplicate_key").alias("reason"),
-    )
+    return dup.filter(key.is_duplicated()).select("_i", **duplicate_failure(ds))
+
+
+def duplicate_failure(ds: Dataset) -> dict[str, pl.Expr]:
+    """How a row whose key another row has too is told in rejects: the key's columns and
+    values, and the reason (by both readers: this one and engine.read.spark_parquet)."""
+    return {"column": pl.lit(" / ".join(ds.key)),
+            "value": pl.concat_str([pl.col(k).cast(pl.String) for k in ds.key],
+                                   separator=" / "),
+            "reason": pl.lit("duplicate_key")}
+
+
+def check_failure(check: RowCheck, columns: list[str]) -> dict[str, pl.Expr]:
+    """How a row a dataset's check rejects is told: the ``columns`` the check reads and
+    their values, its reason and its own words (two checks may share a reason code:
+    counts_inconsistent). By both readers, as :func:`duplicate_failure`."""
+    value = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in columns],
+                          separator=" / ") if columns else pl.lit("")
+    return {"column": pl.lit(" / ".join(columns)), "value": value,
+            "reason": pl.lit(check.reason),
+            "message": pl.lit(check.message or f"fails the check {check.rule}")}
 
 
 def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFrame:
@@ -345,15 +358,9 @@ def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFram
     frames = []
     for check in ds.checks:
         rule = expr.parse(check.rule, types)
-        cols = sorted(rule.columns)
-        value = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in cols],
-                              separator=" / ") if cols else pl.lit("")
         failed = (~rule.to_polars(as_of)).fill_null(False) & ~pl.col("_drop")
         frames.append(typed.filter(failed).select(
-            "_i", pl.lit(" / ".join(cols)).alias("column"), value.alias("value"),
-            pl.lit(check.reason).alias("reason"),
-            # Its own words: two checks may share a reason code (counts_inconsistent).
-            pl.lit(check.message or f"fails the check {check.rule}").alias("message")))
+            "_i", **check_failure(check, sorted(rule.columns))))
     return pl.concat(frames)
 
 

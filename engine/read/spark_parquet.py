@@ -74,6 +74,8 @@ from engine.read.extract import (
     _enforce_threshold,
     _full_path,
     _shown,
+    check_failure,
+    duplicate_failure,
     rejects_of,
 )
 from engine.read.header import locate
@@ -426,19 +428,12 @@ def _later(con: Any, rows: Any, ds: Dataset, as_of: dt.date) -> tuple[pl.DataFra
         pl.col(n).cast(dtype_of(c)) for n, c in ds.columns.items())  # as extract holds them
     told = []
     if ds.key:
-        told.append(found.filter("_dup").select(
-            "_file", "_row", column=pl.lit(" / ".join(ds.key)),
-            value=pl.concat_str([pl.col(k).cast(pl.String) for k in ds.key], separator=" / "),
-            reason=pl.lit("duplicate_key")))
+        told.append(found.filter("_dup").select("_file", "_row", **duplicate_failure(ds)))
     types = ds.column_types()
     for i, check in enumerate(ds.checks):
         cols = sorted(expr.parse(check.rule, types).columns)
         told.append(found.filter(f"_check{i}").select(
-            "_file", "_row", column=pl.lit(" / ".join(cols)),
-            value=pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in cols],
-                                separator=" / ") if cols else pl.lit(""),
-            reason=pl.lit(check.reason),
-            message=pl.lit(check.message or f"fails the check {check.rule}")))
+            "_file", "_row", **check_failure(check, cols)))
     return pl.concat(told, how="diagonal_relaxed"), found.height
 
 
