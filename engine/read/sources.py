@@ -17,6 +17,11 @@ ZIP = b"PK\x03\x04"
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and every password-protected workbook
 PARQUET = b"PAR1"
 CHUNK = 1 << 20
+# What is said of a file of no bytes, and of a .parquet file that is not Parquet (here,
+# and by engine.read.spark_parquet of a file only Spark can see): message, hint.
+EMPTY = ("the file is empty (0 bytes)", "export the extract again")
+NOT_PARQUET = ("this file is not a Parquet file",
+               "export the extract again, or rename it to what it is")
 
 
 class Unreadable(Exception):
@@ -56,8 +61,7 @@ def identify(path: Path, shown: Path) -> Kind:
         raise Unreadable(Problem(shown, f"cannot open the file: {exc.strerror}",
                                  hint="check the path and that the file is not locked")) from None
     if size == 0:
-        raise Unreadable(Problem(shown, "the file is empty (0 bytes)",
-                                 hint="export the extract again"))
+        raise Unreadable(Problem(shown, EMPTY[0], hint=EMPTY[1]))
     if kind is Kind.csv:
         if head.startswith(ZIP) or head.startswith(OLE2):
             raise Unreadable(Problem(shown, "this file is an Excel workbook, not CSV text",
@@ -79,8 +83,7 @@ def identify(path: Path, shown: Path) -> Kind:
                 hint="rename it to .csv if it is CSV, or export the extract again as .xlsx"))
         return kind
     if not head.startswith(PARQUET):
-        raise Unreadable(Problem(shown, "this file is not a Parquet file",
-                                 hint="export the extract again, or rename it to what it is"))
+        raise Unreadable(Problem(shown, NOT_PARQUET[0], hint=NOT_PARQUET[1]))
     return kind
 
 

@@ -79,7 +79,7 @@ from engine.read.extract import (
     rejects_of,
 )
 from engine.read.header import locate
-from engine.read.sources import Kind, Unreadable
+from engine.read.sources import EMPTY, NOT_PARQUET, PARQUET, Kind, Unreadable
 
 # The declared types as the measures' rows hold them; Spark's types come from Ibis, as
 # for rows handed over as Arrow (backend.spark_frame), so both reach the measures alike.
@@ -100,7 +100,6 @@ _FITS = {
 # stored as a number); a text column stored as any other flags its rows.
 _TEXT = (T.StringType, T.IntegralType)
 _NESTED = (T.ArrayType, T.MapType, T.StructType, T.VariantType)
-_PARQUET_MAGIC = "50415231"  # b"PAR1", in hex
 MAX_RESCUED = 1_000_000  # flagged rows brought to this machine for the full path, at most
 _T = TypeVar("_T")
 
@@ -347,12 +346,10 @@ def _digest(session: SparkSession, file: _File) -> str:
             f"compute its SHA-256 ({limit:,} bytes, the limit of its binaryFile reader)",
             hint="write the extract as several Parquet files of less than 2 GB each"))
     if not found:  # Spark gives no row for a file of no bytes
-        raise Unreadable(file.problem("the file is empty (0 bytes)",
-                                      hint="export the extract again"))
+        raise Unreadable(file.problem(*EMPTY))
     ((digest, magic),) = found
-    if magic != _PARQUET_MAGIC:
-        raise Unreadable(file.problem("this file is not a Parquet file", hint="export the "
-                                      "extract again, or rename it to what it is"))
+    if magic != PARQUET.hex().upper():  # Spark's hex() of the first four bytes
+        raise Unreadable(file.problem(*NOT_PARQUET))
     return str(digest)
 
 
