@@ -323,3 +323,46 @@ def test_what_spark_cannot_read_is_named_with_what_to_do(shipped: dict[str, Path
     twins = tmp_path / "twins.parquet"
     pq.write_table(claims.append_column("region", claims["Region"]), twins)
     assert "two columns have the same name but for case" in _refused({"claims": str(twins)})
+
+
+def test_a_damaged_page_is_refused_even_where_spark_is_told_to_skip_damaged_files(
+        shipped: dict[str, Path], tmp_path: Path) -> None:
+    """A cluster may set ``ignoreCorruptFiles``: Spark then reads a file up to a damaged
+    page and leaves the rest out without a word (here half of the 6,004 claims)."""
+    import pyarrow.parquet as pq
+
+    whole = tmp_path / "whole.parquet"
+    pl.read_parquet(shipped["claims"]).write_parquet(whole, compression="snappy",
+                                                     row_group_size=500)
+    page = pq.ParquetFile(whole).metadata.row_group(6).column(0).data_page_offset
+    damaged = bytearray(whole.read_bytes())
+    damaged[page + 30:page + 60] = bytes(b ^ 0xFF for b in damaged[page + 30:page + 60])
+    (tmp_path / "damaged.parquet").write_bytes(damaged)
+    whole.unlink()
+    session = backend.spark_session()
+    session.conf.set("spark.sql.files.ignoreCorruptFiles", "true")
+    try:
+        lax = session.read.parquet(str(tmp_path / "damaged.parquet"))
+        assert len(lax.select("Claim ID").collect()) < 6004  # what a lax read would use
+        message = _refused({"claims": str(tmp_path / "damaged.parquet")})
+    finally:
+        session.conf.unset("spark.sql.files.ignoreCorruptFiles")
+    assert "dataset 'claims': its Parquet files cannot be read (" in message
+    assert "export the extract again" in message
+
+
+def test_a_run_that_fails_after_reading_leaves_no_rows_on_spark(
+        shipped: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any failure once the rows are on Spark (here a measure that breaks) drops their
+    cached view with the run, as a refused extract does."""
+    from engine import run
+
+    def broken(*args: Any) -> None:
+        assert _views(), "the rows are on Spark while the standards are measured"
+        raise RuntimeError("a measure broke")
+
+    monkeypatch.setattr(run, "measure_standard", broken)
+    with pytest.raises(RuntimeError, match="a measure broke"):
+        check(STANDARDS, data={"claims": str(shipped["claims"])}, only=["BEN-01"],
+              engine="spark")
+    assert _views() == []
