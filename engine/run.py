@@ -310,7 +310,8 @@ def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path, ctx: Contex
     paths = sorted(Path(p) for p in glob.glob(data[name]) if Path(p).is_file())
     if not paths:
         raise InputError([Problem(Path(data[name]), "no such file",
-                                  hint=f"check the path given with --data {name}=…")])
+                                  hint=f"check the path given with --data {name}=…")],
+                         exit_code=3)  # data not found, as a declared file or a URI
     return paths
 
 

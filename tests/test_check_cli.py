@@ -85,6 +85,20 @@ def test_a_missing_column_is_named_with_a_did_you_mean(tmp_path: Path) -> None:
         done.output
 
 
+def test_data_given_with_data_that_is_not_there_exits_3_naming_each_file(tmp_path: Path
+                                                                         ) -> None:
+    """Data not found is unreadable data (3), whether a dataset's declared files or a
+    path given with --data; every missing one is named before the run stops."""
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--no-store",
+                               "--out", str(tmp_path), "--data",
+                               f"claims={tmp_path}/claim.csv", "--data",
+                               f"complaints={tmp_path}/complaint*.csv"])
+    assert done.exit_code == 3, done.output
+    for name, given in (("claims", "claim.csv"), ("complaints", "complaint*.csv")):
+        assert f"{tmp_path}/{given}: no such file" in done.output
+        assert f"check the path given with --data {name}=" in done.output
+
+
 def test_bad_usage_exits_2() -> None:
     assert runner.invoke(app, ["check", "--as-of", "30/06/2025"]).exit_code == 2
     done = runner.invoke(app, ["check", "--standards", STANDARDS, "--standard", "BEN-99",
