@@ -89,7 +89,9 @@ def raw_name(column: str) -> str:
 
 @dataclass(frozen=True)
 class Fast:
-    """Expressions for the fast path over a frame of the declared columns as read."""
+    """Expressions for the fast path: ``columns`` over a frame of the declared columns as
+    read; ``blank`` and ``flagged`` over the frame ``columns`` make (each value is parsed
+    once, and the tests read it there, rather than parsing it again)."""
 
     columns: list[pl.Expr]  # typed declared columns, then each raw cell as _raw_<name>
     blank: pl.Expr  # every declared cell is empty
@@ -99,60 +101,61 @@ class Fast:
 def fast(ds: Dataset, kind: Kind, schema: pl.Schema) -> Fast:
     typed, raws, blanks, flags = [], [], [], [pl.col("_extra").is_not_null()]
     for name, col in ds.columns.items():
-        cell = pl.col(name)
+        cell, raw = pl.col(name), pl.col(raw_name(name))
         raws.append(cell.alias(raw_name(name)))
-        blanks.append(cell.is_null())
+        blanks.append(raw.is_null())
+        if col.required or name in ds.key:
+            flags.append(raw.is_null())
         if schema[name] != pl.String:  # a typed source (Parquet) already in the declared type
             typed.append(cell.alias(name))
-            if col.required or name in ds.key:
-                flags.append(cell.is_null())
             continue
-        value, doubtful = _fast_value(cell, col, ds, kind)
-        typed.append(value.alias(name))
-        flags.append(doubtful)
-        if col.required or name in ds.key:
-            flags.append(cell.is_null())
+        typed.append(_fast_value(cell, col, ds, kind).alias(name))
+        flags.append(_doubtful(raw, pl.col(name), col))
     blank = pl.all_horizontal(blanks)
     return Fast(typed + raws, blank, pl.any_horizontal(flags) & ~blank)
 
 
-def _fast_value(cell: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> tuple[pl.Expr, pl.Expr]:
-    """(value, doubtful): the value where the cell is plainly valid; doubtful rows are flagged."""
+def _fast_value(cell: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> pl.Expr:
+    """The value where the cell is plainly valid, else null (:func:`_doubtful` flags it)."""
     if col.type in (ColumnType.string, ColumnType.category):
         if col.values is not None:  # a listed value has no surrounding spaces either
-            value = cell.cast(pl.Enum(col.values), strict=False)
-            return value, cell.is_not_null() & value.is_null()
-        # Testing for surrounding spaces is far cheaper than stripping every cell.
-        doubtful = (cell == "") | cell.str.starts_with(" ") | cell.str.ends_with(" ") \
-            | cell.str.starts_with("\t") | cell.str.ends_with("\t") \
-            | (cell.str.len_bytes() > MAX_CELL_BYTES)
-        return cell.cast(dtype_of(col)), cell.is_not_null() & doubtful
+            return cell.cast(pl.Enum(col.values), strict=False)
+        return cell.cast(dtype_of(col))
     if col.type is ColumnType.integer:
-        value = cell.cast(pl.Int64, strict=False)
-    elif col.type is ColumnType.decimal:
+        return cell.cast(pl.Int64, strict=False)
+    if col.type is ColumnType.decimal:
         text = cell
         if _decimal_mark(ds, kind) == ",":
             text = pl.when(cell.str.contains(".", literal=True)).then(None).otherwise(
                 cell.str.replace(",", ".", literal=True))
         number = text.cast(pl.Float64, strict=False)
-        value = pl.when(number.is_finite()).then(number)
-    elif col.type is ColumnType.boolean:
-        value = cell.replace_strict(_BOOLEANS_AS_WRITTEN, default=None,
-                                    return_dtype=pl.Boolean)
-    elif col.type is ColumnType.date:
+        return pl.when(number.is_finite()).then(number)
+    if col.type is ColumnType.boolean:
+        return cell.replace_strict(_BOOLEANS_AS_WRITTEN, default=None, return_dtype=pl.Boolean)
+    if col.type is ColumnType.date:
         if kind is Kind.excel:
             value = cell.str.strptime(pl.Datetime("us"), _EXCEL_DATETIME, strict=False,
                                       exact=True).dt.date()
         else:
             fmt = next((f for f in col.formats() if not _has_time(f)), "%Y-%m-%d")
             value = cell.str.strptime(pl.Date, fmt, strict=False, exact=True)
-        value = _plausible(value, kind)
-    else:
-        fmt = _EXCEL_DATETIME if kind is Kind.excel else next(
-            (f for f in col.formats() if "%z" not in f), _ISO_DATETIME[0])
-        value = _plausible(cell.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True),
-                           kind)
-    return value, cell.is_not_null() & value.is_null()
+        return _plausible(value, kind)
+    fmt = _EXCEL_DATETIME if kind is Kind.excel else next(
+        (f for f in col.formats() if "%z" not in f), _ISO_DATETIME[0])
+    return _plausible(cell.str.strptime(pl.Datetime("us"), fmt, strict=False, exact=True),
+                      kind)
+
+
+def _doubtful(raw: pl.Expr, value: pl.Expr, col: Column) -> pl.Expr:
+    """Whether the fast path cannot settle a cell: written, but no value came of it; or,
+    for free text, written with spaces around it, empty or overlong (testing for spaces
+    is far cheaper than stripping every cell)."""
+    if col.type in (ColumnType.string, ColumnType.category) and col.values is None:
+        return raw.is_not_null() & (
+            (raw == "") | raw.str.starts_with(" ") | raw.str.ends_with(" ")
+            | raw.str.starts_with("\t") | raw.str.ends_with("\t")
+            | (raw.str.len_bytes() > MAX_CELL_BYTES))
+    return raw.is_not_null() & value.is_null()
 
 
 def _plausible(moment: pl.Expr, kind: Kind) -> pl.Expr:

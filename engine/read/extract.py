@@ -205,10 +205,9 @@ def _parse(ds: Dataset, kind: Kind, path: Path, shown: Path
             plan = fast(ds, kind, frame.collect_schema())
             # Everything per row is computed inside Polars' streaming engine, in parallel
             # with the parse; Python only sets each batch's doubtful rows aside.
-            query = frame.select("_row", "_extra", *plan.columns,
-                                 plan.blank.alias("_blank"), plan.flagged.alias("_flag")
-                                 ).with_columns(_drop=pl.col("_flag") | pl.col("_blank"),
-                                                **_key_hash(ds))
+            query = frame.select("_row", "_extra", *plan.columns).with_columns(
+                _blank=plan.blank, _flag=plan.flagged).with_columns(
+                _drop=pl.col("_flag") | pl.col("_blank"), **_key_hash(ds))
             kept = [*ds.columns, "_row", "_drop", "_blank", *_key_hash(ds)]
             batches, flagged = [], []
             for batch in query.collect_batches(chunk_size=BATCH_ROWS):
