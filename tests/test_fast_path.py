@@ -3,11 +3,12 @@ while a file is parsed, accepts no cell the full path would refuse and gives the
 the full path gives, so a row's fate never depends on which path it took.
 
 Each example is a CSV of plain valid rows, one column of each declared type, in each of
-which a cell or two is drawn from spellings near the edge of its type (spaces around a value, another date order, a
-thousands separator, a year of two digits, an overflow, a listed value in another case)
-and from random text. It is read as a run reads it (``read_dataset``: the fast path, then
-the full path for the rows it flags), and, as the reference, every row is put through
-the full path alone (``coerce``). Rows used, their values, and every reject with its
+which a cell or two is drawn from spellings near the edge of its type (spaces around a
+value, another date order, a thousands separator, a year of two digits, an overflow, a
+listed value in another case) and from random text; and one file holds every such
+spelling alone in a plain row. It is read as a run reads it (``read_dataset``: the fast
+path, then the full path for the rows it flags), and, as the reference, every row is put
+through the full path alone (``coerce``). Rows used, their values, and every reject with its
 column and reason must be the same.
 """
 
