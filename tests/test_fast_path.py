@@ -23,7 +23,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.model.dataset import Dataset
+from engine.model.dataset import CsvOptions, Dataset
 from engine.read.coerce import coerce
 from engine.read.extract import read_dataset
 from engine.read.sources import Kind
@@ -92,6 +92,16 @@ def test_every_edge_spelling_in_a_plain_row_is_read_as_the_full_path_reads_it(
     _agree(rows, tmp_path)
 
 
+def test_with_a_decimal_comma_too(tmp_path: Path) -> None:
+    """Semicolons between cells and a decimal comma (1,5): the decimal's fast path is
+    another expression there."""
+    commas = DATASET.model_copy(update={"csv": CsvOptions(delimiter=";", decimal=",")})
+    amounts = [*EDGES["amount"], "1,5", "-0,25", "1.234,5", "1 234,5", ",5", "5,", "1,2,3"]
+    rows = [{**PLAIN, "amount": "1,5", column: cell} for column, cells in
+            {**EDGES, "amount": amounts}.items() for cell in cells]
+    _agree(rows, tmp_path, commas)
+
+
 @settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ROWS)
@@ -100,14 +110,14 @@ def test_random_rows_are_read_as_the_full_path_alone_reads_them(rows: list[dict[
     _agree(rows, tmp_path)
 
 
-def _agree(rows: list[dict[str, str]], folder: Path) -> None:
+def _agree(rows: list[dict[str, str]], folder: Path, ds: Dataset = DATASET) -> None:
     path = folder / "cells.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
+        out = csv.writer(f, delimiter=ds.csv.delimiter)
         out.writerow(HEADERS.values())
         out.writerows([[row[c] for c in HEADERS] for row in rows])
-    read = read_dataset(DATASET, [path], AS_OF, shown_base=folder)
-    expected_used, expected_rejects = _full_path_alone(path)
+    read = read_dataset(ds, [path], AS_OF, shown_base=folder)
+    expected_used, expected_rejects = _full_path_alone(path, ds)
     used = pl.from_arrow(read.rows)
     assert isinstance(used, pl.DataFrame)
     got = used.filter("_used").select("_row", *HEADERS).sort("_row")
@@ -115,12 +125,14 @@ def _agree(rows: list[dict[str, str]], folder: Path) -> None:
     assert {(r.row, r.column, r.reason) for r in read.rejects} == expected_rejects
 
 
-def _full_path_alone(path: Path) -> tuple[pl.DataFrame, set[tuple[int, str, str]]]:
+def _full_path_alone(path: Path, ds: Dataset
+                     ) -> tuple[pl.DataFrame, set[tuple[int, str, str]]]:
     """Every row through ``coerce`` (as the reader's own full path takes it: the cells as
     read, text), numbered as a spreadsheet shows them."""
-    raw = pl.read_csv(path, infer_schema=False).rename({h: c for c, h in HEADERS.items()})
+    raw = pl.read_csv(path, infer_schema=False, separator=ds.csv.delimiter).rename(
+        {h: c for c, h in HEADERS.items()})
     raw = raw.with_columns(_extra=pl.lit(None, pl.String))
-    done = coerce(raw, DATASET, Kind.csv)
+    done = coerce(raw, ds, Kind.csv)
     failed = set(done.failures["_i"].to_list())
     keep = [i for i in range(raw.height) if i not in failed and not done.blank[i]]
     used = done.frame.with_row_index("_i").filter(pl.col("_i").is_in(keep)).select(
