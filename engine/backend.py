@@ -170,7 +170,7 @@ def spark_frame(session: Any, table: Any, schema: Any) -> Any:
     dictionaries of string_view, which Spark's Arrow reader cannot take."""
     from ibis.backends.pyspark.datatypes import PySparkSchema
 
-    return session.createDataFrame(_plain(table, schema.to_pyarrow()),
+    return session.createDataFrame(plain(table, schema.to_pyarrow()),
                                    schema=PySparkSchema.from_ibis(schema))
 
 
@@ -180,9 +180,11 @@ def drop(rows: Any) -> None:
     rows.get_backend()._session.catalog.dropTempView(rows.get_name())
 
 
-def _plain(table: Any, schema: Any) -> Any:
+def plain(table: Any, schema: Any) -> Any:
     """``table`` cast to ``schema``, its dictionaries decoded (Arrow cannot yet take from a
-    dictionary of string_view, so the dictionary's values are cast first)."""
+    dictionary of string_view, so the dictionary's values are cast first): Arrow that
+    Spark takes, here (:func:`spark_frame`) or from an executor's task
+    (engine.read.spark_files)."""
     import pyarrow as pa
 
     columns = []

@@ -271,13 +271,22 @@ def _on_the_data(what: str, ctx: Context) -> Iterator[None]:
 
 
 def _read(ds: Dataset, sources: list[Path] | str, ctx: Context) -> Extract:
-    """On Spark, a dataset whose files are all Parquet is read by Spark itself, where the
-    files lie (engine.read.spark_parquet): files named by a URI, or this machine's files
-    when Spark runs on it too (local mode; a cluster's machines may not see them, so
-    they are read here and handed over, as any other dataset is: engine.read)."""
-    if isinstance(sources, str) or (_on_spark(ctx) and _spark_is_here(ctx) and sources and all(
-            SUFFIXES.get(p.suffix.lower()) is Kind.parquet for p in sources)):
-        from engine.read import spark_parquet  # imports PySpark
+    """On Spark, files named by a URI are read where they lie: Parquet files by Spark
+    itself (engine.read.spark_parquet), others whole, each by the local reader on an
+    executor (engine.read.spark_files). This machine's Parquet files are Spark's to read
+    too when Spark runs on it (local mode); any other local file is read here and handed
+    over, as a cluster's machines may not see it (engine.read)."""
+    if isinstance(sources, str):
+        if SUFFIXES.get(PurePosixPath(sources).suffix.lower()) is Kind.parquet:
+            from engine.read import spark_parquet  # imports PySpark
+
+            return spark_parquet.read_dataset(ds, sources, ctx.as_of, ctx.backend)
+        from engine.read import spark_files
+
+        return spark_files.read_dataset(ds, sources, ctx.as_of, ctx.backend)
+    if _on_spark(ctx) and _spark_is_here(ctx) and sources and all(
+            SUFFIXES.get(p.suffix.lower()) is Kind.parquet for p in sources):
+        from engine.read import spark_parquet
 
         return spark_parquet.read_dataset(ds, sources, ctx.as_of, ctx.backend)
     return read_dataset(ds, sources, ctx.as_of)
@@ -295,17 +304,11 @@ def _spark_is_here(ctx: Context) -> bool:
 def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path, ctx: Context
            ) -> list[Path] | str:
     """The dataset's files: its declared ones, or those ``--data`` gives (a glob). On
-    Spark, ``--data`` may give a URI of Parquet files (``hdfs://…``, ``s3a://…``,
-    ``file:/…``, maybe a glob): it is left for Spark to list, where the files lie."""
+    Spark, ``--data`` may give a URI (``hdfs://…``, ``s3a://…``, ``file:/…``, maybe a
+    glob): it is left for Spark to list, where the files lie."""
     if name not in data:
         return resolve_files(ds, root)
     if _on_spark(ctx) and re.match(_URI, data[name]):
-        if SUFFIXES.get(PurePosixPath(data[name]).suffix.lower()) is not Kind.parquet:
-            raise InputError([Problem(None, f"{data[name]}: a URI must name Parquet files "
-                                      "(.parquet, or a glob such as …/*.parquet); CSV files "
-                                      "and workbooks are read on this machine",
-                                      hint=f"give their local path with --data {name}=…")],
-                             exit_code=3)
         return data[name]
     paths = sorted(Path(p) for p in glob.glob(data[name]) if Path(p).is_file())
     if not paths:

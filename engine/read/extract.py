@@ -143,7 +143,7 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
     for path in paths:
         shown = _shown(path, shown_base)
         try:
-            parts.append(_read_file(ds, path, shown))
+            parts.append(read_file(ds, path, shown))
         except Unreadable as err:
             problems.append(err.problem)
     if not paths:
@@ -157,7 +157,10 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
     return extract
 
 
-def _read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
+def read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
+    """One file, hashed as it is parsed, through the fast path and the full path; the
+    rows of all files are then checked together (:func:`_validate`). Called here, and
+    on Spark's executors for files read where they lie (engine.read.spark_files)."""
     kind = identify(path, shown)
     digest: list[str] = []
     stop = threading.Event()

@@ -4,9 +4,11 @@ At cluster scale the extracts are Parquet files on shared storage, and the machi
 runs the command must not hold them; so Spark reads them itself (a local path, or any
 path Spark reads — ``hdfs://``, ``s3a://``, ``file:/`` — given with ``--data``), checks
 them on the cluster and leaves the rows there, cached, for the measures: the extract's
-``rows`` is an Ibis table on Spark, not an Arrow table. CSV files and workbooks are not
-read here: the engine reads them on this machine (``extract``) and hands Spark the rows
-as Arrow, as before.
+``rows`` is an Ibis table on Spark, not an Arrow table. CSV files and workbooks named by
+a URI are read where they lie too, but whole, by the local reader on an executor
+(``spark_files``, which shares this module's listing and :func:`finish`); on this
+machine's disk, the engine reads them itself (``extract``) and hands Spark the rows as
+Arrow.
 
 The rules are the local reader's, so that a run gives the same record:
 
@@ -57,7 +59,7 @@ import ibis
 import polars as pl
 from ibis.backends.pyspark.datatypes import PySparkType
 from py4j.protocol import Py4JJavaError  # type: ignore[import-untyped]
-from pyspark.errors import PySparkException
+from pyspark.errors import PySparkException, PythonException
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -105,10 +107,11 @@ _T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
-class _File:
+class SparkFile:
     path: str  # for Spark: literal, its glob characters escaped
     shown: str  # as the local reader would show it
     remote: bool  # named by a URI that is not this machine's file: no Path shows it
+    uri: str = ""  # as Spark lists it (and its binaryFile reader names it)
 
     def problem(self, message: str, hint: str | None) -> Problem:
         if self.remote:  # a Path would fold hdfs://host into hdfs:/host
@@ -129,7 +132,7 @@ class _Part:
     fit; ``_row``, ``_file``, ``_blank``, ``_flag``), its flagged rows in their stored
     types, and which columns are stored in the declared type."""
 
-    file: _File
+    file: SparkFile
     record: FileRead
     rows: DataFrame
     flagged: DataFrame
@@ -144,25 +147,50 @@ def read_dataset(ds: Dataset, sources: list[Path] | str, as_of: dt.date, con: An
     session: SparkSession = con._session
     parts = _parts(session, ds, sources)
     every = functools.reduce(DataFrame.unionByName, [p.rows for p in parts])
-    counts = _spark(ds, con, _UNREADABLE, lambda: _counts(every))
+    counts = spark_job(ds, con, _UNREADABLE, lambda: _counts(every))
     _few_to_rescue(ds, parts, sum(c.flagged for c in counts.values()))
-    rescued, failures, found_blank = _spark(ds, con, _UNREADABLE, lambda: _rescue(
+    rescued, failures, found_blank = spark_job(ds, con, _UNREADABLE, lambda: _rescue(
         ds, [p for p in parts if counts.get(p.file.shown, _Counts()).flagged]))
     kept = every.where(~F.col("_flag") & ~F.col("_blank")).select(*ds.columns, "_file", "_row")
     if rescued.height:
         kept = kept.unionByName(backend.spark_frame(
-            session, rescued.select(_schema(ds).names).to_arrow(), _schema(ds)))
-    rows = _checked(con, kept, ds, as_of)
+            session, rescued.select(rows_schema(ds).names).to_arrow(), rows_schema(ds)))
+    files = [replace(p.record, rows_read=counts.get(p.file.shown, _Counts()).read)
+             for p in parts]
+    return finish(con, ds, as_of, Kept(
+        kept, files, failures, sum(c.blank for c in counts.values()) + found_blank,
+        sum(c.read - c.blank - c.flagged for c in counts.values()) + rescued.height))
+
+
+@dataclass
+class Kept:
+    """What a reader leaves on Spark once every cell is read: the rows whose cells all
+    passed (declared columns, ``_file``, ``_row``), each file's record, the failures of
+    the rows rejected (``_file``, ``_row``, ``column``, ``value``, ``reason``), the blank
+    rows, and how many rows were kept."""
+
+    rows: DataFrame
+    files: list[FileRead]
+    failures: pl.DataFrame
+    blank: int
+    count: int
+
+
+def finish(con: Any, ds: Dataset, as_of: dt.date, kept: Kept,
+           after: Callable[[], None] | None = None) -> Extract:
+    """The rows kept, checked on Spark for duplicate keys and the dataset's row checks
+    on a cached view, and the extract, as ``extract`` makes it; then ``max_rejected``.
+    ``after`` runs once the view's cache is filled, when what it was made from may go.
+    Shared with engine.read.spark_files."""
+    rows = _checked(con, kept.rows, ds, as_of)
     try:
-        later, rejected = _spark(ds, con, _UNCHECKABLE, lambda: _later(con, rows, ds, as_of))
-        files = [replace(p.record, rows_read=counts.get(p.file.shown, _Counts()).read)
-                 for p in parts]
-        blank = sum(c.blank for c in counts.values()) + found_blank
-        used = sum(c.read - c.blank - c.flagged for c in counts.values()) + rescued.height \
-            - rejected
-        extract = Extract(ds, rows, files, sum(f.rows_read for f in files), used,
-                          {BLANK_ROW: blank} if blank else {},
-                          rejects_of(ds, pl.concat([failures, later],
+        later, rejected = spark_job(ds, con, _UNCHECKABLE, lambda: _later(con, rows, ds, as_of))
+        if after is not None:
+            spark_job(ds, con, FILES_UNREADABLE, lambda: rows.count().execute())  # fills the cache
+            after()
+        extract = Extract(ds, rows, kept.files, sum(f.rows_read for f in kept.files),
+                          kept.count - rejected, {BLANK_ROW: kept.blank} if kept.blank else {},
+                          rejects_of(ds, pl.concat([kept.failures, later],
                                                    how="diagonal_relaxed")))
     except BaseException:
         backend.drop(rows)
@@ -174,7 +202,7 @@ def read_dataset(ds: Dataset, sources: list[Path] | str, as_of: dt.date, con: An
 def _parts(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> list[_Part]:
     """Every file, opened; every one that cannot be is said before the run stops."""
     problems, parts = [], []
-    for file in _files(session, ds, sources):
+    for file in listed(session, ds, sources):
         try:
             parts.append(_part(session, ds, file))
         except Unreadable as err:
@@ -184,7 +212,7 @@ def _parts(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> lis
     return parts
 
 
-def _files(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> list[_File]:
+def listed(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> list[SparkFile]:
     """The files: local ones as given (shown as the local reader shows them), or those a
     URI names, listed by Spark where they lie."""
     if not isinstance(sources, str):
@@ -193,10 +221,10 @@ def _files(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> lis
             raise InputError([Problem(p, "Spark leaves out a file whose name starts with "
                                       "'_' or '.', so its rows would be lost",
                                       hint="rename the file") for p in hidden], exit_code=3)
-        return [_File(f"file:{_literal(str(p.absolute()))}", str(_shown(p, None)), False)
+        return [SparkFile(f"file:{_literal(str(p.absolute()))}", str(_shown(p, None)), False)
                 for p in sources]
     try:  # listed where they lie, without reading them (empty files too)
-        listed = _strict(session).format("binaryFile").load(sources).inputFiles()
+        listed = strict_reader(session).format("binaryFile").load(sources).inputFiles()
     except (Py4JJavaError, PySparkException) as exc:
         listed, words = [], f" ({_words(exc)})"
     else:
@@ -210,14 +238,14 @@ def _files(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> lis
         path = unquote(uri)  # Spark lists URIs: %20 for a space
         if urlsplit(uri).scheme == "file":  # this machine's file: shown as a path is
             local = unquote(urlsplit(uri).path)
-            found.append(_File(f"file:{_literal(local)}", str(_shown(Path(local), None)),
-                               remote=False))
+            found.append(SparkFile(f"file:{_literal(local)}", str(_shown(Path(local), None)),
+                               remote=False, uri=uri))
         else:
-            found.append(_File(_literal(path), path, remote=True))
+            found.append(SparkFile(_literal(path), path, remote=True, uri=uri))
     return found
 
 
-def _strict(session: SparkSession) -> Any:
+def strict_reader(session: SparkSession) -> Any:
     """Spark's reader, told to fail on a damaged or vanished file rather than skip it
     without a word, whatever a cluster's defaults say (``ignoreCorruptFiles``): a row
     left out of the count would be a row lost."""
@@ -225,7 +253,7 @@ def _strict(session: SparkSession) -> Any:
         "ignoreMissingFiles", "false")
 
 
-def _unopened(file: _File, words: str) -> Problem:
+def _unopened(file: SparkFile, words: str) -> Problem:
     """Why Spark could not open a Parquet file, in words that say what to do."""
     if "TIMESTAMP(NANOS" in words:  # pandas' and pyarrow's default, which Spark refuses
         return file.problem(f"a column holds times in nanoseconds, which Spark cannot read "
@@ -243,10 +271,10 @@ def _literal(path: str) -> str:
     return re.sub(r"([\[\]{}*?\\])", r"\\\1", path)
 
 
-def _part(session: SparkSession, ds: Dataset, file: _File) -> _Part:
+def _part(session: SparkSession, ds: Dataset, file: SparkFile) -> _Part:
     digest = _digest(session, file)
     try:
-        source = _strict(session).parquet(file.path)
+        source = strict_reader(session).parquet(file.path)
     except (Py4JJavaError, PySparkException) as exc:
         raise Unreadable(_unopened(file, _words(exc))) from None
     stored = source.schema.fields
@@ -326,12 +354,12 @@ def _as_read(cell: Column, kind: T.DataType, col: Declared) -> tuple[Column, boo
     return F.lit(None).cast(declared), False, cell.isNotNull()
 
 
-def _digest(session: SparkSession, file: _File) -> str:
+def _digest(session: SparkSession, file: SparkFile) -> str:
     """The file's SHA-256, computed where it lies; refuses an empty file, one that is not
     Parquet, and one too large for Spark to hold in one piece (binaryFile's limit)."""
     limit = int(session.conf.get("spark.sql.sources.binaryFile.maxLength") or 2**31 - 1)
     try:
-        whole = _strict(session).format("binaryFile").load(file.path)
+        whole = strict_reader(session).format("binaryFile").load(file.path)
         # Spark tests the length before it reads a file: one over the limit is not read.
         found = whole.where(F.col("length") <= limit).select(
             F.sha2("content", 256), F.hex(F.substring("content", 1, 4))).collect()
@@ -372,7 +400,7 @@ def _rescue(ds: Dataset, parts: list[_Part]) -> tuple[pl.DataFrame, pl.DataFrame
             pl.concat(failures) if failures else pl.DataFrame(), blanks)
 
 
-def _schema(ds: Dataset) -> ibis.Schema:
+def rows_schema(ds: Dataset) -> ibis.Schema:
     """The rows' columns, as the measures see them (rescued rows are handed over so)."""
     return ibis.schema({**{n: _IBIS[c.type] for n, c in ds.columns.items()},
                         "_row": "int64", "_file": "string"})
@@ -435,16 +463,19 @@ def _later(con: Any, rows: Any, ds: Dataset, as_of: dt.date) -> tuple[pl.DataFra
 
 
 _UNREADABLE = ("its Parquet files cannot be read", "export the extract again")
+FILES_UNREADABLE = ("its files cannot be read", "export the extract again")
 _UNCHECKABLE = ("its checks cannot be computed on these rows",
                 "a check overflowed or met a value out of range: check the dataset's checks "
                 "against the values in the extract")
 
 
-def _spark(ds: Dataset, con: Any, failure: tuple[str, str], job: Callable[[], _T]) -> _T:
+def spark_job(ds: Dataset, con: Any, failure: tuple[str, str], job: Callable[[], _T]) -> _T:
     """``job`` on Spark; a file that cannot be read after all (a damaged page), or a check
     that cannot be computed (an overflow), stops the run with exit 3, in Spark's words."""
     try:
         return job()
+    except PythonException:  # the engine's own code failed on an executor: a fault, not data
+        raise
     except (Py4JJavaError, PySparkException) as exc:
         what, hint = failure
         raise InputError([Problem(None, f"dataset '{ds.name}': {what} ({_words(exc)})",
