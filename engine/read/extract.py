@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -296,23 +297,19 @@ def rejects_of(ds: Dataset, failures: pl.DataFrame) -> list[Reject]:
 def _checked(ds: Dataset, typed: pl.DataFrame, parts: list[_Part], as_of: dt.date
              ) -> tuple[pl.Series, pl.DataFrame]:
     """Over all files together: which rows are used (a mask), and every failure, each
-    with its file and row."""
-    failures = pl.concat([p.failures.with_columns(_file=pl.lit(p.file.path)) for p in parts])
-    typed = typed.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-    found = []
-    if ds.key:
-        found.append(_duplicates(typed, ds))
-    if ds.checks:
-        found.append(_row_checks(typed, ds, as_of))
-    later = pl.concat(found, how="diagonal_relaxed") if found else pl.DataFrame(
-        schema={"_i": pl.Int64})
+    with its file and row. A duplicate key or a failed check is found as the positions
+    of its rows (few), so no index of every row is made."""
+    failures = [p.failures.with_columns(_file=pl.lit(p.file.path)) for p in parts]
+    found = (_duplicates(typed, ds) if ds.key else []) + (
+        _row_checks(typed, ds, as_of) if ds.checks else [])
     keep = ~pl.col("_drop")
-    if later.height:
-        where = typed.select("_i", "_file", "_row")
-        failures = pl.concat([failures, later.join(where, on="_i").drop("_i")],
-                             how="diagonal_relaxed")
-        keep = keep & ~pl.col("_i").is_in(later["_i"].implode())
-    return typed.select(keep).to_series(), failures
+    if found:
+        index = pl.int_range(pl.len(), dtype=pl.get_index_type())
+        keep = keep & ~index.is_in(pl.concat([at for at, _ in found]).implode())
+    # A mask made by a query over the rows is cut in pieces as they are: one that is not
+    # would make every column be cut again when the rows become an Arrow table.
+    return typed.select(keep).to_series(), pl.concat(
+        [*failures, *(told for _, told in found)], how="diagonal_relaxed")
 
 
 def _empty(ds: Dataset, names: pl.Enum) -> pl.DataFrame:
@@ -321,16 +318,22 @@ def _empty(ds: Dataset, names: pl.Enum) -> pl.DataFrame:
                                 "_file": names})
 
 
-def _duplicates(typed: pl.DataFrame, ds: Dataset) -> pl.DataFrame:
-    # Every copy is rejected: nothing says which of two conflicting rows is right.
+def _duplicates(typed: pl.DataFrame, ds: Dataset) -> list[tuple[pl.Series, pl.DataFrame]]:
+    """The positions of the rows whose key another row has too, and their failures.
+    Every copy is rejected: nothing says which of two conflicting rows is right. Hashes
+    first: sorted, equal neighbours are the candidates (far cheaper on millions of rows
+    than a hash table); then the exact test on those few rows. Rows already rejected or
+    blank take no part."""
+    hashes = np.sort(typed["_hash"].filter(~typed["_drop"]).to_numpy())
+    repeated = pl.Series(np.unique(hashes[1:][hashes[1:] == hashes[:-1]]), dtype=pl.UInt64)
+    if not len(repeated):
+        return []
+    at = typed.select(pl.arg_where(pl.col("_hash").is_in(repeated.implode())
+                                   & ~pl.col("_drop"))).to_series()
     key = pl.col(ds.key[0]) if len(ds.key) == 1 else pl.struct(ds.key)
-    # Hashes first: sorted, equal neighbours are the candidates (far cheaper on millions
-    # of rows than a hash table); then the exact test on those few rows. Rows already
-    # rejected or blank take no part.
-    hashes = typed.select(pl.col("_hash").filter(~pl.col("_drop")).sort()).to_series()
-    repeated = hashes.filter(hashes == hashes.shift(1)).unique()
-    dup = typed.filter(pl.col("_hash").is_in(repeated.implode()) & ~pl.col("_drop"))
-    return dup.filter(key.is_duplicated()).select("_i", **duplicate_failure(ds))
+    same = typed[at].select(key.is_duplicated()).to_series()
+    return [(at.filter(same), typed[at.filter(same)].select(
+        "_file", "_row", **duplicate_failure(ds)))]
 
 
 def duplicate_failure(ds: Dataset) -> dict[str, pl.Expr]:
@@ -353,17 +356,20 @@ def check_failure(check: RowCheck, columns: list[str]) -> dict[str, pl.Expr]:
             "message": pl.lit(check.message or f"fails the check {check.rule}")}
 
 
-def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date) -> pl.DataFrame:
-    """Rows for which a check is false (a check that cannot be decided, for a blank cell,
-    passes: SQL's rule, so ``decided_date <= as_of`` does not reject an open case)."""
+def _row_checks(typed: pl.DataFrame, ds: Dataset, as_of: dt.date
+                ) -> list[tuple[pl.Series, pl.DataFrame]]:
+    """The positions of the rows for which a check is false, and their failures, check by
+    check (a check that cannot be decided, for a blank cell, passes: SQL's rule, so
+    ``decided_date <= as_of`` does not reject an open case)."""
     types = ds.column_types()
-    frames = []
+    found = []
     for check in ds.checks:
         rule = expr.parse(check.rule, types)
-        failed = (~rule.to_polars(as_of)).fill_null(False) & ~pl.col("_drop")
-        frames.append(typed.filter(failed).select(
-            "_i", **check_failure(check, sorted(rule.columns))))
-    return pl.concat(frames)
+        at = typed.select(pl.arg_where((~rule.to_polars(as_of)).fill_null(False)
+                                       & ~pl.col("_drop"))).to_series()
+        found.append((at, typed[at].select("_file", "_row",
+                                           **check_failure(check, sorted(rule.columns)))))
+    return found
 
 
 def _enforce_threshold(extract: Extract) -> None:
