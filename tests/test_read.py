@@ -140,3 +140,21 @@ def test_columns_named_like_the_reject_fields_are_ordinary_columns(tmp_path: Pat
     assert [(r.row, r.column, r.value, r.reason) for r in ex.rejects] == [
         (2, "n", "x", "not_an_integer")]
     assert ex.table.to_pylist()[0]["reason"] == "r"
+
+
+@pytest.mark.parametrize("name", ["cases[1].csv", "cases[[]1].csv", "cases*.csv",
+                                  "cases?.csv", "cases[1].parquet"])
+def test_a_file_named_like_a_pattern_is_read_as_the_file_it_is(tmp_path: Path, name: str
+                                                              ) -> None:
+    """The readers take a name as a name: Polars would take ``cases[1].csv`` as a
+    pattern, match nothing and, told an empty file is no error, read no rows at all."""
+    import polars as pl
+
+    text = "Ref,Opened,Amount,OK\nA-1,01/02/2025,1.5,Y\nA-2,02/02/2025,2.5,N\n"
+    path = tmp_path / name
+    if name.endswith(".parquet"):
+        pl.read_csv(text.encode(), infer_schema=False).write_parquet(path)
+    else:
+        path.write_text(text, encoding="utf-8")
+    got = read_dataset(dataset(), [path], AS_OF, shown_base=tmp_path)
+    assert (got.rows_read, got.rows_used) == (2, 2)

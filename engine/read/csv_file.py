@@ -57,7 +57,7 @@ def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.Laz
         path, has_header=False, separator=ds.csv.delimiter, quote_char='"',
         skip_rows=header.row, schema={f"c{i}": pl.String for i in range(width)},
         truncate_ragged_lines=True, missing_columns="insert", encoding="utf8",
-        raise_if_empty=False,
+        raise_if_empty=False, glob=False,  # a name is a name: "x[1].csv" is no pattern
     ).with_row_index("_i")
     return frame.select(
         *(pl.col(f"c{pos}").alias(name) for name, pos in header.positions.items()),

@@ -33,7 +33,7 @@ _FITS = {
 
 def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header]:
     try:
-        frame = pl.scan_parquet(path)
+        frame = pl.scan_parquet(path, glob=False)  # "x[1].parquet" is a name, no pattern
         schema = frame.collect_schema()
     except BaseException as exc:  # Polars raises several error types for a damaged file
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
