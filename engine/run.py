@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from engine import __version__, backend
 from engine.decide import decide_results, trajectory_alerts
@@ -272,16 +272,13 @@ def _on_the_data(what: str, ctx: Context) -> Iterator[None]:
 
 def _read(ds: Dataset, sources: list[Path] | str, ctx: Context) -> Extract:
     """On Spark, files named by a URI are read where they lie: Parquet files by Spark
-    itself (engine.read.spark_parquet), others whole, each by the local reader on an
-    executor (engine.read.spark_files). This machine's Parquet files are Spark's to read
-    too when Spark runs on it (local mode); any other local file is read here and handed
-    over, as a cluster's machines may not see it (engine.read)."""
+    itself, in pieces (engine.read.spark_parquet), others whole, each by the local reader
+    on an executor (engine.read.spark_files, which lists them and tells them apart).
+    This machine's Parquet files are Spark's to read too when Spark runs on it (local
+    mode); any other local file is read here and handed over, as a cluster's machines may
+    not see it (engine.read)."""
     if isinstance(sources, str):
-        if SUFFIXES.get(PurePosixPath(sources).suffix.lower()) is Kind.parquet:
-            from engine.read import spark_parquet  # imports PySpark
-
-            return spark_parquet.read_dataset(ds, sources, ctx.as_of, ctx.backend)
-        from engine.read import spark_files
+        from engine.read import spark_files  # imports PySpark
 
         return spark_files.read_dataset(ds, sources, ctx.as_of, ctx.backend)
     if _on_spark(ctx) and _spark_is_here(ctx) and sources and all(

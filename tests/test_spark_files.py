@@ -116,3 +116,77 @@ def test_a_fault_in_the_reader_on_an_executor_is_no_data_problem(
         check(STANDARDS, data={"claims": _uri(EXTRACTS / "claims.csv")}, only=["BEN-01"],
               engine="spark")
     assert _views() == []
+
+
+def test_names_spark_spells_otherwise_are_read_in_the_local_readers_order(
+        tmp_path: Path) -> None:
+    """Spark lists a file as a URI (%20, %23, %3F, %5B) and its binaryFile reader names
+    it as a plain path: each file is still found, read, and the files are in the order
+    the local reader sorts them (a space before '!')."""
+    lines = (EXTRACTS / "claims.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    names = ["c b.csv", "c!b.csv", "c#1.csv", "c%20d.csv", "c?.csv", "c[1].csv"]
+    for i, name in enumerate(names):
+        (tmp_path / name).write_text("".join(lines[:4] + lines[4 + 900 * i:4 + 900 * (i + 1)]),
+                                     encoding="utf-8")
+    here = check(STANDARDS, data={"claims": str(tmp_path / "c*.csv")}, only=["BEN-01"])
+    there = check(STANDARDS, data={"claims": _uri(tmp_path / "c*.csv")}, only=["BEN-01"],
+                  engine="spark")
+    assert [f.path for f in there.record.datasets[0].files] == [
+        f.path for f in here.record.datasets[0].files]
+    assert len(there.record.datasets[0].files) == len(names)
+    assert _record(there) == _record(here)
+
+
+def test_a_data_file_spark_would_leave_out_of_a_glob_is_refused(tmp_path: Path) -> None:
+    """Spark's listing leaves out a name starting with '_' or '.' (Hadoop's markers):
+    the local reader reads it, so here its rows would be lost. Markers that are no data
+    (_SUCCESS) stay out, as for Spark."""
+    for name in ("a.csv", "_b.csv", ".c.csv", "_SUCCESS"):
+        (tmp_path / name).write_bytes((EXTRACTS / "claims.csv").read_bytes())
+    message = _refused({"claims": _uri(tmp_path) + "/*"})
+    assert f"{tmp_path}/_b.csv: Spark leaves out a file whose name starts with '_' or '.'" \
+        in message
+    assert f"{tmp_path}/.c.csv: Spark leaves out" in message
+    assert "_SUCCESS" not in message and "rename the file" in message
+    (tmp_path / "_b.csv").unlink()
+    (tmp_path / ".c.csv").unlink()
+    done = check(STANDARDS, data={"claims": _uri(tmp_path)}, only=["BEN-01"], engine="spark")
+    assert [f.path for f in done.record.datasets[0].files] == [f"{tmp_path}/a.csv"]
+
+
+def test_a_file_gone_between_listing_and_reading_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "claims.csv").write_bytes((EXTRACTS / "claims.csv").read_bytes())
+    real = spark_files.listed
+
+    def then_gone(*args: Any) -> Any:
+        found = real(*args)
+        (tmp_path / "claims.csv").unlink()
+        return found
+
+    monkeypatch.setattr(spark_files, "listed", then_gone)
+    message = _refused({"claims": _uri(tmp_path / "claims.csv")})
+    assert "dataset 'claims': its files cannot be read (" in message
+
+
+def test_another_version_of_the_engine_on_sparks_machines_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine
+
+    monkeypatch.setattr(engine, "__version__", "0.0.0-here")  # this side only
+    message = _refused({"claims": _uri(EXTRACTS / "claims.csv")})
+    assert "the engine on Spark's machines is version " in message
+    assert "not 0.0.0-here as here (install the same version of the engine on them)" in message
+
+
+def test_a_worker_that_dies_is_no_data_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Python worker killed (for its memory, say) is a fault of the machine: not told
+    as a file to export again (exit 3)."""
+    import os
+
+    monkeypatch.setattr(spark_files, "_read_one", lambda *args: os._exit(137))
+    with pytest.raises(Exception, match="Python worker exited unexpectedly") as err:
+        check(STANDARDS, data={"claims": _uri(EXTRACTS / "claims.csv")}, only=["BEN-01"],
+              engine="spark")
+    assert not isinstance(err.value, InputError)
+    assert _views() == []

@@ -14,33 +14,42 @@ stay on Spark; each file's record and its rejects come here. Duplicate keys and 
 dataset's row checks are then decided on Spark over all files together, as for Parquet
 files (``spark_parquet.finish``).
 
-Files are read in parallel, one task each (with Polars' threads inside it). A task holds
-its file whole, so a file over Spark's limit for one piece (2 GB) is refused, saying so:
-split the export into several files, or write Parquet, which Spark reads in pieces
-(``spark_parquet``). The executors need the engine installed, as they need PySpark.
+Files are read in parallel, one task each (with Polars' threads inside it), copied to
+the scratch folder Spark keeps on the machine (``SPARK_LOCAL_DIRS``). A task holds its file
+whole, so a file over Spark's limit for one piece (2 GB) is refused, saying so: split the
+export into several files, or write Parquet, which Spark reads in pieces
+(``spark_parquet``). The executors need the engine installed, as they need PySpark, and
+the same version as here: a task of another version refuses its file, as it would read
+it by other rules. A folder, or a glob, whose files are all Parquet goes to
+``spark_parquet``. A data file Spark's listing would leave out (a name starting with
+``_`` or ``.``) is refused by the listing both readers share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import ibis
 import polars as pl
 import pyarrow as pa
 from ibis.backends.pyspark.datatypes import PySparkSchema
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+import engine
 from engine import backend
 from engine.model.dataset import Dataset
 from engine.problems import InputError
+from engine.read import spark_parquet
 from engine.read.extract import Extract, FileRead, read_file
-from engine.read.sources import EMPTY, Unreadable
+from engine.read.sources import EMPTY, SUFFIXES, Kind, Unreadable
 from engine.read.spark_parquet import (
     FILES_UNREADABLE,
     Kept,
@@ -61,15 +70,23 @@ _TOLD = ["_column", "_value", "_reason", "_record"]
 
 
 def read_dataset(ds: Dataset, uri: str, as_of: dt.date, con: Any) -> Extract:
-    """Read every file ``uri`` names (maybe a glob) on the Spark of ``con`` (an Ibis
-    backend), each by the local reader on an executor; raise :class:`InputError` (exit
-    3) naming every file that cannot be read, as ``extract.read_dataset`` does."""
+    """Read every file ``uri`` names (maybe a glob, or a folder) on the Spark of ``con``
+    (an Ibis backend), each by the local reader on an executor; raise
+    :class:`InputError` (exit 3) naming every file that cannot be read, as
+    ``extract.read_dataset`` does. Files that are all Parquet are Spark's to read in
+    pieces (engine.read.spark_parquet)."""
     session = con._session
     files = listed(session, ds, uri)
-    _fit_in_one_piece(session, files)
-    whole = strict_reader(session).format("binaryFile").load([f.path for f in files])
+    if all(SUFFIXES.get(PurePosixPath(f.order).suffix.lower()) is Kind.parquet for f in files):
+        return spark_parquet.read_dataset(ds, uri, as_of, con)
+    # One scan per file: each file is then a task of its own, and an Arrow batch of its own.
+    whole = spark_job(ds, con, FILES_UNREADABLE, lambda: functools.reduce(
+        DataFrame.unionByName,
+        [strict_reader(session).format("binaryFile").load(f.path) for f in files]))
+    _fit_in_one_piece(ds, con, whole, files)
     out = whole.select("path", "content").mapInArrow(
-        _reader(ds, {_same(f.uri): f for f in files}), PySparkSchema.from_ibis(_output(ds)))
+        _reader(ds, {f.uri: f for f in files}, engine.__version__),
+        PySparkSchema.from_ibis(_output(ds)))
     out.persist()  # each file is read once: its rows and its record come from one run
     try:
         told = spark_job(ds, con, FILES_UNREADABLE, lambda: pl.DataFrame(pl.from_arrow(
@@ -100,13 +117,14 @@ def read_dataset(ds: Dataset, uri: str, as_of: dt.date, con: Any) -> Extract:
         raise
 
 
-def _fit_in_one_piece(session: Any, files: list[SparkFile]) -> None:
+def _fit_in_one_piece(ds: Dataset, con: Any, whole: DataFrame, files: list[SparkFile]
+                      ) -> None:
     """Refuse, before any is read, a file larger than Spark hands a task in one piece."""
-    limit = int(session.conf.get("spark.sql.sources.binaryFile.maxLength") or 2**31 - 1)
-    sizes = dict(strict_reader(session).format("binaryFile").load([f.path for f in files])
-                 .select("path", "length").collect())
-    sizes = {_same(uri): size for uri, size in sizes.items()}
-    large = [(f, sizes[_same(f.uri)]) for f in files if sizes.get(_same(f.uri), 0) > limit]
+    limit = int(con._session.conf.get("spark.sql.sources.binaryFile.maxLength")
+                or 2**31 - 1)
+    sizes: dict[str, int] = dict(spark_job(ds, con, FILES_UNREADABLE,
+                                            lambda: whole.select("path", "length").collect()))
+    large = [(f, sizes[f.uri]) for f in files if sizes.get(f.uri, 0) > limit]
     if large:
         raise InputError([f.problem(
             f"the file is {size:,} bytes, more than Spark hands one task in one piece "
@@ -115,58 +133,67 @@ def _fit_in_one_piece(session: Any, files: list[SparkFile]) -> None:
             "Parquet, which Spark reads in pieces") for f, size in large], exit_code=3)
 
 
-def _same(uri: str) -> tuple[str, str, str]:
-    """A URI as a key: Spark lists ``file:///x`` where its binaryFile reader says
-    ``file:/x``."""
-    parts = urlsplit(uri)
-    return parts.scheme, parts.netloc, unquote(parts.path)
-
-
 def _output(ds: Dataset) -> ibis.Schema:
     """What a task hands back: the rows' columns, and which part a row is (a row, a
     reject, a file's record) with the fields of the last two."""
     return ibis.schema({**rows_schema(ds), "_part": "string", **dict.fromkeys(_TOLD, "string")})
 
 
-def _reader(ds: Dataset, files: dict[tuple[str, str, str], SparkFile]
+def _reader(ds: Dataset, files: dict[str, SparkFile], version: str
             ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """The task's work, for ``mapInArrow``: each file it is given (``files``, by
-    :func:`_same` URI), read as here."""
+    """The task's work, for ``mapInArrow``: each file it is given (``files``, by the
+    path Spark's binaryFile reader names it with), read as here, by this ``version`` of
+    the engine."""
     schema = _output(ds).to_pyarrow()
 
     def read(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import engine  # on the executor: the version installed there
+
         for batch in batches:
             for i in range(batch.num_rows):  # one file's bytes at a time, never copied
-                yield from _read_one(ds, files[_same(batch["path"][i].as_py())],
-                                     batch["content"][i].as_buffer(), schema)
+                file = files[batch["path"][i].as_py()]
+                if engine.__version__ != version:  # another engine reads by other rules
+                    yield _told(file, schema, "the engine on Spark's machines is version "
+                                f"{engine.__version__}, not {version} as here",
+                                "install the same version of the engine on them")
+                    continue
+                yield from _read_one(ds, file, batch["content"][i].as_buffer(), schema)
 
     return read
 
 
 def _read_one(ds: Dataset, file: SparkFile, content: pa.Buffer, schema: pa.Schema
               ) -> Iterator[pa.RecordBatch]:
-    """One file's rows kept, its rejects and its record, as batches of ``schema``."""
-    suffix = PurePosixPath(unquote(urlsplit(file.uri).path)).suffix
-    with tempfile.NamedTemporaryFile(suffix=suffix, prefix="extract-") as copy:
+    """One file's rows kept, its rejects and its record, as batches of ``schema``. The
+    copy goes where Spark keeps its own scratch files on the machine (SPARK_LOCAL_DIRS)."""
+    suffix = PurePosixPath(file.order).suffix
+    scratch = os.environ.get("SPARK_LOCAL_DIRS", "").split(",")[0] or None
+    with tempfile.NamedTemporaryFile(suffix=suffix, prefix="extract-", dir=scratch) as copy:
         copy.write(content)
         copy.flush()
         try:
             part = read_file(ds, Path(copy.name), Path(file.shown))
         except Unreadable as err:
-            told = {"problem": err.problem.message, "hint": err.problem.hint}
-            yield _batch(pl.DataFrame({"_record": [json.dumps(told)]}), FILE, file, schema)
+            yield _told(file, schema, err.problem.message, err.problem.hint)
             return
     kept = part.typed.filter(~pl.col("_drop")).select(*ds.columns, "_row")
     for start in range(0, kept.height, BATCH_ROWS):
         yield _batch(kept.slice(start, BATCH_ROWS), ROW, file, schema)
-    if part.failures.height:
-        yield _batch(part.failures.select("_row", _column="column", _value="value",
-                                          _reason="reason"), REJECT, file, schema)
+    failures = part.failures.select("_row", _column="column", _value="value", _reason="reason")
+    for start in range(0, failures.height, BATCH_ROWS):
+        yield _batch(failures.slice(start, BATCH_ROWS), REJECT, file, schema)
     record = {"sha256": part.file.sha256, "rows_read": part.file.rows_read,
               "header_row": part.file.header_row, "sheet": part.file.sheet,
               "unexpected": part.file.unexpected_columns, "blank": part.blanks,
               "kept": kept.height}
     yield _batch(pl.DataFrame({"_record": [json.dumps(record)]}), FILE, file, schema)
+
+
+def _told(file: SparkFile, schema: pa.Schema, problem: str, hint: str | None
+          ) -> pa.RecordBatch:
+    """A file's record that says why it cannot be read, and what to do."""
+    told = json.dumps({"problem": problem, "hint": hint})
+    return _batch(pl.DataFrame({"_record": [told]}), FILE, file, schema)
 
 
 def _batch(frame: pl.DataFrame, what: str, file: SparkFile, schema: pa.Schema) -> pa.RecordBatch:

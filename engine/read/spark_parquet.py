@@ -51,7 +51,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import unquote, urlsplit
 
@@ -81,7 +81,7 @@ from engine.read.extract import (
     rejects_of,
 )
 from engine.read.header import locate
-from engine.read.sources import EMPTY, NOT_PARQUET, PARQUET, Kind, Unreadable
+from engine.read.sources import EMPTY, NOT_PARQUET, PARQUET, SUFFIXES, Kind, Unreadable
 
 # The declared types as the measures' rows hold them; Spark's types come from Ibis, as
 # for rows handed over as Arrow (backend.spark_frame), so both reach the measures alike.
@@ -111,7 +111,8 @@ class SparkFile:
     path: str  # for Spark: literal, its glob characters escaped
     shown: str  # as the local reader would show it
     remote: bool  # named by a URI that is not this machine's file: no Path shows it
-    uri: str = ""  # as Spark lists it (and its binaryFile reader names it)
+    uri: str = ""  # as Spark's binaryFile reader names it (a Hadoop path, not encoded)
+    order: str = ""  # the decoded path the local reader would sort the files by
 
     def problem(self, message: str, hint: str | None) -> Problem:
         if self.remote:  # a Path would fold hdfs://host into hdfs:/host
@@ -224,25 +225,55 @@ def listed(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> lis
         return [SparkFile(f"file:{_literal(str(p.absolute()))}", str(_shown(p, None)), False)
                 for p in sources]
     try:  # listed where they lie, without reading them (empty files too)
-        listed = strict_reader(session).format("binaryFile").load(sources).inputFiles()
+        uris = strict_reader(session).format("binaryFile").load(sources).inputFiles()
     except (Py4JJavaError, PySparkException) as exc:
-        listed, words = [], f" ({_words(exc)})"
+        uris, words = [], f" ({_words(exc)})"
     else:
         words = ""
-    if not listed:
+    if not uris:
         raise InputError([Problem(None, f"{sources}: no such file{words}",
                                   hint=f"check the path given with --data {ds.name}=…")],
                          exit_code=3)
-    found = []
-    for uri in sorted(listed):
+    _refuse_hidden(session, sources)
+    jvm, found = _jvm(session), []
+    for uri in uris:
+        named = jvm.org.apache.hadoop.fs.Path(jvm.java.net.URI(uri))  # as binaryFile says
         path = unquote(uri)  # Spark lists URIs: %20 for a space
         if urlsplit(uri).scheme == "file":  # this machine's file: shown as a path is
-            local = unquote(urlsplit(uri).path)
+            local = str(named.toUri().getPath())
             found.append(SparkFile(f"file:{_literal(local)}", str(_shown(Path(local), None)),
-                               remote=False, uri=uri))
+                                   remote=False, uri=str(named.toString()), order=local))
         else:
-            found.append(SparkFile(_literal(path), path, remote=True, uri=uri))
-    return found
+            found.append(SparkFile(_literal(path), path, remote=True,
+                                   uri=str(named.toString()), order=path))
+    return sorted(found, key=lambda f: f.order)  # as the local reader sorts its files
+
+
+def _jvm(session: SparkSession) -> Any:
+    """The JVM of the session (a classic one: Spark Connect has none), for Hadoop's paths."""
+    return session._jvm
+
+
+def _refuse_hidden(session: SparkSession, sources: str) -> None:
+    """Refuse the data files a URI names that Spark would leave out without a word: a name
+    starting with '_' or '.' (Hadoop's own markers, _SUCCESS or .crc files, are no data
+    and stay out, as for Spark)."""
+    jvm = _jvm(session)
+    pattern = jvm.org.apache.hadoop.fs.Path(sources)
+    system = pattern.getFileSystem(session._jsc.hadoopConfiguration())
+    hidden = []
+    for status in system.globStatus(pattern) or []:
+        inside = system.listStatus(status.getPath()) if status.isDirectory() else [status]
+        for file in inside:
+            name = str(file.getPath().getName())
+            if name.startswith(("_", ".")) and file.isFile() and \
+                    PurePosixPath(name).suffix.lower() in SUFFIXES:
+                hidden.append(unquote(str(file.getPath().toUri())))
+    if hidden:
+        raise InputError([Problem(None, f"{path}: Spark leaves out a file whose name starts "
+                                  "with '_' or '.', so its rows would be lost",
+                                  hint="rename the file") for path in sorted(hidden)],
+                         exit_code=3)
 
 
 def strict_reader(session: SparkSession) -> Any:
@@ -464,6 +495,10 @@ def _later(con: Any, rows: Any, ds: Dataset, as_of: dt.date) -> tuple[pl.DataFra
 
 _UNREADABLE = ("its Parquet files cannot be read", "export the extract again")
 FILES_UNREADABLE = ("its files cannot be read", "export the extract again")
+# Failures of the machines, not of the files: a worker that died (killed for its memory,
+# or crashed in native code), a JVM out of memory. Not told as data to export again.
+_FAULTS = ("Python worker exited unexpectedly", "OutOfMemoryError", "Java heap space",
+           "SparkOutOfMemoryError")
 _UNCHECKABLE = ("its checks cannot be computed on these rows",
                 "a check overflowed or met a value out of range: check the dataset's checks "
                 "against the values in the extract")
@@ -477,6 +512,8 @@ def spark_job(ds: Dataset, con: Any, failure: tuple[str, str], job: Callable[[],
     except PythonException:  # the engine's own code failed on an executor: a fault, not data
         raise
     except (Py4JJavaError, PySparkException) as exc:
+        if any(words in str(exc) for words in _FAULTS):
+            raise
         what, hint = failure
         raise InputError([Problem(None, f"dataset '{ds.name}': {what} ({_words(exc)})",
                                   hint=hint)], exit_code=3) from None
