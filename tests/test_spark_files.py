@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from test_engine_spark import ROOT, _record, spark  # noqa: F401 (spark: the fixture)
+from test_spark_parquet import _refused, _views
 
 from engine import backend
 from engine.problems import InputError
@@ -31,11 +32,6 @@ FILES = {"claims": "claims.csv", "client_survey": "client_survey.csv",
 
 def _uri(path: Path) -> str:
     return f"file://{path}"
-
-
-def _views() -> list[str]:
-    session = backend.spark_session()
-    return [t.name for t in session.catalog.listTables() if t.name.startswith("engine_rows")]
 
 
 def test_every_shipped_extract_named_by_a_uri_gives_the_default_engines_record(
@@ -68,14 +64,6 @@ def test_several_files_with_empty_lines_are_numbered_as_a_spreadsheet_shows_them
     assert [f.rows_read for f in there.record.datasets[0].files] == [3002, 3005]
     # The shipped file's 3 blank rows, and the 3 added: two empty lines and a ',,,'.
     assert there.record.datasets[0].rows_filtered == 6
-
-
-def _refused(data: dict[str, str]) -> str:
-    with pytest.raises(InputError) as err:
-        check(STANDARDS, data=data, only=["BEN-01"], engine="spark")
-    assert err.value.exit_code == 3
-    assert _views() == []
-    return "\n".join(str(p) for p in err.value.problems)
 
 
 def test_files_that_cannot_be_read_are_each_named_with_what_to_do(tmp_path: Path) -> None:
