@@ -136,6 +136,8 @@ def test_a_data_file_spark_would_leave_out_of_a_glob_is_refused(tmp_path: Path) 
         in message
     assert f"{tmp_path}/.c.csv: Spark leaves out" in message
     assert "_SUCCESS" not in message and "rename the file" in message
+    assert f"{tmp_path}/_b.csv: Spark leaves out" in _refused(
+        {"claims": _uri(tmp_path / "_b.csv")})  # named alone: not "no such file"
     (tmp_path / "_b.csv").unlink()
     (tmp_path / ".c.csv").unlink()
     done = check(STANDARDS, data={"claims": _uri(tmp_path)}, only=["BEN-01"], engine="spark")

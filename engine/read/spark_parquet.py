@@ -230,11 +230,11 @@ def listed(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> lis
         uris, words = [], f" ({_words(exc)})"
     else:
         words = ""
+    _refuse_hidden(session, sources)  # first: a hidden file alone is listed as nothing
     if not uris:
         raise InputError([Problem(None, f"{sources}: no such file{words}",
                                   hint=f"check the path given with --data {ds.name}=…")],
                          exit_code=3)
-    _refuse_hidden(session, sources)
     jvm, found = _jvm(session), []
     for uri in uris:
         named = jvm.org.apache.hadoop.fs.Path(jvm.java.net.URI(uri))  # as binaryFile says
@@ -258,17 +258,19 @@ def _refuse_hidden(session: SparkSession, sources: str) -> None:
     """Refuse the data files a URI names that Spark would leave out without a word: a name
     starting with '_' or '.' (Hadoop's own markers, _SUCCESS or .crc files, are no data
     and stay out, as for Spark)."""
-    jvm = _jvm(session)
-    pattern = jvm.org.apache.hadoop.fs.Path(sources)
-    system = pattern.getFileSystem(session._jsc.hadoopConfiguration())
-    hidden = []
-    for status in system.globStatus(pattern) or []:
-        inside = system.listStatus(status.getPath()) if status.isDirectory() else [status]
-        for file in inside:
-            name = str(file.getPath().getName())
-            if name.startswith(("_", ".")) and file.isFile() and \
-                    PurePosixPath(name).suffix.lower() in SUFFIXES:
-                hidden.append(unquote(str(file.getPath().toUri())))
+    jvm, hidden = _jvm(session), []
+    try:
+        pattern = jvm.org.apache.hadoop.fs.Path(sources)
+        system = pattern.getFileSystem(session._jsc.hadoopConfiguration())
+        for status in system.globStatus(pattern) or []:
+            inside = system.listStatus(status.getPath()) if status.isDirectory() else [status]
+            for file in inside:
+                name = str(file.getPath().getName())
+                if name.startswith(("_", ".")) and file.isFile() and \
+                        PurePosixPath(name).suffix.lower() in SUFFIXES:
+                    hidden.append(unquote(str(file.getPath().toUri())))
+    except (Py4JJavaError, PySparkException):
+        return  # the storage cannot be listed: Spark's own listing says so, in its words
     if hidden:
         raise InputError([Problem(None, f"{path}: Spark leaves out a file whose name starts "
                                   "with '_' or '.', so its rows would be lost",
