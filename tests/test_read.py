@@ -158,3 +158,20 @@ def test_a_file_named_like_a_pattern_is_read_as_the_file_it_is(tmp_path: Path, n
         path.write_text(text, encoding="utf-8")
     got = read_dataset(dataset(), [path], AS_OF, shown_base=tmp_path)
     assert (got.rows_read, got.rows_used) == (2, 2)
+
+
+def test_nan_and_infinity_stored_as_numbers_are_no_number_as_their_text_is(tmp_path: Path
+                                                                          ) -> None:
+    """A decimal column stored as floats (Parquet) can hold NaN and infinities, which the
+    text 'NaN' or '1e400' never becomes: refused alike, or one NaN would spoil a mean."""
+    import polars as pl
+
+    path = tmp_path / "cases.parquet"
+    pl.DataFrame({"Ref": ["A-1", "A-2", "A-3", "A-4", "A-5"],
+                  "Opened": ["01/02/2025"] * 5,
+                  "Amount": [1.5, float("nan"), float("inf"), float("-inf"), None],
+                  "OK": ["Y"] * 5}).write_parquet(path)
+    got = read_dataset(dataset(), [path], AS_OF, shown_base=tmp_path)
+    assert [(r.row, r.value, r.reason) for r in got.rejects] == [
+        (2, "NaN", "not_a_number"), (3, "inf", "not_a_number"), (4, "-inf", "not_a_number")]
+    assert got.rows_used == 2

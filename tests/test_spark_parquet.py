@@ -366,3 +366,27 @@ def test_a_run_that_fails_after_reading_leaves_no_rows_on_spark(
         check(STANDARDS, data={"claims": str(shipped["claims"])}, only=["BEN-01"],
               engine="spark")
     assert _views() == []
+
+
+def test_nan_infinity_and_spaces_are_decided_as_the_local_reader_decides_them(
+        tmp_path: Path) -> None:
+    """A float column's NaN and infinities are no numbers, on Spark as here; text with a
+    non-breaking space or a line break around it is flagged by Spark's quick test and
+    stripped as the local reader strips it."""
+    ds = Dataset.model_validate({
+        "name": "payments", "title": "Payments", "files": ["x"], "key": ["ref"],
+        "columns": {"ref": {"header": "Ref"}, "note": {"header": "Note"},
+                    "amount": {"header": "Amount", "type": "decimal"}}})
+    path = tmp_path / "payments.parquet"
+    pl.DataFrame({"Ref": ["P-1", "P-2", "P-3", "P-4\u00a0", "P-5", "\u3000"],
+                  "Note": ["a", "b", "c", "d", "e\n", "\u00a0f"],
+                  "Amount": [1.5, float("nan"), float("inf"), 2.0, None, 3.0]}
+                 ).write_parquet(path)
+    on_spark, local = _both(ds, path)
+    assert [(r.row, r.reason) for r in local.rejects] == [
+        (2, "not_a_number"), (3, "not_a_number"), (6, "missing_value")]
+    assert on_spark.rejects == local.rejects
+    assert _used(on_spark) == _used(local)
+    assert [(r["ref"], r["note"]) for r in _used(local)] == [
+        ("P-1", "a"), ("P-4", "d"), ("P-5", "e")]
+    on_spark.released()

@@ -108,6 +108,8 @@ def fast(ds: Dataset, kind: Kind, schema: pl.Schema) -> Fast:
             flags.append(raw.is_null())
         if schema[name] != pl.String:  # a typed source (Parquet) already in the declared type
             typed.append(cell.alias(name))
+            if (odd := _not_finite(raw, col, schema[name])) is not None:
+                flags.append(odd)
             continue
         typed.append(_fast_value(cell, col, ds, kind).alias(name))
         flags.append(_doubtful(raw, pl.col(name), col))
@@ -147,15 +149,23 @@ def _fast_value(cell: pl.Expr, col: Column, ds: Dataset, kind: Kind) -> pl.Expr:
 
 
 def _doubtful(raw: pl.Expr, value: pl.Expr, col: Column) -> pl.Expr:
-    """Whether the fast path cannot settle a cell: written, but no value came of it; or,
-    for free text, written with spaces around it, empty or overlong (testing for spaces
-    is far cheaper than stripping every cell)."""
+    """Whether the fast path cannot settle a text cell: written, but no value came of it;
+    longer than any spreadsheet cell (the full path rejects it unparsed); or, for free
+    text, empty or with whitespace around it — any the full path strips, a non-breaking
+    space or a line break too."""
+    long = raw.str.len_bytes() > MAX_CELL_BYTES
     if col.type in (ColumnType.string, ColumnType.category) and col.values is None:
-        return raw.is_not_null() & (
-            (raw == "") | raw.str.starts_with(" ") | raw.str.ends_with(" ")
-            | raw.str.starts_with("\t") | raw.str.ends_with("\t")
-            | (raw.str.len_bytes() > MAX_CELL_BYTES))
-    return raw.is_not_null() & value.is_null()
+        # Unicode's whitespace (Rust's regex \s), which is what strip_chars strips.
+        return raw.is_not_null() & ((raw == "") | raw.str.contains(r"^\s|\s$") | long)
+    return raw.is_not_null() & (value.is_null() | long)
+
+
+def _not_finite(raw: pl.Expr, col: Column, dtype: Any) -> pl.Expr | None:
+    """For a decimal column stored as floats: a NaN or an infinity, which the full path
+    refuses as it refuses the text 'NaN' (None where the stored type holds neither)."""
+    if col.type is ColumnType.decimal and dtype.is_float():
+        return (~raw.is_finite()).fill_null(False)
+    return None
 
 
 def _plausible(moment: pl.Expr, kind: Kind) -> pl.Expr:
@@ -184,6 +194,8 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
         long = _too_long(name, raw.schema[name])
         if raw.schema[name] != pl.String:
             value: pl.Expr = pl.col(name)
+            if _not_finite(value, col, raw.schema[name]) is not None:
+                value = pl.when(value.is_finite()).then(value)
             text = pl.col(name).cast(pl.String)
         else:
             text = pl.col(name).str.strip_chars()

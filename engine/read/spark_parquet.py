@@ -378,11 +378,14 @@ def _as_read(cell: Column, kind: T.DataType, col: Declared) -> tuple[Column, boo
         text = cell.cast(declared)
         if col.values is not None:  # a listed value has no spaces around it either
             return text, False, cell.isNotNull() & ~text.isin(col.values)
-        doubtful = (text == "") | text.startswith(" ") | text.endswith(" ") \
-            | text.startswith("\t") | text.endswith("\t") \
+        # Whitespace as the full path strips it (Unicode's, a non-breaking space too).
+        doubtful = (text == "") | text.rlike(r"(?U)^\s|\s$") \
             | (F.octet_length(text) > MAX_CELL_BYTES)
         return text, False, cell.isNotNull() & doubtful
     if _FITS[col.type](kind):
+        if col.type is ColumnType.decimal and isinstance(kind, (T.FloatType, T.DoubleType)):
+            odd = F.isnan(cell) | (F.abs(cell) == float("inf"))  # as the full path: no number
+            return cell.cast(declared), True, cell.isNotNull() & odd
         return cell.cast(declared), True, F.lit(False)
     return F.lit(None).cast(declared), False, cell.isNotNull()
 
