@@ -9,7 +9,8 @@ which path it took.
 
 Conventions (stated in the README):
 
-* blank cells (empty, or spaces only) are missing values; spaces around a value are removed;
+* blank cells (empty, or whitespace only) are missing values; whitespace around a value
+  (spaces, tabs, line breaks, non-breaking spaces: Unicode's) is removed;
 * dates accept the declared ``format`` (or formats) and ISO 8601 (``2025-01-31``); in a
   workbook, real Excel dates and Excel serial numbers (45678) are dates too;
 * date-times with an offset (``…+01:00``, ``…Z``) are converted to the dataset's
