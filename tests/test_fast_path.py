@@ -118,6 +118,20 @@ def test_with_a_decimal_comma_too(tmp_path: Path) -> None:
     _agree(rows, tmp_path, commas)
 
 
+def test_two_formats_that_read_one_date_otherwise_keep_the_declared_order(tmp_path: Path
+                                                                        ) -> None:
+    """01/02/2025 is 1 February day first and 2 January month first: the first declared
+    format decides, on both paths."""
+    columns = {**DATASET.columns}
+    columns["day"] = columns["day"].model_copy(update={"format": ["%d/%m/%Y", "%m/%d/%Y"]})
+    columns["moment"] = columns["moment"].model_copy(
+        update={"format": ["%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"]})
+    either = DATASET.model_copy(update={"columns": columns})
+    days = ["01/02/2025", "13/02/2025", "02/13/2025", "12/12/2025"]
+    moments = ["01/02/2025 10:30", "13/02/2025 10:30", "02/13/2025 10:30"]
+    _agree([{**PLAIN, "day": d, "moment": m} for d in days for m in moments], tmp_path, either)
+
+
 @settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ROWS)
