@@ -6,10 +6,12 @@ Each example is a CSV of plain valid rows, one column of each declared type, in 
 which a cell or two is drawn from spellings near the edge of its type (spaces around a
 value, another date order, a thousands separator, a year of two digits, an overflow, a
 listed value in another case) and from random text; and one file holds every such
-spelling alone in a plain row. It is read as a run reads it (``read_dataset``: the fast
-path, then the full path for the rows it flags), and, as the reference, every row is put
-through the full path alone (``coerce``). Rows used, their values, and every reject with its
-column and reason must be the same.
+spelling alone in a plain row. Each is written as CSV (quoted where needed, and with
+every cell quoted), as a Parquet file of text, and as a workbook (text cells, and a plain
+row's cells as Excel holds them: real dates, numbers, booleans). It is read as a run
+reads it (``read_dataset``: the fast path, then the full path for the rows it flags),
+and, as the reference, every row is put through the full path alone (``coerce``). Rows
+used, their values, and every reject with its column and reason must be the same.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.model.dataset import CsvOptions, Dataset
+from engine.read import excel_file
 from engine.read.coerce import coerce
 from engine.read.extract import read_dataset
 from engine.read.sources import Kind
@@ -50,12 +53,16 @@ EDGES = {
              " Y", "Y ", "", "Y\u00a0"],
     "day": ["31/01/2025", "1/2/2025", "01/02/25", "2025-01-31", "31/02/2025", " 31/01/2025",
             "31/01/2025 ", "01/01/0999", "31/01/2025 10:00", "45678", "", "2025-1-31",
-            "29/02/2024", "29/02/2025", "31.01.2025", "01.02.2025", "31/01/2025\u00a0"],
+            "29/02/2024", "29/02/2025", "31.01.2025", "01.02.2025", "31/01/2025\u00a0",
+            # as a workbook's reader writes a date cell: one with more after it, and the
+            # day Excel gives a time-only cell
+            "2025-01-31 00:00:00", "2025-01-31 00:00:00x", "1899-12-31 10:30:00"],
     "moment": ["31/01/2025 10:30", "2025-01-31T10:30:00", "2025-01-31 10:30:00+01:00",
                "2025-01-31T10:30:00Z", "31/01/2025 25:00", "31/01/2025", "2025-01-31",
                " 31/01/2025 10:30", "31/01/2025 10:30 ", "2025-01-31 10:30", "",
                "31/1/2025 9:05", "2025-01-31T10:30:00.250", "31.01.2025 10:30",
-               "01.02.2025 10:30"],
+               "01.02.2025 10:30", "2025-01-31 10:30:00", "2025-01-31 10:30:00x",
+               "1899-12-31 10:30:00"],
 }
 # The key is told apart row by row ({i}: the row's number), so that no two rows share it
 # unless the test means them to: duplicates are the checks' business, not a path's.
@@ -145,10 +152,15 @@ def _agree(rows: list[dict[str, str]], folder: Path, ds: Dataset = DATASET) -> N
     (quoted where needed, and every cell quoted, so that an empty cell is text) and as a
     Parquet file of text columns."""
     cells = [[row[c].replace("{i}", f"K{i}") for c in HEADERS] for i, row in enumerate(rows)]
-    for name, quoting in (("cells.csv", csv.QUOTE_MINIMAL), ("quoted.csv", csv.QUOTE_ALL),
-                          ("cells.parquet", None)):
+    forms = [("cells.csv", csv.QUOTE_MINIMAL), ("quoted.csv", csv.QUOTE_ALL),
+             ("cells.parquet", None)]
+    if ds.csv.decimal == ".":  # a workbook's numbers are never written with a comma
+        forms += [("cells.xlsx", None), ("typed.xlsx", None)]
+    for name, quoting in forms:
         path = folder / name
-        if quoting is None:
+        if name.endswith(".xlsx"):
+            _workbook(path, cells, typed=name == "typed.xlsx")
+        elif quoting is None:
             pl.DataFrame(cells, schema=list(HEADERS.values()), orient="row").write_parquet(path)
         else:
             with path.open("w", newline="", encoding="utf-8") as f:
@@ -168,7 +180,11 @@ def _full_path_alone(path: Path, ds: Dataset
                      ) -> tuple[pl.DataFrame, set[tuple[int, str, str]]]:
     """Every row through ``coerce`` (as the reader's own full path takes it: the cells as
     read, text), numbered as a spreadsheet shows them (below the header in a CSV file)."""
-    if path.suffix == ".parquet":
+    if path.suffix == ".xlsx":  # the sheet's cells as the workbook reader gives them
+        sheet = excel_file.scan(path, path, ds)[0].collect()
+        raw, kind, first = sheet.drop("_row", "_extra"), Kind.excel, int(sheet["_row"][0])
+        raw = raw.rename({c: h for c, h in HEADERS.items()})
+    elif path.suffix == ".parquet":
         raw, kind, first = pl.read_parquet(path), Kind.parquet, 1
     else:
         raw, kind, first = pl.read_csv(path, infer_schema=False,
@@ -183,6 +199,24 @@ def _full_path_alone(path: Path, ds: Dataset
     rejects = {(i + first, HEADERS[c], reason) for i, c, reason in
                done.failures.select("_i", "column", "reason").iter_rows()}
     return used, rejects
+
+
+def _workbook(path: Path, cells: list[list[str]], *, typed: bool) -> None:
+    """The cells in a sheet, as text; or, ``typed``, a plain row's cells as Excel holds
+    them (a real date, a number, a boolean) and only the edge spellings as text."""
+    import openpyxl
+
+    plain = [PLAIN[c] for c in HEADERS]
+    real = {"count": 1, "amount": 1.5, "flag": True, "day": dt.datetime(2025, 1, 31),
+            "moment": dt.datetime(2025, 1, 31, 10, 30)}
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(HEADERS.values()))
+    for row in cells:
+        sheet.append([real[c] if typed and c in real and cell == plain[j] else cell
+                      for j, (c, cell) in enumerate(zip(HEADERS, row, strict=True))])
+    book.save(path)
 
 
 def _rows(frame: pl.DataFrame) -> list[tuple[Any, ...]]:
