@@ -62,14 +62,14 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def spied(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     """Each dataset Spark read itself, and whether its rows stayed on Spark (Ibis)."""
     read: list[tuple[str, bool]] = []
-    real = spark_parquet.read_dataset
+    real = spark_parquet.read_files  # where local files and a URI's alike are read
 
     def spy(ds: Dataset, *args: Any) -> Extract:
         got = real(ds, *args)
         read.append((ds.name, isinstance(got.rows, ibis.Table)))
         return got
 
-    monkeypatch.setattr(spark_parquet, "read_dataset", spy)
+    monkeypatch.setattr(spark_parquet, "read_files", spy)
     return read
 
 

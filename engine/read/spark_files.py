@@ -78,7 +78,7 @@ def read_dataset(ds: Dataset, uri: str, as_of: dt.date, con: Any) -> Extract:
     session = con._session
     files = listed(session, ds, uri)
     if all(SUFFIXES.get(PurePosixPath(f.order).suffix.lower()) is Kind.parquet for f in files):
-        return spark_parquet.read_dataset(ds, uri, as_of, con)
+        return spark_parquet.read_files(ds, files, as_of, con)
     # One scan per file: each file is then a task of its own, and an Arrow batch of its own.
     whole = spark_job(ds, con, FILES_UNREADABLE, lambda: functools.reduce(
         DataFrame.unionByName,
@@ -120,8 +120,7 @@ def read_dataset(ds: Dataset, uri: str, as_of: dt.date, con: Any) -> Extract:
 def _fit_in_one_piece(ds: Dataset, con: Any, whole: DataFrame, files: list[SparkFile]
                       ) -> None:
     """Refuse, before any is read, a file larger than Spark hands a task in one piece."""
-    limit = int(con._session.conf.get("spark.sql.sources.binaryFile.maxLength")
-                or 2**31 - 1)
+    limit = spark_parquet.one_piece(con._session)
     sizes: dict[str, int] = dict(spark_job(ds, con, FILES_UNREADABLE,
                                             lambda: whole.select("path", "length").collect()))
     large = [(f, sizes[f.uri]) for f in files if sizes.get(f.uri, 0) > limit]

@@ -145,8 +145,14 @@ def read_dataset(ds: Dataset, sources: list[Path] | str, as_of: dt.date, con: An
     """Read every file of ``ds`` — local files, or those a URI (maybe a glob) names — on
     the Spark of ``con`` (an Ibis backend); raise :class:`InputError` (exit 3) if one
     cannot be read, as ``extract.read_dataset`` does."""
+    return read_files(ds, listed(con._session, ds, sources), as_of, con)
+
+
+def read_files(ds: Dataset, files: list[SparkFile], as_of: dt.date, con: Any) -> Extract:
+    """:func:`read_dataset` of files already listed (engine.read.spark_files lists a
+    URI's files before it knows they are all Parquet)."""
     session: SparkSession = con._session
-    parts = _parts(session, ds, sources)
+    parts = _parts(session, ds, files)
     every = functools.reduce(DataFrame.unionByName, [p.rows for p in parts])
     counts = spark_job(ds, con, _UNREADABLE, lambda: _counts(every))
     _few_to_rescue(ds, parts, sum(c.flagged for c in counts.values()))
@@ -156,10 +162,10 @@ def read_dataset(ds: Dataset, sources: list[Path] | str, as_of: dt.date, con: An
     if rescued.height:
         kept = kept.unionByName(backend.spark_frame(
             session, rescued.select(rows_schema(ds).names).to_arrow(), rows_schema(ds)))
-    files = [replace(p.record, rows_read=counts.get(p.file.shown, _Counts()).read)
-             for p in parts]
+    records = [replace(p.record, rows_read=counts.get(p.file.shown, _Counts()).read)
+               for p in parts]
     return finish(con, ds, as_of, Kept(
-        kept, files, failures, sum(c.blank for c in counts.values()) + found_blank,
+        kept, records, failures, sum(c.blank for c in counts.values()) + found_blank,
         sum(c.read - c.blank - c.flagged for c in counts.values()) + rescued.height))
 
 
@@ -200,10 +206,10 @@ def finish(con: Any, ds: Dataset, as_of: dt.date, kept: Kept,
     return extract
 
 
-def _parts(session: SparkSession, ds: Dataset, sources: list[Path] | str) -> list[_Part]:
+def _parts(session: SparkSession, ds: Dataset, files: list[SparkFile]) -> list[_Part]:
     """Every file, opened; every one that cannot be is said before the run stops."""
     problems, parts = [], []
-    for file in listed(session, ds, sources):
+    for file in files:
         try:
             parts.append(_part(session, ds, file))
         except Unreadable as err:
@@ -284,6 +290,11 @@ def strict_reader(session: SparkSession) -> Any:
     left out of the count would be a row lost."""
     return session.read.option("ignoreCorruptFiles", "false").option(
         "ignoreMissingFiles", "false")
+
+
+def one_piece(session: SparkSession) -> int:
+    """The most bytes Spark's binaryFile reader holds of a file, in one piece."""
+    return int(session.conf.get("spark.sql.sources.binaryFile.maxLength") or 2**31 - 1)
 
 
 def _unopened(file: SparkFile, words: str) -> Problem:
@@ -393,7 +404,7 @@ def _as_read(cell: Column, kind: T.DataType, col: Declared) -> tuple[Column, boo
 def _digest(session: SparkSession, file: SparkFile) -> str:
     """The file's SHA-256, computed where it lies; refuses an empty file, one that is not
     Parquet, and one too large for Spark to hold in one piece (binaryFile's limit)."""
-    limit = int(session.conf.get("spark.sql.sources.binaryFile.maxLength") or 2**31 - 1)
+    limit = one_piece(session)
     try:
         whole = strict_reader(session).format("binaryFile").load(file.path)
         # Spark tests the length before it reads a file: one over the limit is not read.
