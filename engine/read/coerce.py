@@ -109,8 +109,8 @@ def fast(ds: Dataset, kind: Kind, schema: pl.Schema) -> Fast:
             flags.append(raw.is_null())
         if schema[name] != pl.String:  # a typed source (Parquet) already in the declared type
             typed.append(cell.alias(name))
-            if (odd := _not_finite(raw, col, schema[name])) is not None:
-                flags.append(odd)
+            if _stored_floats(col, schema[name]):  # NaN and infinities: no numbers
+                flags.append((~raw.is_finite()).fill_null(False))
             continue
         typed.append(_fast_value(cell, col, ds, kind).alias(name))
         flags.append(_doubtful(raw, pl.col(name), col))
@@ -161,12 +161,10 @@ def _doubtful(raw: pl.Expr, value: pl.Expr, col: Column) -> pl.Expr:
     return raw.is_not_null() & (value.is_null() | long)
 
 
-def _not_finite(raw: pl.Expr, col: Column, dtype: Any) -> pl.Expr | None:
-    """For a decimal column stored as floats: a NaN or an infinity, which the full path
-    refuses as it refuses the text 'NaN' (None where the stored type holds neither)."""
-    if col.type is ColumnType.decimal and dtype.is_float():
-        return (~raw.is_finite()).fill_null(False)
-    return None
+def _stored_floats(col: Column, dtype: Any) -> bool:
+    """A decimal column stored as floats, which can hold NaN and infinities: the full
+    path refuses them as it refuses the text 'NaN'."""
+    return col.type is ColumnType.decimal and dtype.is_float()
 
 
 def _plausible(moment: pl.Expr, kind: Kind) -> pl.Expr:
@@ -195,7 +193,7 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
         long = _too_long(name, raw.schema[name])
         if raw.schema[name] != pl.String:
             value: pl.Expr = pl.col(name)
-            if _not_finite(value, col, raw.schema[name]) is not None:
+            if _stored_floats(col, raw.schema[name]):
                 value = pl.when(value.is_finite()).then(value)
             text = pl.col(name).cast(pl.String)
         else:

@@ -331,8 +331,9 @@ def _duplicates(typed: pl.DataFrame, ds: Dataset) -> list[tuple[pl.Series, pl.Da
     at = typed.select(pl.arg_where(pl.col("_hash").is_in(repeated.implode())
                                    & ~pl.col("_drop"))).to_series()
     key = pl.col(ds.key[0]) if len(ds.key) == 1 else pl.struct(ds.key)
-    same = typed[at].select(key.is_duplicated()).to_series()
-    return [(at.filter(same), typed[at.filter(same)].select(
+    candidates = typed[at]
+    same = candidates.select(key.is_duplicated()).to_series()
+    return [(at.filter(same), candidates.filter(same).select(
         "_file", "_row", **duplicate_failure(ds)))]
 
 
