@@ -8,16 +8,16 @@ Measures are Ibis expressions; this module only chooses the Ibis backend they ru
   usual Spark configuration (``spark-defaults.conf``, ``SPARK_*`` environment) does.
   The session's time zone is UTC, as naive date-times are taken everywhere else.
 
-Extracts reach the engine as Arrow tables and become Ibis memtables (on Spark, a
-dataset whose files are all Parquet is the exception: Spark reads it itself, where the
-files lie, and the reader hands over an Ibis table on a cached view; see
-engine.read.spark_parquet). Ibis's PySpark backend hands a memtable to Spark as a pandas
-frame, where an integer column with blanks is already float; when Spark's Arrow
-conversion of that frame fails (PySpark < 4.1 with pandas 3) or is off, Spark falls back
-to reading it row by row and makes every such float null without a word (and a blank
-string the text 'nan'). So the Spark backend here gives Spark the Arrow table itself and
-takes results back as Arrow (PySpark ≥ 4.0), with the fallback switched off: a failure
-is loud, never wrong numbers.
+Extracts reach the engine as Arrow tables and become Ibis memtables (on Spark, files
+read where they lie are the exception: this machine's Parquet files in local mode, and
+any files a URI names; the reader hands over an Ibis table on a cached view, see
+engine.read.spark_parquet and spark_files). Ibis's PySpark backend hands a memtable to
+Spark as a pandas frame, where an integer column with blanks is already float; when
+Spark's Arrow conversion of that frame fails (PySpark < 4.1 with pandas 3) or is off,
+Spark falls back to reading it row by row and makes every such float null without a
+word (and a blank string the text 'nan'). So the Spark backend here gives Spark the
+Arrow table itself and takes results back as Arrow (PySpark ≥ 4.0), with the fallback
+switched off: a failure is loud, never wrong numbers.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def spark_frame(session: Any, table: Any, schema: Any) -> Any:
 
 def drop(rows: Any) -> None:
     """Let go of rows a reader left on Spark (an Ibis table over a cached temporary view,
-    engine.read.spark_parquet): the view and its cache go, on the executors too."""
+    engine.read.spark_parquet.finish): the view and its cache go, on the executors too."""
     rows.get_backend()._session.catalog.dropTempView(rows.get_name())
 
 

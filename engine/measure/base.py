@@ -104,7 +104,8 @@ def used_rows(data: pa.Table | ibis.Table, ctx: Context) -> ibis.Table:
     in its table, marked ``_used`` false (leaving them out there would copy every row
     used); the query leaves them out as it reads. The in-memory table is made once per
     extract (``ctx.tables``, emptied when the run lets the extract go). Rows already on
-    the engine (Spark read the files itself: engine.read.spark_parquet) are used there."""
+    the engine (read where the files lie: engine.read.spark_parquet, spark_files) are
+    used there."""
     if isinstance(data, ibis.Table):
         return data.filter(data._used).drop("_used")
     held = ctx.tables.get(id(data))

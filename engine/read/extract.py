@@ -66,8 +66,8 @@ class Extract:
     # Every row parsed: the declared columns (typed), _file, _row, and _used (false for a
     # row rejected or blank). Leaving rows out would copy the whole extract and hold it
     # twice over for a moment; the measures leave them out as they read (engine.measure).
-    # An Arrow table here; an Ibis table on Spark where Spark read the files itself
-    # (engine.read.spark_parquet): the rows stay on the cluster.
+    # An Arrow table here; an Ibis table on Spark where the files were read where they
+    # lie (engine.read.spark_parquet, spark_files): the rows stay on the cluster.
     rows: pa.Table | ibis.Table
     files: list[FileRead]
     rows_read: int
