@@ -9,24 +9,17 @@ import contextlib
 import dataclasses
 import datetime as dt
 import glob
+import importlib
 import re
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from engine import __version__, backend
-from engine.decide import decide_results, trajectory_alerts
 from engine.load import load_catalogue
-from engine.measure import (
-    Case,
-    Context,
-    Measured,
-    describe_measure,
-    measure_standard,
-    open_cases,
-)
-from engine.measure.volume import demand_for, volumes
 from engine.model.catalogue import Catalogue
 from engine.model.dataset import Dataset
 from engine.model.dataset import Demand as DemandSpec
@@ -39,7 +32,7 @@ from engine.model.results import (
     RunRecord,
     StandardRecord,
 )
-from engine.model.standard import Standard
+from engine.model.standard import Standard, demand_for
 from engine.model.tracking import Demand
 from engine.notify import send
 from engine.privacy import columns_of, protect, protect_alerts, protect_rejects
@@ -48,7 +41,17 @@ from engine.progress import SILENT, Progress
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
 from engine.read.sources import SUFFIXES, Kind
 from engine.report import reject_rows, write_outputs, write_rejects
-from engine.track import forecast_demand, track_standards
+
+if TYPE_CHECKING:
+    from engine.measure import Case, Context, Measured
+
+# What a run needs only once an extract is read: Ibis and its DuckDB backend, the
+# measure kinds, the decision layer and tracking, pandas (which pyarrow and Ibis import
+# for the first in-memory table) and SciPy (the forecasts' t quantile). Some 0.8 s of
+# imports, made in a thread while the first extract is read (Polars parses without
+# holding the GIL): see _Engine.
+_AFTER_READING = ("ibis.backends.duckdb", "pandas", "engine.measure", "engine.decide",
+                  "engine.track", "scipy.special")
 
 DEFAULT_STANDARDS = Path("standards")
 _URI = r"^[A-Za-z][A-Za-z0-9+.-]+:"  # hdfs://…, file:/… (two letters or more: not C:)
@@ -89,10 +92,14 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     catalogue = load_catalogue(standards)
     as_of = as_of or catalogue.settings.as_of or dt.date.today()
     chosen = _choose(catalogue, only)
-    ctx = Context(as_of, catalogue.settings.calendar, catalogue.settings.fiscal_year_start,
-                  backend.connect(engine, master=spark_master))
-    checked = _check_datasets(catalogue, chosen, data or {}, ctx,
-                              Path(out) if out is not None else None, progress, pseudonym_key)
+    with _Engine(engine, spark_master, catalogue, as_of) as query_engine:
+        checked = _check_datasets(catalogue, chosen, data or {}, query_engine,
+                                  Path(out) if out is not None else None, progress,
+                                  pseudonym_key)
+    from engine.decide import decide_results, trajectory_alerts
+    from engine.measure import describe_measure
+    from engine.track import track_standards
+
     extracts, late = checked.extracts, checked.late
     measured = [checked.measured[s.id] for s in chosen]
     progress.start("Deciding and tracking", 1)
@@ -174,6 +181,52 @@ def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:
     return [catalogue.standards[s] for s in only]
 
 
+class _Engine:
+    """The query engine the measures run on, connected when the first extract has been
+    read: the modules the measures need (:data:`_AFTER_READING`) are imported meanwhile,
+    in a thread. Spark connects at once, as its session may do the reading."""
+
+    def __init__(self, name: str, master: str | None, catalogue: Catalogue,
+                 as_of: dt.date) -> None:
+        self.name, self.master, self.catalogue, self.as_of = name, master, catalogue, as_of
+        self._context: Context | None = None
+        self._importing = threading.Thread(target=_import_later, name="imports", daemon=True)
+
+    def __enter__(self) -> _Engine:
+        if self.name == "duckdb":
+            self._importing.start()
+        else:  # an unknown engine is refused here, before any file is read
+            self.context()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._importing.is_alive():  # a run stopped early does not leave imports behind
+            self._importing.join()
+
+    @property
+    def spark(self) -> Any:
+        """The Spark backend, which reads files named by a URI; None on DuckDB."""
+        return self.context().backend if self.name == "spark" else None
+
+    def context(self) -> Context:
+        if self._context is None:
+            if self._importing.is_alive():
+                self._importing.join()
+            from engine.measure import Context
+
+            settings = self.catalogue.settings
+            self._context = Context(self.as_of, settings.calendar, settings.fiscal_year_start,
+                                    backend.connect(self.name, master=self.master))
+        return self._context
+
+
+def _import_later() -> None:
+    for name in _AFTER_READING:
+        # A module that fails to import is imported again where it is used: told there.
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
 @dataclass
 class _Checked:
     """Each dataset's extract (its rows released), and its standards' measures, open
@@ -186,7 +239,7 @@ class _Checked:
 
 
 def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str, str],
-                    ctx: Context, out: Path | None, progress: Progress,
+                    query_engine: _Engine, out: Path | None, progress: Progress,
                     pseudonym_key: bytes | None) -> _Checked:
     """One dataset at a time: read it, measure all its standards and select their open
     cases, then let its rows go, so that only one extract is ever held in memory. Every
@@ -200,14 +253,17 @@ def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str
     for name in sorted({s.dataset for s in chosen}):
         ds = catalogue.datasets[name]
         mine = [s for s in chosen if s.dataset == name]
-        demand = demand_for(ds, [s.period for s in mine])
+        demand = demand_for(ds.demand, [s.period for s in mine])
         progress.start(f"Checking {name}", 1 + 2 * len(mine) + (demand is not None))
         progress.step("reading")
         extract = None
         try:
-            extract = _read(ds, _paths(ds, name, data, catalogue.root, ctx), ctx)
+            spark = query_engine.spark
+            extract = _read(ds, _paths(ds, name, data, catalogue.root, spark),
+                            query_engine.as_of, spark)
             if not problems:  # once the run must stop, measuring would be wasted
-                _measure(extract, mine, demand, ctx, catalogue, checked, progress)
+                _measure(extract, mine, demand, query_engine.context(), catalogue, checked,
+                         progress)
         except InputError as err:  # gather every unreadable file before stopping
             problems.extend(err.problems)
             codes.add(err.exit_code)
@@ -234,6 +290,10 @@ def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str
 def _measure(extract: Extract, standards: list[Standard], demand: DemandSpec | None,
              ctx: Context, catalogue: Catalogue, checked: _Checked, progress: Progress
              ) -> None:
+    from engine.measure import measure_standard, open_cases
+    from engine.measure.volume import volumes
+    from engine.track import forecast_demand
+
     ds, table = extract.dataset, extract.rows
     try:
         for s in standards:
@@ -270,7 +330,7 @@ def _on_the_data(what: str, ctx: Context) -> Iterator[None]:
                          exit_code=3) from None
 
 
-def _read(ds: Dataset, sources: list[Path] | str, ctx: Context) -> Extract:
+def _read(ds: Dataset, sources: list[Path] | str, as_of: dt.date, spark: Any) -> Extract:
     """On Spark, files named by a URI are read where they lie: Parquet files by Spark
     itself, in pieces (engine.read.spark_parquet), others whole, each by the local reader
     on an executor (engine.read.spark_files, which lists them and tells them apart).
@@ -280,32 +340,28 @@ def _read(ds: Dataset, sources: list[Path] | str, ctx: Context) -> Extract:
     if isinstance(sources, str):
         from engine.read import spark_files  # imports PySpark
 
-        return spark_files.read_dataset(ds, sources, ctx.as_of, ctx.backend)
-    if _on_spark(ctx) and _spark_is_here(ctx) and sources and all(
+        return spark_files.read_dataset(ds, sources, as_of, spark)
+    if spark is not None and _spark_is_here(spark) and sources and all(
             SUFFIXES.get(p.suffix.lower()) is Kind.parquet for p in sources):
         from engine.read import spark_parquet
 
-        return spark_parquet.read_dataset(ds, sources, ctx.as_of, ctx.backend)
-    return read_dataset(ds, sources, ctx.as_of)
+        return spark_parquet.read_dataset(ds, sources, as_of, spark)
+    return read_dataset(ds, sources, as_of)
 
 
-def _on_spark(ctx: Context) -> bool:
-    return bool(ctx.backend.name == "pyspark")
-
-
-def _spark_is_here(ctx: Context) -> bool:
+def _spark_is_here(spark: Any) -> bool:
     """Whether Spark runs on this machine (``local[…]``), where it sees the same files."""
-    return str(ctx.backend._session.sparkContext.master).startswith("local")
+    return str(spark._session.sparkContext.master).startswith("local")
 
 
-def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path, ctx: Context
+def _paths(ds: Dataset, name: str, data: dict[str, str], root: Path, spark: Any
            ) -> list[Path] | str:
     """The dataset's files: its declared ones, or those ``--data`` gives (a glob). On
     Spark, ``--data`` may give a URI (``hdfs://…``, ``s3a://…``, ``file:/…``, maybe a
     glob): it is left for Spark to list, where the files lie."""
     if name not in data:
         return resolve_files(ds, root)
-    if _on_spark(ctx) and re.match(_URI, data[name]):
+    if spark is not None and re.match(_URI, data[name]):
         return data[name]
     paths = sorted(Path(p) for p in glob.glob(data[name]) if Path(p).is_file())
     if not paths:

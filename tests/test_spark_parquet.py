@@ -355,13 +355,13 @@ def test_a_run_that_fails_after_reading_leaves_no_rows_on_spark(
         shipped: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """Any failure once the rows are on Spark (here a measure that breaks) drops their
     cached view with the run, as a refused extract does."""
-    from engine import run
+    from engine import measure
 
     def broken(*args: Any) -> None:
         assert _views(), "the rows are on Spark while the standards are measured"
         raise RuntimeError("a measure broke")
 
-    monkeypatch.setattr(run, "measure_standard", broken)
+    monkeypatch.setattr(measure, "measure_standard", broken)
     with pytest.raises(RuntimeError, match="a measure broke"):
         check(STANDARDS, data={"claims": str(shipped["claims"])}, only=["BEN-01"],
               engine="spark")

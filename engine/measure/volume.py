@@ -20,7 +20,7 @@ from engine.measure.base import Context, used_rows
 from engine.measure.elapsed import as_date
 from engine.model.dataset import Dataset
 from engine.model.improvement import Demand
-from engine.model.standard import Period, PeriodKind
+from engine.model.standard import PeriodKind
 
 
 def volumes(ds: Dataset, demand: Demand, data: pa.Table, ctx: Context
@@ -52,14 +52,3 @@ def volumes(ds: Dataset, demand: Demand, data: pa.Table, ctx: Context
         else:
             counted[rec["_pstart"]] = rec["_cases"] or 0
     return counted, left_out
-
-
-def demand_for(ds: Dataset, periods: list[Period]) -> Demand | None:
-    """The dataset's ``demand`` block, or one taken from the first of its standards' periods
-    that is not rolling (by its date column, rows counted)."""
-    if ds.demand is not None:
-        return ds.demand
-    for period in periods:
-        if period.kind is not PeriodKind.rolling:
-            return Demand(by=period.by, period=period.kind.value)
-    return None

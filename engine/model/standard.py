@@ -24,7 +24,7 @@ from engine.model.common import (
     level_in_unit,
     unit_mismatch,
 )
-from engine.model.improvement import Improvement
+from engine.model.improvement import Demand, Improvement
 from engine.model.policy import Rules
 
 
@@ -347,6 +347,17 @@ class Period(Strict):
         if self.start_month is not None and self.kind is not PeriodKind.fiscal_year:
             raise ValueError("'start_month' applies only to kind: fiscal_year")
         return self
+
+
+def demand_for(demand: Demand | None, periods: list[Period]) -> Demand | None:
+    """A dataset's ``demand`` block, or one taken from the first of its standards' periods
+    that is not rolling (by its date column, rows counted)."""
+    if demand is not None:
+        return demand
+    for period in periods:
+        if period.kind is not PeriodKind.rolling:
+            return Demand(by=period.by, period=period.kind.value)
+    return None
 
 
 class WrittenAs(StrEnum):
