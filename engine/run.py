@@ -182,9 +182,11 @@ def _choose(catalogue: Catalogue, only: list[str] | None) -> list[Standard]:
 
 
 class _Engine:
-    """The query engine the measures run on, connected when the first extract has been
-    read: the modules the measures need (:data:`_AFTER_READING`) are imported meanwhile,
-    in a thread. Spark connects at once, as its session may do the reading."""
+    """The query engine the measures run on. On DuckDB, the modules the measures need
+    (:data:`_AFTER_READING`) are imported in a thread from the start of the reading, and
+    the connection is made when a dataset is first measured, its extract read (a run
+    stopped by its data never connects). Spark connects at once, as its session may do
+    the reading. Leaving the ``with`` waits for the imports, however the run ends."""
 
     def __init__(self, name: str, master: str | None, catalogue: Catalogue,
                  as_of: dt.date) -> None:
