@@ -4,8 +4,8 @@ Runs ``engine.run.check`` — the function behind ``compliance check`` — on th
 claims extract with the ten standards of ``bench/catalogue/`` (many segments and weekly
 periods, so thousands of results; every open case late or due within the policy's days
 selected), with a fresh SQLite store, writing every output, in a fresh process per
-round. The stages are timed by wrapping the functions ``engine.run`` calls, so the run
-itself is the one users get:
+round. The stages are timed by wrapping the functions ``engine.run`` calls (where they
+live: ``engine.measure``, ``engine.decide``), so the run itself is the one users get:
 
 * **decision layer** — ``decide_results``: every result's exact verdict, the events built
   and posted one by one to durable-rules, and the alerts worded;
