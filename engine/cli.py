@@ -113,6 +113,18 @@ def _parse_data(values: list[str]) -> dict[str, str]:
     return data
 
 
+def _parse_size(value: str | None) -> int | None:
+    from engine.read.spill import parse_size
+
+    if value is None:
+        return None
+    size = parse_size(value)
+    if size is None:
+        raise typer.BadParameter(f"'{value}' is not a size; write it as a number of bytes "
+                                 "with MB or GB, e.g. 4GB or 500MB", param_hint="--spill-over")
+    return size
+
+
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -157,6 +169,13 @@ def check(
         "else local[2]).")] = None,
     pseudonymise: PseudonymiseOpt = False,
     key_file: KeyFileOpt = None,
+    spill_over: Annotated[str | None, typer.Option(
+        "--spill-over", help="Keep a dataset's rows on disk once they pass this size in "
+        "memory, e.g. 4GB (default: a quarter of the machine's memory, or of the "
+        "container's limit).")] = None,
+    spill_dir: Annotated[Path | None, typer.Option(
+        "--spill-dir", help="Where rows kept on disk go (default: the system's temporary "
+        "folder, TMPDIR); it needs room for about the extract's size.")] = None,
 ) -> None:
     """Run the standards against the extracts and report verdicts and alerts."""
     from engine.report import parse_formats, render_results, results_json, summary_line
@@ -171,7 +190,8 @@ def check(
                                 store=None if no_store else _store_url(store, standards),
                                 notify=not no_notify, reports=reports, progress=progress,
                                 engine=engine.value, spark_master=spark_master,
-                                pseudonym_key=key)
+                                pseudonym_key=key, spill_over=_parse_size(spill_over),
+                                spill_dir=spill_dir)
     except InputError as err:
         _report_problems(err)
         raise typer.Exit(err.exit_code) from None

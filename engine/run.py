@@ -40,6 +40,7 @@ from engine.problems import InputError, Problem, unknown_name_hint
 from engine.progress import SILENT, Progress
 from engine.read.extract import Extract, TooManyRejects, read_dataset, resolve_files
 from engine.read.sources import SUFFIXES, Kind
+from engine.read.spill import Spill
 from engine.report import reject_rows, write_outputs, write_rejects
 
 if TYPE_CHECKING:
@@ -70,7 +71,8 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
           only: list[str] | None = None, store: str | None = None, notify: bool = True,
           history: str | None = None, reports: list[str] | None = None,
           progress: Progress = SILENT, engine: str = "duckdb",
-          spark_master: str | None = None, pseudonym_key: bytes | None = None) -> Outcome:
+          spark_master: str | None = None, pseudonym_key: bytes | None = None,
+          spill_over: int | None = None, spill_dir: Path | None = None) -> Outcome:
     """Run every standard (or ``only`` those ids) against its dataset's extracts.
 
     ``data`` maps a dataset name to a file or glob that replaces its declared files.
@@ -84,7 +86,10 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     record so ``compliance report`` can rebuild them later. ``progress`` hears of each
     stage (:mod:`engine.progress`). With a ``pseudonym_key``, case ids are pseudonymised
     in everything the run keeps and writes (:mod:`engine.privacy`). Datasets are checked
-    one at a time, each let go before the next is read.
+    one at a time, each let go before the next is read; a dataset whose parsed rows pass
+    ``spill_over`` bytes (default: a quarter of the memory the run may use) is kept on
+    disk in ``spill_dir`` (default: the system's temporary folder), see
+    :mod:`engine.read.spill`.
     Raises :class:`InputError` — exit code 2 for invalid standards or usage, 3 for
     unreadable data or a measure that cannot be computed on its rows.
     """
@@ -95,7 +100,7 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     with _Engine(engine, spark_master, catalogue, as_of) as query_engine:
         checked = _check_datasets(catalogue, chosen, data or {}, query_engine,
                                   Path(out) if out is not None else None, progress,
-                                  pseudonym_key)
+                                  pseudonym_key, (spill_over, spill_dir))
     from engine.decide import decide_results, trajectory_alerts
     from engine.measure import describe_measure
     from engine.track import track_standards
@@ -242,7 +247,8 @@ class _Checked:
 
 def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str, str],
                     query_engine: _Engine, out: Path | None, progress: Progress,
-                    pseudonym_key: bytes | None) -> _Checked:
+                    pseudonym_key: bytes | None,
+                    spill: tuple[int | None, Path | None] = (None, None)) -> _Checked:
     """One dataset at a time: read it, measure all its standards and select their open
     cases, then let its rows go, so that only one extract is ever held in memory. Every
     unreadable file is gathered before the run stops (exit 3)."""
@@ -262,7 +268,7 @@ def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str
         try:
             spark = query_engine.spark
             extract = _read(ds, _paths(ds, name, data, catalogue.root, spark),
-                            query_engine.as_of, spark)
+                            query_engine.as_of, spark, Spill.default(*spill))
             if not problems:  # once the run must stop, measuring would be wasted
                 _measure(extract, mine, demand, query_engine.context(), catalogue, checked,
                          progress)
@@ -332,7 +338,8 @@ def _on_the_data(what: str, ctx: Context) -> Iterator[None]:
                          exit_code=3) from None
 
 
-def _read(ds: Dataset, sources: list[Path] | str, as_of: dt.date, spark: Any) -> Extract:
+def _read(ds: Dataset, sources: list[Path] | str, as_of: dt.date, spark: Any,
+          spill: Spill | None = None) -> Extract:
     """On Spark, files named by a URI are read where they lie: Parquet files by Spark
     itself, in pieces (engine.read.spark_parquet), others whole, each by the local reader
     on an executor (engine.read.spark_files, which lists them and tells them apart).
@@ -348,7 +355,7 @@ def _read(ds: Dataset, sources: list[Path] | str, as_of: dt.date, spark: Any) ->
         from engine.read import spark_parquet
 
         return spark_parquet.read_dataset(ds, sources, as_of, spark)
-    return read_dataset(ds, sources, as_of)
+    return read_dataset(ds, sources, as_of, spill=spill)
 
 
 def _spark_is_here(spark: Any) -> bool:

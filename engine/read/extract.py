@@ -30,6 +30,7 @@ from engine.read import csv_file, excel_file, parquet_file
 from engine.read.coerce import REASONS, coerce, dtype_of, fast, raw_name
 from engine.read.header import Header
 from engine.read.sources import Kind, Unreadable, identify, sha256
+from engine.read.spill import Rows, Spill
 
 if TYPE_CHECKING:
     import ibis
@@ -134,17 +135,19 @@ class _Part:
     failures: pl.DataFrame  # _row, column, value, reason
     blanks: int
     reordered: bool  # rescued rows were appended after the others
+    spilled: bool = False  # the rows are on disk (engine.read.spill)
 
 
-def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: Path | None = None
-                 ) -> Extract:
-    """Read every file of ``ds``; raise :class:`InputError` (exit 3) if one cannot be read."""
+def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: Path | None = None,
+                 spill: Spill | None = None) -> Extract:
+    """Read every file of ``ds``; raise :class:`InputError` (exit 3) if one cannot be read.
+    With ``spill``, rows past its threshold are kept on disk (engine.read.spill)."""
     problems: list[Problem] = []
     parts: list[_Part] = []
     for path in paths:
         shown = _shown(path, shown_base)
         try:
-            parts.append(read_file(ds, path, shown))
+            parts.append(read_file(ds, path, shown, spill))
         except Unreadable as err:
             problems.append(err.problem)
     if not paths:
@@ -158,7 +161,7 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
     return extract
 
 
-def read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
+def read_file(ds: Dataset, path: Path, shown: Path, spill: Spill | None = None) -> _Part:
     """One file, hashed as it is parsed, through the fast path and the full path; the
     rows of all files are then checked together (:func:`_validate`). Called here, and
     on Spark's executors for files read where they lie (engine.read.spark_files)."""
@@ -174,19 +177,23 @@ def read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
 
     hasher = threading.Thread(target=hash_it, name=f"{HASHER} {shown}", daemon=True)
     hasher.start()  # hashing releases the GIL: it overlaps the parse
+    batches = Rows(spill, ds.name)
     try:
-        batches, flagged, query, kept, header, sheet = _parse(ds, kind, path, shown)
+        flagged, query, kept, header, sheet = _parse(ds, kind, path, shown, batches)
+        hasher.join()
+        if not digest[0]:
+            raise Unreadable(Problem(
+                shown, "the file could not be read to its end to compute its SHA-256 (was "
+                "it moved or changed while it was read?)",
+                hint="run again once the export is complete"))
+        scanned = batches.frame()
     except BaseException:
         stop.set()  # a refused file is not read to its end only to be hashed
         hasher.join()
+        batches.discard()
         raise
-    hasher.join()
-    if not digest[0]:
-        raise Unreadable(Problem(shown, "the file could not be read to its end to compute "
-                                 "its SHA-256 (was it moved or changed while it was read?)",
-                                 hint="run again once the export is complete"))
-    scanned = pl.concat(batches, rechunk=False) if batches else query.clear().collect().select(
-        kept)
+    if scanned is None:
+        scanned = query.clear().collect().select(kept)
     rows, blanks = scanned.height, int(scanned["_blank"].sum())
     rescued, failures, more_blanks = _full_path(ds, kind, pl.concat(flagged) if flagged
                                                 else query.clear().collect())
@@ -195,14 +202,14 @@ def read_file(ds: Dataset, path: Path, shown: Path) -> _Part:
         *(pl.col(n).cast(scanned.schema[n]) for n in ds.columns), "_row",
         _drop=pl.lit(False)).with_columns(**_key_hash(ds))], rechunk=False)
     record = FileRead(str(shown), digest[0], rows, header.row, sheet, header.unexpected)
-    return _Part(record, typed, failures, blanks + more_blanks, bool(rescued.height))
+    return _Part(record, typed, failures, blanks + more_blanks, bool(rescued.height),
+                 batches.spilled)
 
 
-def _parse(ds: Dataset, kind: Kind, path: Path, shown: Path
-           ) -> tuple[list[pl.DataFrame], list[pl.DataFrame], pl.LazyFrame, list[str],
-                      Header, str | None]:
-    """The file parsed in batches, the fast path run on each: (batches of the kept
-    columns, the flagged rows, the query, the kept columns, the header, the sheet)."""
+def _parse(ds: Dataset, kind: Kind, path: Path, shown: Path, batches: Rows
+           ) -> tuple[list[pl.DataFrame], pl.LazyFrame, list[str], Header, str | None]:
+    """The file parsed in batches, the fast path run on each, the kept columns going to
+    ``batches``: (the flagged rows, the query, the kept columns, the header, the sheet)."""
     with ExitStack() as stack:
         try:
             frame, header, sheet = _scan(kind, path, shown, ds, stack)
@@ -213,16 +220,16 @@ def _parse(ds: Dataset, kind: Kind, path: Path, shown: Path
                 _blank=plan.blank, _flag=plan.flagged).with_columns(
                 _drop=pl.col("_flag") | pl.col("_blank"), **_key_hash(ds))
             kept = [*ds.columns, "_row", "_drop", "_blank", *_key_hash(ds)]
-            batches, flagged = [], []
+            flagged = []
             for batch in query.collect_batches(chunk_size=BATCH_ROWS):
                 if batch["_flag"].any():
                     flagged.append(batch.filter("_flag"))
-                batches.append(batch.select(kept))
+                batches.add(batch.select(kept))
         except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
             raise (csv_file.explain(exc, path, shown, ds) if kind is Kind.csv else Unreadable(
                 Problem(shown, f"the file cannot be read ({str(exc).splitlines()[0][:160]})",
                         hint="export the extract again"))) from None
-    return batches, flagged, query, kept, header, sheet
+    return flagged, query, kept, header, sheet
 
 
 def _scan(kind: Kind, path: Path, shown: Path, ds: Dataset, stack: ExitStack
@@ -265,14 +272,19 @@ def _full_path(ds: Dataset, kind: Kind, doubtful: pl.DataFrame
 def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
     files = [p.file for p in parts]
     names = pl.Enum(sorted({p.file.path for p in parts}))  # one small code per row, not a copy
-    typed = pl.concat(
-        [p.typed.with_columns(_file=pl.lit(p.file.path, names)) for p in parts if p.typed.height],
-        how="vertical_relaxed",
-    ) if any(p.typed.height for p in parts) else _empty(ds, names)
+    read = [p for p in parts if p.typed.height]
+    if read:
+        typed = pl.concat([p.typed for p in read], how="vertical_relaxed")
+        typed = typed.with_columns(_file_of(read, names, typed["_row"].chunk_lengths()))
+    else:
+        typed = _empty(ds, names)
     mask, failures = _checked(ds, typed, parts, as_of)
     # Rows rejected stay, marked: leaving them out would copy every row used.
     typed = typed.select(*ds.columns, "_file", "_row", _used=mask)
-    if any(p.reordered for p in parts):
+    # Rescued rows were appended: the rows are put back in file order, unless they are on
+    # disk (engine.read.spill), where sorting would bring them all into memory. The order
+    # is for people reading the rows: nothing the run computes depends on it.
+    if any(p.reordered for p in parts) and not any(p.spilled for p in parts):
         typed = typed.sort("_file", "_row")
     blanks = sum(p.blanks for p in parts)
     rejects = rejects_of(ds, failures)
@@ -280,6 +292,26 @@ def _validate(ds: Dataset, parts: list[_Part], as_of: dt.date) -> Extract:
     table = typed.to_arrow(compat_level=pl.CompatLevel.newest())
     return Extract(ds, table, files, sum(f.rows_read for f in files), int(mask.sum()),
                    {BLANK_ROW: blanks} if blanks else {}, rejects)
+
+
+def _file_of(read: list[_Part], names: pl.Enum, pieces: list[int]) -> pl.Series:
+    """Each row's file, cut in the ``pieces`` the other columns are cut in. A column cut
+    otherwise would make every column be copied to match, when it joins them and when
+    the rows become an Arrow table: the whole extract held twice, and rows kept on disk
+    (engine.read.spill) brought into memory."""
+    out, files = [], iter(read)
+    part, left = next(files), read[0].typed.height
+    for length in pieces:
+        piece = []
+        while length:
+            while not left:
+                part = next(files)
+                left = part.typed.height
+            take = min(length, left)
+            piece.append(pl.repeat(part.file.path, take, dtype=names, eager=True))
+            length, left = length - take, left - take
+        out.append(pl.concat(piece) if len(piece) > 1 else piece[0])
+    return pl.concat(out, rechunk=False).alias("_file")
 
 
 def rejects_of(ds: Dataset, failures: pl.DataFrame) -> list[Reject]:
