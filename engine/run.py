@@ -97,10 +97,11 @@ def check(standards: Path | str = DEFAULT_STANDARDS, *, data: dict[str, str] | N
     catalogue = load_catalogue(standards)
     as_of = as_of or catalogue.settings.as_of or dt.date.today()
     chosen = _choose(catalogue, only)
+    spill = Spill.default(spill_over, Path(spill_dir) if spill_dir is not None else None)
     with _Engine(engine, spark_master, catalogue, as_of) as query_engine:
         checked = _check_datasets(catalogue, chosen, data or {}, query_engine,
                                   Path(out) if out is not None else None, progress,
-                                  pseudonym_key, (spill_over, spill_dir))
+                                  pseudonym_key, spill)
     from engine.decide import decide_results, trajectory_alerts
     from engine.measure import describe_measure
     from engine.track import track_standards
@@ -247,8 +248,7 @@ class _Checked:
 
 def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str, str],
                     query_engine: _Engine, out: Path | None, progress: Progress,
-                    pseudonym_key: bytes | None,
-                    spill: tuple[int | None, Path | None] = (None, None)) -> _Checked:
+                    pseudonym_key: bytes | None, spill: Spill | None = None) -> _Checked:
     """One dataset at a time: read it, measure all its standards and select their open
     cases, then let its rows go, so that only one extract is ever held in memory. Every
     unreadable file is gathered before the run stops (exit 3)."""
@@ -268,7 +268,8 @@ def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str
         try:
             spark = query_engine.spark
             extract = _read(ds, _paths(ds, name, data, catalogue.root, spark),
-                            query_engine.as_of, spark, Spill.default(*spill))
+                            query_engine.as_of, spark,
+                            dataclasses.replace(spill, held=0) if spill else None)
             if not problems:  # once the run must stop, measuring would be wasted
                 _measure(extract, mine, demand, query_engine.context(), catalogue, checked,
                          progress)
