@@ -19,7 +19,7 @@ import pytest
 
 from engine.model.dataset import Dataset
 from engine.problems import InputError
-from engine.read import extract
+from engine.read import extract, spill
 from engine.read.extract import Extract, read_dataset
 from engine.read.spill import Rows, Spill, memory, parse_size
 from engine.run import check
@@ -306,3 +306,22 @@ def test_rows_set_aside_for_the_full_path_do_not_hold_their_batch_in_memory() ->
     assert own.equals(flagged)
     assert text_bytes(flagged) > 1_000_000  # the batch's text, shared
     assert text_bytes(own) < 10_000  # its own 100 cells
+
+
+def test_a_full_spill_folder_is_told_once_for_a_dataset_of_several_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Full:  # a stream writer on a disk with no room left
+        def write_table(self, table: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(spill.ipc, "new_stream", lambda sink, schema: Full())
+    with pytest.raises(InputError) as stopped:
+        read(files(tmp_path), Spill(0, tmp_path))
+    assert stopped.value.exit_code == 3
+    assert len(stopped.value.problems) == 1
+    told = stopped.value.problems[0]
+    assert told.path == tmp_path and "No space left on device" in told.message
+    assert "--spill-dir" in (told.hint or "")

@@ -149,7 +149,8 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
         try:
             parts.append(read_file(ds, path, shown, spill))
         except Unreadable as err:
-            problems.append(err.problem)
+            if err.problem not in problems:  # a full spill folder, told once, not per file
+                problems.append(err.problem)
     if not paths:
         problems.append(Problem(None, f"dataset '{ds.name}': no file matches "
                                 f"{', '.join(ds.files)}",
