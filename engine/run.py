@@ -268,8 +268,7 @@ def _check_datasets(catalogue: Catalogue, chosen: list[Standard], data: dict[str
         try:
             spark = query_engine.spark
             extract = _read(ds, _paths(ds, name, data, catalogue.root, spark),
-                            query_engine.as_of, spark,
-                            dataclasses.replace(spill, held=0) if spill else None)
+                            query_engine.as_of, spark, spill)
             if not problems:  # once the run must stop, measuring would be wasted
                 _measure(extract, mine, demand, query_engine.context(), catalogue, checked,
                          progress)

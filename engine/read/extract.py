@@ -30,7 +30,7 @@ from engine.read import csv_file, excel_file, parquet_file
 from engine.read.coerce import REASONS, coerce, dtype_of, fast, raw_name
 from engine.read.header import Header
 from engine.read.sources import Kind, Unreadable, identify, sha256
-from engine.read.spill import Rows, Spill
+from engine.read.spill import Rows, Spill, Tally
 
 if TYPE_CHECKING:
     import ibis
@@ -144,10 +144,11 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
     With ``spill``, rows past its threshold are kept on disk (engine.read.spill)."""
     problems: list[Problem] = []
     parts: list[_Part] = []
+    tally = Tally(spill, ds.name) if spill is not None else None  # over all its files
     for path in paths:
         shown = _shown(path, shown_base)
         try:
-            parts.append(read_file(ds, path, shown, spill))
+            parts.append(read_file(ds, path, shown, tally))
         except Unreadable as err:
             if err.problem not in problems:  # a full spill folder, told once, not per file
                 problems.append(err.problem)
@@ -162,7 +163,7 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
     return extract
 
 
-def read_file(ds: Dataset, path: Path, shown: Path, spill: Spill | None = None) -> _Part:
+def read_file(ds: Dataset, path: Path, shown: Path, tally: Tally | None = None) -> _Part:
     """One file, hashed as it is parsed, through the fast path and the full path; the
     rows of all files are then checked together (:func:`_validate`). Called here, and
     on Spark's executors for files read where they lie (engine.read.spark_files)."""
@@ -178,7 +179,7 @@ def read_file(ds: Dataset, path: Path, shown: Path, spill: Spill | None = None) 
 
     hasher = threading.Thread(target=hash_it, name=f"{HASHER} {shown}", daemon=True)
     hasher.start()  # hashing releases the GIL: it overlaps the parse
-    batches = Rows(spill, ds.name)
+    batches = Rows(tally)
     try:
         flagged, query, kept, header, sheet = _parse(ds, kind, path, shown, batches)
         hasher.join()

@@ -93,14 +93,13 @@ def _cgroup_limits(proc: Path, cgroups: Path) -> list[int]:
     return limits
 
 
-@dataclass
+@dataclass(frozen=True)
 class Spill:
     """Where and past how many bytes of parsed rows a dataset's rows go to disk. ``over``
     None: never (the rows stay in memory, whatever their size)."""
 
     over: int | None
     folder: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
-    held: int = 0  # bytes of parsed rows held in memory so far, over the dataset's files
 
     @classmethod
     def default(cls, over: int | None = None, folder: Path | None = None) -> Spill:
@@ -116,12 +115,22 @@ class Spill:
         return cls(over, folder or Path(tempfile.gettempdir()))
 
 
+@dataclass
+class Tally:
+    """One dataset's parsed rows held in memory so far, in bytes, over its files: what is
+    weighed against its :class:`Spill` threshold (one tally a dataset read)."""
+
+    spill: Spill
+    dataset: str
+    held: int = 0
+
+
 class Rows:
     """One file's parsed batches: held, or written to a spill file once the dataset's
-    rows pass the threshold (:class:`Spill`)."""
+    rows pass the threshold (:class:`Tally`)."""
 
-    def __init__(self, spill: Spill | None, dataset: str) -> None:
-        self.spill, self.dataset = spill, dataset
+    def __init__(self, tally: Tally | None) -> None:
+        self.tally = tally
         self.held: list[pl.DataFrame] = []
         self.file: IO[bytes] | None = None
         self.writer: ipc.RecordBatchStreamWriter | None = None
@@ -132,10 +141,10 @@ class Rows:
         return self.file is not None
 
     def add(self, batch: pl.DataFrame) -> None:
-        spill = self.spill
-        if spill is not None and spill.over is not None and self.writer is None:
-            spill.held += int(batch.estimated_size())
-            if spill.held > spill.over:
+        tally = self.tally
+        if tally is not None and tally.spill.over is not None and self.writer is None:
+            tally.held += int(batch.estimated_size())
+            if tally.held > tally.spill.over:
                 self._start(batch)
         if self.writer is None:
             self.held.append(batch)
@@ -168,10 +177,10 @@ class Rows:
             _remove(self.lingering)
 
     def _start(self, batch: pl.DataFrame) -> None:
-        assert self.spill is not None
+        assert self.tally is not None
         try:
-            fd, name = tempfile.mkstemp(prefix=f"compliance-{self.dataset}-", suffix=".arrow",
-                                        dir=self.spill.folder)  # mode 0600
+            fd, name = tempfile.mkstemp(prefix=f"compliance-{self.tally.dataset}-",
+                                        suffix=".arrow", dir=self.tally.spill.folder)  # 0600
         except OSError as error:
             raise self._cannot(error) from None
         self.file = os.fdopen(fd, "w+b")
@@ -196,10 +205,11 @@ class Rows:
             raise self._cannot(error) from None
 
     def _cannot(self, error: OSError) -> Unreadable:
-        assert self.spill is not None
+        assert self.tally is not None
+        spill = self.tally.spill
         return Unreadable(Problem(
-            self.spill.folder, f"dataset '{self.dataset}' is larger than the "
-            f"{_size(self.spill.over)} a run holds in memory, and its rows could not be "
+            spill.folder, f"dataset '{self.tally.dataset}' is larger than the "
+            f"{_size(spill.over)} a run holds in memory, and its rows could not be "
             f"kept on disk here ({error.strerror or error})",
             hint="free space in this folder or give another with --spill-dir (it needs "
             "room for the parsed rows: about one and a half times a CSV extract's size), "
