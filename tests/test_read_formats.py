@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import hashlib
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -589,34 +591,35 @@ def test_several_files_are_read_as_one_dataset_each_with_its_digest(tmp_path: Pa
 def test_a_file_is_hashed_after_its_parse_while_its_rows_are_checked(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Hashing during the parse took a core from the parser (0.35 s of a 10M-row read);
-    the checks that follow it leave one idle."""
+    the checks that follow it leave one idle. The hash waits here until the checks have
+    begun: hashing before the parse ends, or before the checks begin, fails."""
     path = write(tmp_path, f"{HEADER}\nA,21/01/2025,1,Y\nA,22/01/2025,2,N\n")
-    events: list[str] = []
+    parsed, checking, saw = threading.Event(), threading.Event(), []
     parse, validate, digest = extract._parse, extract._validate, extract.sha256
 
-    def parsed(*args: Any) -> Any:
+    def parsing(*args: Any) -> Any:
         found = parse(*args)
-        events.append("parsed")
+        parsed.set()
         return found
 
     def hashing(*args: Any) -> str:
-        events.append("hashing")
+        saw.append((parsed.is_set(), checking.wait(timeout=10)))
         return digest(*args)
 
-    def checking(*args: Any) -> Any:
-        events.append("checking")
+    def checks(*args: Any) -> Any:
+        checking.set()
         return validate(*args)
 
-    monkeypatch.setattr(extract, "_parse", parsed)
-    monkeypatch.setattr(extract, "_validate", checking)
+    monkeypatch.setattr(extract, "_parse", parsing)
+    monkeypatch.setattr(extract, "_validate", checks)
     monkeypatch.setattr(extract, "sha256", hashing)
     ex = read(dataset(), path)
-    assert events[0] == "parsed" and sorted(events[1:]) == ["checking", "hashing"]
+    assert saw == [(True, True)]
     assert ex.files[0].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert [r.reason for r in ex.rejects] == ["duplicate_key"] * 2
 
 
-def test_a_file_changed_before_it_is_hashed_is_refused_not_digested(
+def test_a_file_written_to_before_it_is_hashed_is_refused_not_digested(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An export still being written: the digest would not be that of the rows read."""
     path = write(tmp_path, f"{HEADER}\nA,21/01/2025,1,Y\n")
@@ -632,9 +635,56 @@ def test_a_file_changed_before_it_is_hashed_is_refused_not_digested(
         read(dataset(), path)
     assert err.value.exit_code == 3
     assert [str(p) for p in err.value.problems] == [
-        "cases.csv: the file was changed or moved while it was read, so no SHA-256 can be "
-        "recorded for the rows read (was it still being exported?) (run again once the "
-        "export is complete)"]
+        "cases.csv: the file changed while it was read: its size or modification time is "
+        "not what it was when the read began, so its SHA-256 would not be that of the rows "
+        "read (wait until the export is complete, then run again)"]
+
+
+def test_a_file_replaced_after_its_parse_is_digested_as_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by review: hashing by name after the parse digested whatever file had taken
+    the name meanwhile: an export tool's rename of a file of the same size and time
+    (cp -p, rsync -t, unzip keep it). The digest is the file's that was read."""
+    path = write(tmp_path, f"{HEADER}\nA,21/01/2025,1,Y\n")
+    original, seen = path.read_bytes(), path.stat()
+    parse = extract._parse
+
+    def replaced_once_parsed(*args: Any) -> Any:
+        found = parse(*args)
+        other = tmp_path / "other.csv"
+        other.write_bytes(original.replace(b"A,21", b"Z,21"))
+        os.utime(other, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+        os.replace(other, path)
+        return found
+
+    monkeypatch.setattr(extract, "_parse", replaced_once_parsed)
+    ex = read(dataset(), path)
+    assert column(ex, "ref") == ["A"]
+    assert ex.files[0].sha256 == hashlib.sha256(original).hexdigest()
+
+
+def test_a_file_that_cannot_be_read_to_its_end_is_told_with_the_cause(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, f"{HEADER}\nA,21/01/2025,1,Y\n")
+
+    def failing(*args: Any) -> str:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(extract, "sha256", failing)
+    with pytest.raises(InputError) as err:
+        read(dataset(), path)
+    assert [str(p) for p in err.value.problems] == [
+        "cases.csv: the file could not be read to its end to compute its SHA-256 "
+        "(Input/output error) (check that it is readable and complete, and run again)"]
+
+
+def slow_sha256(told: list[bool]) -> Any:
+    """A hash of a huge file: it goes on until it is told to stop (or 30 s)."""
+    def hashing(source: Any, stop: threading.Event | None = None) -> str:
+        assert stop is not None
+        told.append(stop.wait(timeout=30))
+        return ""
+    return hashing
 
 
 def test_a_dataset_refused_after_one_file_is_parsed_stops_hashing_it(
@@ -642,18 +692,39 @@ def test_a_dataset_refused_after_one_file_is_parsed_stops_hashing_it(
     first = write(tmp_path, f"{HEADER}\nA,21/01/2025,1,Y\n", name="jan.csv")
     second = write(tmp_path, "no header here\n", name="feb.csv")
     told: list[bool] = []
-
-    def slow_sha256(path: Path, stop: threading.Event | None = None) -> str:
-        assert stop is not None
-        told.append(stop.wait(timeout=30))  # a huge file: hashed until told to stop
-        return ""
-
-    monkeypatch.setattr(extract, "sha256", slow_sha256)
+    monkeypatch.setattr(extract, "sha256", slow_sha256(told))
     with pytest.raises(InputError) as err:
         read(dataset(), first, second)
     assert [p.path for p in err.value.problems] == [Path("feb.csv")]
     assert told == [True]  # the first file's: stopped, and waited for
     assert not [t for t in threading.enumerate() if t.name.startswith(extract.HASHER)]
+
+
+def test_a_file_failing_after_its_parse_stops_hashing_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One file read alone, as Spark's executors read each (engine.read.spark_files)."""
+    path = write(tmp_path, f"{HEADER}\nA,21/01/2025,1,Y\n")
+    told: list[bool] = []
+
+    def broken(*args: Any) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(extract, "sha256", slow_sha256(told))
+    monkeypatch.setattr(extract, "_finish", broken)
+    with pytest.raises(MemoryError):
+        extract.read_file(dataset(), path, Path(path.name))
+    assert told == [True]
+    assert not [t for t in threading.enumerate() if t.name.startswith(extract.HASHER)]
+
+
+def test_rows_over_max_rejected_still_carry_their_files_digests(tmp_path: Path) -> None:
+    """The rejects of a refused extract are written for whoever fixes it: with the digest
+    of the file they came from."""
+    path = write(tmp_path, hundred_rows(3))
+    with pytest.raises(TooManyRejects) as err:
+        read(dataset(max_rejected="1%"), path)
+    assert [f.sha256 for f in err.value.extract.files] == [
+        hashlib.sha256(path.read_bytes()).hexdigest()]
 
 
 def test_a_key_duplicated_across_two_files_rejects_both_copies(tmp_path: Path) -> None:

@@ -130,45 +130,78 @@ def resolve_files(ds: Dataset, root: Path) -> list[Path]:
 class _Digest:
     """A file's SHA-256, computed in a thread of its own once the file is parsed, while
     the rows are checked. Hashing during the parse would take a core from the parser,
-    which uses both; after it, the checks leave one idle (0.35 s of a 10M-row read).
+    which uses both; after it, the checks leave one idle (0.35 s of a 10M-row read). For
+    a dataset of several files, a file's digest is computed while the next is parsed.
 
-    The file's size and modification time, taken before the parse, are compared once it
-    is hashed: a file changed in between (an export still being written) is refused, so
-    the digest recorded is that of the bytes that were read."""
+    The file is opened before it is parsed and hashed through that handle, so the digest
+    is that of the file read even if another is put in its place (an export tool's
+    rename) or it is moved meanwhile. Its size and modification time at the opening and
+    once it is hashed are compared: a file written to in between (an export still being
+    written) is refused, as its digest would not be that of the rows read."""
 
-    def __init__(self, path: Path, shown: Path, seen: os.stat_result) -> None:
-        self.path, self.shown, self.seen = path, shown, seen
-        self.stop, self.found = threading.Event(), ""
+    def __init__(self, path: Path, shown: Path) -> None:
+        self.shown, self.stop, self.found = shown, threading.Event(), ""
+        self.error: BaseException | None = None
+        try:
+            self.handle = path.open("rb")
+            self.seen = os.fstat(self.handle.fileno())
+        except OSError as error:
+            raise Unreadable(Problem(shown, f"the file cannot be read ({_cause(error)})",
+                                     hint="check that it is there and readable, and run "
+                                     "again")) from None
         self.thread = threading.Thread(target=self._hash, name=f"{HASHER} {shown}",
                                        daemon=True)
+
+    def start(self) -> None:
         self.thread.start()  # hashing releases the GIL: it overlaps the checks
 
     def _hash(self) -> None:
         try:
-            found = sha256(self.path, self.stop)
-            if _same(self.seen, self.path.stat()):
-                self.found = found
-        except OSError:  # moved or changed while it was read: said by value()
-            pass
+            with self.handle:
+                found = sha256(self.handle, self.stop)
+                if _same(self.seen, os.fstat(self.handle.fileno())):
+                    self.found = found
+        except BaseException as error:  # told by value(), on the thread that waits
+            self.error = error
 
     def value(self) -> str:
-        """The digest; :class:`Unreadable` if the file changed or went before it was hashed."""
-        self.thread.join()
+        """The digest; :class:`Unreadable` if the file could not be read to its end or
+        changed before it was hashed."""
+        try:
+            self.thread.join()
+        except BaseException:  # interrupted while waiting: no digest is wanted
+            self.cancel()
+            raise
+        if isinstance(self.error, OSError):
+            raise Unreadable(Problem(
+                self.shown, f"the file could not be read to its end to compute its SHA-256 "
+                f"({_cause(self.error)})", hint="check that it is readable and complete, "
+                "and run again"))
+        if self.error is not None:
+            raise self.error
         if not self.found:
             raise Unreadable(Problem(
-                self.shown, "the file was changed or moved while it was read, so no "
-                "SHA-256 can be recorded for the rows read (was it still being exported?)",
-                hint="run again once the export is complete"))
+                self.shown, "the file changed while it was read: its size or modification "
+                "time is not what it was when the read began, so its SHA-256 would not be "
+                "that of the rows read", hint="wait until the export is complete, then "
+                "run again"))
         return self.found
 
     def cancel(self) -> None:
         """Stop hashing (the file was refused: no digest is wanted) and wait for it."""
         self.stop.set()
-        self.thread.join()
+        if self.thread.ident is None:  # never started
+            self.handle.close()
+        else:
+            self.thread.join()
 
 
 def _same(before: os.stat_result, after: os.stat_result) -> bool:
     return (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+
+
+def _cause(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 @dataclass
@@ -194,12 +227,13 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
     With ``spill``, rows past its threshold are kept on disk (engine.read.spill)."""
     problems: list[Problem] = []
     parts: list[_Part] = []
+    digests: list[_Digest] = []  # each registered before its thread starts
     tally = Tally(spill, ds.name) if spill is not None else None  # over all its files
     try:
         for path in paths:
             shown = _shown(path, shown_base)
             try:
-                parts.append(read_file(ds, path, shown, tally, wait=False))
+                parts.append(read_file(ds, path, shown, tally, digests=digests))
             except Unreadable as err:
                 if err.problem not in problems:  # a full spill folder, told once, not per file
                     problems.append(err.problem)
@@ -219,9 +253,8 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
         if problems:
             raise InputError(problems, exit_code=3)
     except BaseException:
-        for part in parts:  # a refused dataset is not read to its end only to be hashed
-            if part.digest is not None:
-                part.digest.cancel()
+        for digest in digests:  # a refused dataset is not read to its end only to be hashed
+            digest.cancel()
         raise
     extract = replace(extract, files=files)
     _enforce_threshold(extract)
@@ -229,34 +262,32 @@ def read_dataset(ds: Dataset, paths: list[Path], as_of: dt.date, *, shown_base: 
 
 
 def read_file(ds: Dataset, path: Path, shown: Path, tally: Tally | None = None, *,
-              wait: bool = True) -> _Part:
+              digests: list[_Digest] | None = None) -> _Part:
     """One file, through the fast path and the full path, and hashed once parsed; the
-    rows of all files are then checked together (:func:`_validate`). With ``wait``
-    false the digest is still being computed (:meth:`_Part.record` waits for it).
-    Called here, and on Spark's executors for files read where they lie
-    (engine.read.spark_files)."""
+    rows of all files are then checked together (:func:`_validate`). Its digest is
+    waited for here, unless ``digests`` is given: then it is added there, and is still
+    being computed (:meth:`_Part.record` waits for it). Called here, and on Spark's
+    executors for files read where they lie (engine.read.spark_files)."""
     kind = identify(path, shown)
+    digest = _Digest(path, shown)
     try:
-        seen = path.stat()
-    except OSError:  # gone since it was identified
-        raise Unreadable(Problem(shown, "the file cannot be read (was it moved?)",
-                                 hint="check the path, and run again")) from None
-    batches = Rows(tally)
-    try:
-        flagged, query, kept, header, sheet = _parse(ds, kind, path, shown, batches)
-        scanned = batches.frame()
-    except BaseException:
-        batches.discard()
-        raise
-    digest = _Digest(path, shown, seen)
-    try:
+        if digests is not None:
+            digests.append(digest)
+        batches = Rows(tally)
+        try:
+            flagged, query, kept, header, sheet = _parse(ds, kind, path, shown, batches)
+            scanned = batches.frame()
+        except BaseException:
+            batches.discard()
+            raise
+        digest.start()
         part = _finish(ds, kind, scanned, flagged, query, kept, header, sheet, shown)
+        part.spilled, part.digest = batches.spilled, digest
+        if digests is None:
+            part.file, part.digest = part.record(), None
     except BaseException:
         digest.cancel()
         raise
-    part.spilled, part.digest = batches.spilled, digest
-    if wait:
-        part.file, part.digest = part.record(), None
     return part
 
 
