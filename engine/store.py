@@ -33,6 +33,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -309,7 +311,7 @@ def _engine(url: str) -> sa.Engine:
                                 **isolation)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 60})
+    engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": _BUSY_WAIT})
 
     # pysqlite begins transactions lazily, at the first write; take the write lock at the
     # start instead, so that a run reads the alert states it then updates (SQLAlchemy's
@@ -317,13 +319,34 @@ def _engine(url: str) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        _write_ahead(dbapi_connection)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+_BUSY_WAIT = 60  # seconds an SQLite store waits for another run's lock
+
+
+def _write_ahead(dbapi_connection: Any) -> None:
+    """Put the SQLite file in WAL mode. SQLite answers "database is locked" at once,
+    without waiting for its timeout, when a new file is switched to WAL while another
+    run opens it, or while the last connection to it cleans up as it closes
+    (sqlite.org/wal.html): runs started together on a new store failed one time in
+    sixty. Tried again, briefly, for as long as a lock is waited for."""
+    deadline, pause = time.monotonic() + _BUSY_WAIT, 0.005
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.1)
 
 
 def _keep(conn: sa.Connection, record: RunRecord, rejects: list[dict[str, Any]] | None
