@@ -260,7 +260,7 @@ def test_a_refused_file_is_not_hashed_behind_the_message(
     # refused later is stopped: tests/test_read_formats.py).
     told: list[bool] = []
 
-    def slow_sha256(path: Path, stop: threading.Event | None = None) -> str:
+    def slow_sha256(source: Any, stop: threading.Event | None = None) -> str:
         assert stop is not None
         told.append(stop.wait(timeout=30))  # a huge file: hashed until told to stop
         return ""

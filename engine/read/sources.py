@@ -6,7 +6,6 @@ CSV saved as ``.xlsx`` is reported before any parser sees it, with what to do.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
 from enum import StrEnum
@@ -93,16 +92,14 @@ def _texty(head: bytes) -> bool:
     return all(b in b"\t\r\n" or 32 <= b < 127 or b >= 0x80 for b in head)
 
 
-def sha256(source: Path | BinaryIO, stop: threading.Event | None = None) -> str:
-    """The SHA-256 of a file (a path, or a file open for reading, read from its start),
-    read in chunks so a large extract is never held in memory; given up ("") once
-    ``stop`` is set (the file was refused: no digest is wanted)."""
+def sha256(f: BinaryIO, stop: threading.Event | None = None) -> str:
+    """The SHA-256 of a file open for reading, from its start, read in chunks so a large
+    extract is never held in memory; given up ("") once ``stop`` is set (the file was
+    refused: no digest is wanted)."""
     digest = hashlib.sha256()
-    with contextlib.ExitStack() as stack:
-        f = stack.enter_context(source.open("rb")) if isinstance(source, Path) else source
-        f.seek(0)
-        while chunk := f.read(CHUNK):
-            if stop is not None and stop.is_set():
-                return ""
-            digest.update(chunk)
+    f.seek(0)
+    while chunk := f.read(CHUNK):
+        if stop is not None and stop.is_set():
+            return ""
+        digest.update(chunk)
     return digest.hexdigest()
