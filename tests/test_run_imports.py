@@ -70,3 +70,23 @@ def test_the_imports_run_while_the_first_extract_is_read_and_connect_after_it() 
         "engine.run.check('standards', only=['BEN-01'])\n"
         "print(json.dumps(order))\n"))
     assert order == ["read, importing", "connect"]
+
+
+def test_the_command_line_collects_cycles_less_often_and_the_library_leaves_that_alone(
+        ) -> None:
+    """``compliance`` runs Python's cycle collector every 50,000 allocations (its own
+    process: bench/README.md, "Python's cycle collector"); ``engine.run.check``, which
+    may run inside someone else's program, does not touch the setting."""
+    seen = json.loads(python(
+        "import gc, json, sys\n"
+        "import engine.run\n"
+        "engine.run.check('standards', only=['BEN-01'])\n"
+        "library = gc.get_threshold()[0]\n"
+        "from engine.cli import main\n"
+        "sys.argv = ['compliance', 'validate', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps([library, gc.get_threshold()[0]]))\n"))
+    assert seen == [700, 50_000]
