@@ -40,6 +40,9 @@ GOAL = 0.10
 
 def child(path: Path, out: Path) -> dict[str, float | int]:
     """One timed run in this process; the figures as a dict."""
+    from engine.cli import fewer_collections
+
+    fewer_collections()  # as the command sets it for its own process
     import engine.decide as deciding
     import engine.decide.alerts as rules
     import engine.measure as measuring

@@ -56,12 +56,13 @@ def main(argv: list[str] | None = None) -> None:
     clock = Clock()
     import engine.cli  # what the command imports first
 
+    engine.cli.fewer_collections()  # as the command sets it for its own process
     clock.lap("import engine.cli (typer, rich)")
     import polars  # noqa: F401
     import pyarrow  # noqa: F401
 
     clock.lap("import polars, pyarrow")
-    import engine.load  # noqa: F401 - the pydantic models
+    import engine.load  # the pydantic models
 
     clock.lap("import engine.load (pydantic models)")
     import ibis
@@ -113,7 +114,10 @@ def shipped(rows: int, fmt: str) -> None:
     print(f"the shipped catalogue on {rows:,}-row {fmt.upper()} extracts, in one process")
     clock = Clock()
     from engine import run
+    from engine.cli import fewer_collections
     from engine.progress import Progress
+
+    fewer_collections()  # as the command sets it for its own process
 
     class Steps(Progress):
         """Each step's seconds, printed as the next begins or its stage ends."""

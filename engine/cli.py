@@ -510,7 +510,7 @@ INTERNAL_ERROR = 4
 
 
 def main() -> None:
-    _fewer_collections()
+    fewer_collections()
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive only
@@ -520,14 +520,16 @@ def main() -> None:
         sys.exit(_internal_error(error))
 
 
-def _fewer_collections() -> None:
-    """Run Python's cycle collector every 50,000 allocations rather than 700. A run makes
-    hundreds of thousands of small objects (modules imported, query expressions, a
-    record for each open case) and frees nearly all of them as their last reference
-    goes, so most collections find nothing; each holds the GIL meanwhile. On 10M-row
-    extracts the default ran it some 1,100 times, 0.37 s; this runs it 15 times, 0.15 s
-    (bench/README.md). Set here, by the command that owns the process: the library
-    (:func:`engine.run.check`) leaves its host's settings alone."""
+def fewer_collections() -> None:
+    """Run Python's cycle collector once allocations outnumber frees by 50,000, not 700.
+    A run makes hundreds of thousands of small objects (modules imported, query
+    expressions, a record for each open case) and frees nearly all of them as their last
+    reference goes, so most collections find nothing; each holds the GIL meanwhile. On
+    10M-row extracts the default ran it 1,178 times, 0.37 s; this runs it 15 times,
+    0.15 s. Memory is not held longer: a full collection after each dataset is let go
+    frees nothing of the large ones (bench/README.md). Set by the command, which owns its
+    process (and by ``bench.stages`` and ``bench.decide``, which time it): the library,
+    :func:`engine.run.check`, leaves its host's settings alone."""
     gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 
