@@ -74,9 +74,10 @@ def test_the_imports_run_while_the_first_extract_is_read_and_connect_after_it() 
 
 def test_the_command_line_collects_cycles_less_often_and_the_library_leaves_that_alone(
         ) -> None:
-    """``compliance`` runs Python's cycle collector every 50,000 allocations (its own
-    process: bench/README.md, "Python's cycle collector"); ``engine.run.check``, which
-    may run inside someone else's program, does not touch the setting."""
+    """``compliance`` runs Python's cycle collector once allocations outnumber frees by
+    50,000, not 700 (its own process: bench/README.md, "Python's cycle collector");
+    ``engine.run.check``, which may run inside someone else's program, does not touch
+    the setting."""
     seen = json.loads(python(
         "import gc, json, sys\n"
         "import engine.run\n"
