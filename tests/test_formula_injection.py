@@ -10,10 +10,14 @@ import html
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from engine.cli import app
+from engine.report.files import csv_bytes, csv_frame
 
 runner = CliRunner()
 # What a spreadsheet may read as the start of a formula; "\n" too, since a carriage
@@ -142,3 +146,20 @@ def test_the_statement_escapes_html(out: Path) -> None:
     assert html.escape(SCRIPT, quote=False) in text or html.escape(SCRIPT) in text
     assert "=HYPERLINK(" not in text or "=HYPERLINK(&#34;" in text or \
         "=HYPERLINK(&quot;" in text
+
+
+# cases.csv and rejects.csv are written by Polars (csv_frame), the other files by
+# csv.writer (csv_bytes): the two must give the same bytes for any value.
+TEXT = st.one_of(st.none(), st.text(alphabet=st.sampled_from(
+    ["=", "+", "-", "@", "\t", "\r", "\n", '"', ",", ";", " ", "'", "a", "é", "\u2028"])),
+    st.text())
+
+
+@given(st.lists(st.tuples(TEXT, TEXT, st.one_of(st.none(), st.integers(-2**63, 2**63 - 1))),
+                max_size=8))
+def test_frames_are_written_as_rows_are(rows: list[tuple[str | None, str | None, int | None]]
+                                        ) -> None:
+    header = ["text", "more", "row"]
+    frame = pl.DataFrame([pl.Series(h, [r[i] for r in rows], dtype=t) for i, (h, t) in
+                          enumerate(zip(header, [pl.String, pl.String, pl.Int64], strict=True))])
+    assert csv_frame(frame) == csv_bytes(header, rows)

@@ -6,12 +6,15 @@ id names the run every file in the folder belongs to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
+
+import polars as pl
 
 from engine.model.results import Alert, RunRecord
 from engine.read.extract import Extract
-from engine.report.files import csv_bytes, write_set
+from engine.report.files import csv_bytes, csv_frame, write_set
 from engine.report.publish import report_files
 from engine.report.tracking import TRACKING_HEADER, tracking_rows
 from engine.wording import segment_key
@@ -20,6 +23,9 @@ REJECT_COLUMNS = ["dataset", "file", "row", "column", "value", "reason", "messag
 ALERT_COLUMNS = ["key", "standard", "kind", "state", "severity", "period", "segment", "message"]
 CASE_COLUMNS = ["alert", "standard", "kind", "state", "severity", "case", "complete_by",
                 "details", "file", "row"]
+# The two files that can run to many thousands of rows are written as frames (csv_frame).
+_REJECT_TYPES = {**dict.fromkeys(REJECT_COLUMNS, pl.String), "row": pl.Int64}
+_CASE_TYPES = {**dict.fromkeys(CASE_COLUMNS, pl.String), "row": pl.Int64}
 
 
 def write_outputs(out: Path, record: RunRecord, rejects: list[dict[str, object]],
@@ -30,7 +36,7 @@ def write_outputs(out: Path, record: RunRecord, rejects: list[dict[str, object]]
     def files() -> Iterator[tuple[str, bytes]]:
         # Each made as it is written, so only one is held in memory at a time.
         yield "alerts.csv", csv_bytes(ALERT_COLUMNS, (alert_row(a) for a in record.alerts))
-        yield "cases.csv", csv_bytes(CASE_COLUMNS, case_rows(record.alerts))
+        yield "cases.csv", csv_frame(_frame(_CASE_TYPES, case_rows(record.alerts)))
         yield "tracking.csv", csv_bytes(TRACKING_HEADER, tracking_rows(record))
         yield "rejects.csv", _rejects_csv(rejects)
         yield from report_files(record, rejects, reports)
@@ -49,7 +55,15 @@ def write_rejects(out: Path, rejects: list[dict[str, object]]) -> Path:
 
 
 def _rejects_csv(rejects: list[dict[str, object]]) -> bytes:
-    return csv_bytes(REJECT_COLUMNS, ([row[c] for c in REJECT_COLUMNS] for row in rejects))
+    return csv_frame(_frame(_REJECT_TYPES, ([row[c] for c in REJECT_COLUMNS] for row in rejects)))
+
+
+def _frame(types: dict[str, Any], rows: Iterable[Sequence[object]]) -> pl.DataFrame:
+    """Rows as a frame of columns of ``types``, built column by column (faster than row
+    by row); a value of another type is a mistake here, and raises."""
+    columns = list(zip(*rows, strict=True)) or [()] * len(types)
+    return pl.DataFrame([pl.Series(name, column, dtype=kind, strict=True)
+                         for (name, kind), column in zip(types.items(), columns, strict=True)])
 
 
 def reject_rows(extracts: dict[str, Extract]) -> list[dict[str, object]]:
