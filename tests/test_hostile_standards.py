@@ -155,6 +155,21 @@ def test_a_tag_on_a_key_is_refused(tmp_path: Path) -> None:
         "is not allowed (standards are plain data: remove the tag)"]
 
 
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("day", "why"), [("2026-13-01", "month must be in 1..12"),
+                                          ("2026-02-30", "day is out of range for month"),
+                                          ("2025-06-31", "day is out of range for month")])
+def test_a_date_that_does_not_exist_is_told_not_a_crash(tmp_path: Path, role: str, day: str,
+                                                        why: str) -> None:
+    root = write(tmp_path, {role: ROLES[role].replace("{value}", day)})
+    problems = both(root, lambda p: "is not a real date" in p)
+    column = problems[0].split(":")[2]
+    assert problems == [f"{root / role}:{LINE[role]}:{column}: '{day}' is not a real date "
+                        f"({why}) (write a date that exists, as YYYY-MM-DD (months 01 to 12, "
+                        "days up to the month's last))"]
+
+
 # --- Bombs: aliases, size, values, depth ------------------------------------------------------
 
 def laughs(levels: int = 9) -> str:

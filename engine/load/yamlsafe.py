@@ -126,7 +126,14 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self._scalars.construct_object(node)
+        try:
+            return self._scalars.construct_object(node)
+        except ValueError as exc:  # written like a date, but no such day: 2026-02-30
+            self.problems.append(Problem(
+                self.path, f"'{node.value}' is not a real date ({exc})", self._where(node),
+                "write a date that exists, as YYYY-MM-DD (months 01 to 12, days up to the "
+                "month's last)"))
+            return None
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         out: dict[str, Any] = {}
