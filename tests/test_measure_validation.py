@@ -19,6 +19,11 @@ MISTAKES: list[tuple[str, dict[str, Any], str]] = [
      {"measure": {"share_within": {"from": "lodged", "to": "decided", "limit": "28 days"}},
       "target": {"at_least": 80}},
      "target.at_least: 80 is a bare number; write a percentage with its sign, like 80%"),
+    ("a share of one for a share",  # 0.75 is offered as 75% first: it is most likely meant
+     {"measure": {"share_within": {"from": "lodged", "to": "decided", "limit": "28 days"}},
+      "target": {"at_least": 0.75}},
+     "target.at_least: 0.75 is a bare number; write a percentage with its sign: 75% if 0.75 "
+     "is a share of one, or 0.75% if it is already a percentage"),
     ("a percentage for a summary",
      {"measure": {"summary": {"statistic": "mean", "value": "score"}},
       "target": {"at_most": "21%"}},

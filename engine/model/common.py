@@ -34,9 +34,7 @@ def parse_percent(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError(f"{value!r} is not a percentage; write it like 80%")
     if not isinstance(value, str):
-        raise ValueError(
-            f"{value!r} is a bare number; write a percentage with its sign, like {value}%"
-        )
+        raise ValueError(f"{value!r} is a bare number; {write_as_percent(value)}")
     match = _PERCENT.match(value)
     if not match:
         raise ValueError(f"'{value}' is not a percentage; write it like 80% or 92.5%")
@@ -87,10 +85,20 @@ class Level(Strict):
         return f"{self.value}%" if self.percent else f"{self.value}"
 
 
+def write_as_percent(number: int | float | Decimal) -> str:
+    """What to write for a bare number where a percentage is wanted. A number between 0
+    and 1 is most likely a share (0.8 for 80%), so that reading is offered first."""
+    if 0 < number < 1:
+        share = (Decimal(str(number)) * 100).normalize()
+        return (f"write a percentage with its sign: {share:f}% if {number} is a share of "
+                f"one, or {number}% if it is already a percentage")
+    return f"write a percentage with its sign, like {number}%"
+
+
 def unit_mismatch(level: Level, percent: bool) -> str:
     """Why a level is in the wrong unit for a measure (percentage or not), and what to write."""
     if percent:
-        return f"{level} is a bare number; write a percentage with its sign, like {level}%"
+        return f"{level} is a bare number; {write_as_percent(level.value)}"
     return (f"{level} is a percentage, but this measure gives a number in its own unit; "
             f"write it as a number, like {level.value}")
 
