@@ -104,13 +104,19 @@ def _progress() -> Iterator[Progress]:
 
 
 def _parse_data(values: list[str]) -> dict[str, str]:
-    data = {}
+    data: dict[str, str] = {}
     for item in values:
         name, sep, path = item.partition("=")
         if not sep or not name or not path:
             raise typer.BadParameter(f"'{item}' should be NAME=PATH, e.g. claims=june.csv",
                                      param_hint="--data")
-        data[name.strip()] = path.strip()
+        name = name.strip()
+        if name in data:  # the last would silently replace the first: a month left out
+            raise typer.BadParameter(
+                f"{name} is given twice ({data[name]}, {path.strip()}); give it once, with a "
+                f"pattern for several files, e.g. {name}='extracts/{name}-*.csv'",
+                param_hint="--data")
+        data[name] = path.strip()
     return data
 
 

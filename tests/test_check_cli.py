@@ -99,6 +99,15 @@ def test_data_given_with_data_that_is_not_there_exits_3_naming_each_file(tmp_pat
         assert f"check the path given with --data {name}=" in done.output
 
 
+def test_a_dataset_given_twice_with_data_is_refused_not_half_read() -> None:
+    """Two --data for one dataset would leave the first file out; a pattern reads both."""
+    done = runner.invoke(app, ["check", "--standards", STANDARDS, "--no-store", "--data",
+                               "claims=june.csv", "--data", "claims=july.csv"])
+    assert done.exit_code == 2, done.output
+    words = " ".join(done.output.replace("│", " ").split())
+    assert "claims is given twice (june.csv, july.csv); give it once, with a pattern" in words
+
+
 def test_bad_usage_exits_2() -> None:
     assert runner.invoke(app, ["check", "--as-of", "30/06/2025"]).exit_code == 2
     done = runner.invoke(app, ["check", "--standards", STANDARDS, "--standard", "BEN-99",
