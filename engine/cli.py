@@ -146,8 +146,9 @@ def _parse_date(value: str | None) -> dt.date | None:
 def check(
     standards: StandardsOpt = Path("standards"),
     data: Annotated[list[str] | None, typer.Option(
-        "--data", "-d", help="NAME=PATH: read this file (or glob) for dataset NAME; with "
-        "--engine spark, a URI too (hdfs://…, s3a://…), read where it lies.")] = None,
+        "--data", "-d", help="NAME=PATH: read this file for dataset NAME, once per dataset "
+        "(several files: a glob, 'claims-*.csv'); with --engine spark, a URI too (hdfs://…, "
+        "s3a://…), read where it lies.")] = None,
     as_of: Annotated[str | None, typer.Option(
         help="The extracts' as-of date (YYYY-MM-DD); default catalogue.yaml's, or today.")] = None,
     out: Annotated[Path, typer.Option(help="Where to write results.json, alerts.csv, "
