@@ -129,6 +129,8 @@ class _Builder:
         try:
             return self._scalars.construct_object(node)
         except ValueError as exc:  # written like a date, but no such day: 2026-02-30
+            if node.tag != "tag:yaml.org,2002:timestamp":
+                raise
             self.problems.append(Problem(
                 self.path, f"'{node.value}' is not a real date ({exc})", self._where(node),
                 "write a date that exists, as YYYY-MM-DD (months 01 to 12, days up to the "
