@@ -155,7 +155,6 @@ def test_a_tag_on_a_key_is_refused(tmp_path: Path) -> None:
         "is not allowed (standards are plain data: remove the tag)"]
 
 
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("day", "why"), [("2026-13-01", "month must be in 1..12"),
                                           ("2026-02-30", "day is out of range for month"),
