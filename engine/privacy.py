@@ -215,7 +215,9 @@ def protect_rejects(rejects: list[dict[str, object]], cols: Columns,
     out = []
     for r in rejects:
         value = str(r["value"] or "")
-        if value and (r["dataset"], r["file"], r["row"]) in misaligned:
+        # A short row's count of cells is the engine's, not the row's data: it is shown.
+        if value and (r["dataset"], r["file"], r["row"]) in misaligned and \
+                r["reason"] != "missing_cells":
             value = MISALIGNED
         elif value:
             ds = str(r["dataset"])

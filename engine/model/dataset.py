@@ -79,6 +79,11 @@ class Column(Strict):
         return [self.format] if isinstance(self.format, str) else list(self.format)
 
 
+class ShortRows(StrEnum):
+    reject = "reject"
+    pad = "pad"
+
+
 class CsvOptions(Strict):
     delimiter: str = Field(",", min_length=1, max_length=1)
     encoding: str = Field("utf-8", description="utf-8 (with or without BOM), cp1252, latin-1…")
@@ -86,6 +91,10 @@ class CsvOptions(Strict):
     header_row: int | None = Field(
         None, ge=1, description="The row holding the headers; found automatically if omitted."
     )
+    short_rows: ShortRows = Field(
+        ShortRows.reject, description="A row that ends before the last declared column: "
+        "reject it (a line break inside an unquoted value, or a file cut short), or pad it "
+        "with blank cells (for a system whose export leaves trailing empty cells out).")
 
 
 class ExcelOptions(Strict):

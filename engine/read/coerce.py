@@ -61,6 +61,9 @@ REASONS = {
     "not_allowed_value": "not one of the declared values",
     "duplicate_key": "the same key appears on more than one row",
     "extra_cells": "the row has more cells than the header (a delimiter inside a value?)",
+    "missing_cells": "the row ends before the last declared column (a line break inside a "
+                     "value that is not quoted, or a file cut short?); if the system leaves "
+                     "trailing empty cells out, set csv: {short_rows: pad}",
     "cell_too_long": "the cell holds more than 131,072 bytes (a quote left open?)",
 }
 _FAILS = {
@@ -101,6 +104,8 @@ class Fast:
 
 def fast(ds: Dataset, kind: Kind, schema: pl.Schema) -> Fast:
     typed, raws, blanks, flags = [], [], [], [pl.col("_extra").is_not_null()]
+    if "_short" in schema:  # CSV: a row ending before the last declared column
+        flags.append(pl.col("_short").is_not_null())
     for name, col in ds.columns.items():
         cell, raw = pl.col(name), pl.col(raw_name(name))
         raws.append(cell.alias(raw_name(name)))
@@ -216,6 +221,9 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
     if "_extra" in raw.columns:  # more cells than the header: the row, not a cell, is wrong
         columns += [pl.when(pl.col("_extra").is_not_null()).then(pl.lit("extra_cells"))
                     .alias("_why:_extra"), _cut_short(pl.col("_extra")).alias("_text:_extra")]
+    if "_short" in raw.columns:  # fewer cells than the declared columns need
+        columns += [pl.when(pl.col("_short").is_not_null()).then(pl.lit("missing_cells"))
+                    .alias("_why:_short"), pl.col("_short").alias("_text:_short")]
     out = raw.lazy().with_row_index("_i").select(
         pl.col("_i").cast(pl.Int64), *columns, pl.all_horizontal(texts).alias("_blank"),
     ).collect()

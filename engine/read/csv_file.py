@@ -24,9 +24,10 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
-from engine.model.dataset import Dataset
+from engine.model.dataset import Dataset, ShortRows
 from engine.problems import Problem
 from engine.read.header import SEARCH_ROWS, Header, locate
 from engine.read.sources import CHUNK, Unreadable
@@ -50,6 +51,8 @@ def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.Laz
                         cr_only)
     head = _first_records(path, shown, ds)
     header = locate(shown, ds, head, ds.csv.header_row)
+    short = (pl.DataFrame(schema={"_i": pl.UInt32, "_short": pl.String})
+             if ds.csv.short_rows is ShortRows.pad else _short_rows(path, ds, header, head))
     # One more column than the header: a cell there means the row has more cells than
     # the header (usually a delimiter inside an unquoted value) and is rejected.
     width = header.width + 1
@@ -64,7 +67,70 @@ def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.Laz
         (pl.col("_i").cast(pl.Int64) + header.row + 1).alias("_row"),
         pl.when(pl.col(f"c{width - 1}").str.strip_chars() != "").then(pl.col(f"c{width - 1}"))
         .alias("_extra"),
+        (pl.col("_i").replace_strict(short["_i"], short["_short"], default=None,
+                                     return_dtype=pl.String) if short.height
+         else pl.lit(None, pl.String)).alias("_short"),
     ), header
+
+
+def _short_rows(path: Path, ds: Dataset, header: Header, head: list[tuple[int, list[str]]]
+                ) -> pl.DataFrame:
+    """Rows (``_i``: position below the header) that end before the last declared column,
+    with what they hold (``_short``: "5 cells; the header has 9"). Polars reads an absent
+    cell as it reads an empty one, so a row cut in two by a line break in an unquoted
+    value, or the last row of a file cut short, would be used with its missing cells
+    blank. The cells are counted here instead, in one more pass over the file's lines (in
+    parallel, in Rust): the separators outside quotes, a quote opening or closing wherever
+    it stands, as the parser does. A record over several lines (a quoted line break) is
+    put together from them. A blank row is short too, and is filtered as blank."""
+    needed = max(header.positions.values()) + 1
+    sep = ds.csv.delimiter
+    # The lines up to the header: a quoted line break in the title block spans two.
+    skip = sum(1 + sum(c.count("\n") for c in cells) for n, cells in head if n <= header.row)
+    line = pl.col("line")
+    quotes = line.str.count_matches('"', literal=True)
+    lines = pl.scan_csv(
+        path, has_header=False, separator="\0", quote_char=None, skip_rows=skip,
+        schema={"line": pl.String}, truncate_ragged_lines=True, missing_columns="insert",
+        encoding="utf8", raise_if_empty=False, glob=False).with_row_index("_i")
+    # Only a line with quotes has its quoted parts taken out: most lines have none.
+    seps = line.str.count_matches(sep, literal=True)
+    found = lines.select("_i", "line", quotes=quotes, cells=seps + 1).filter(
+        (pl.col("quotes") > 0) | (pl.col("cells") < needed)).select(
+        "_i", odd=pl.col("quotes") % 2 == 1, cells=pl.when(pl.col("quotes") > 0).then(
+            _cells(line, sep)).otherwise("cells")).filter(
+        pl.col("odd") | (pl.col("cells") < needed)).collect(engine="streaming")
+    # A record over lines first..last. (A quote never closed fails the parse, which says
+    # where: what is counted below it is never used.)
+    odd = found.filter("odd")["_i"].to_numpy().astype(np.int64)
+    first, last = odd[0:len(odd) - 1:2], odd[1::2]
+    joined = np.concatenate([[0], np.cumsum(last - first)])  # lines that continue a record
+    plain = found.filter(~pl.col("odd"))
+    at = plain["_i"].to_numpy().astype(np.int64)
+    begun = np.searchsorted(first, at)  # records over several lines begun above the line
+    inside = at <= np.append(last, -1)[begun - 1]  # the line continues one of them
+    plain = plain.with_columns(_i=pl.Series(at - joined[begun])).filter(~pl.Series(inside))
+    spanned = plain.clear().select("_i", "cells")
+    if len(first):
+        lengths = last - first + 1
+        within = np.arange(lengths.sum()) + np.repeat(first - (np.cumsum(lengths) - lengths),
+                                                      lengths)
+        spanned = lines.filter(pl.col("_i").is_in(pl.Series(within).implode())).collect(
+            engine="streaming").group_by(
+            pl.Series(np.repeat(first - joined[:-1], lengths)).alias("record"),
+            maintain_order=True).agg(pl.col("line").fill_null("").str.join("\n")).select(
+            pl.col("record").alias("_i"), cells=_cells(line, sep)).filter(
+            pl.col("cells") < needed)
+    rows = pl.concat([plain.select("_i", "cells"), spanned], how="vertical_relaxed")
+    return rows.select(pl.col("_i").cast(pl.UInt32), _short=pl.format(
+        "{} cell{}; the header has {}", "cells",
+        pl.when(pl.col("cells") == 1).then(pl.lit("")).otherwise(pl.lit("s")),
+        pl.lit(header.width)))
+
+
+def _cells(line: pl.Expr, sep: str) -> pl.Expr:
+    """A line's (or record's) cells: its separators outside quotes, plus one."""
+    return line.str.replace_all('"[^"]*"', "").str.count_matches(sep, literal=True) + 1
 
 
 def explain(exc: Exception, path: Path, shown: Path, ds: Dataset) -> Unreadable:

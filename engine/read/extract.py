@@ -316,10 +316,12 @@ def _parse(ds: Dataset, kind: Kind, path: Path, shown: Path, batches: Rows
     with ExitStack() as stack:
         try:
             frame, header, sheet = _scan(kind, path, shown, ds, stack)
-            plan = fast(ds, kind, frame.collect_schema())
+            schema = frame.collect_schema()
+            plan = fast(ds, kind, schema)
+            shape = [c for c in ("_extra", "_short") if c in schema]  # the row's cell count
             # Everything per row is computed inside Polars' streaming engine, in parallel
             # with the parse; Python only sets each batch's doubtful rows aside.
-            query = frame.select("_row", "_extra", *plan.columns).with_columns(
+            query = frame.select("_row", *shape, *plan.columns).with_columns(
                 _blank=plan.blank, _flag=plan.flagged).with_columns(
                 _drop=pl.col("_flag") | pl.col("_blank"), **_key_hash(ds))
             kept = [*ds.columns, "_row", "_drop", "_blank", *_key_hash(ds)]
@@ -346,7 +348,8 @@ def _own_text(rows: pl.DataFrame) -> pl.DataFrame:
 
 def _scan(kind: Kind, path: Path, shown: Path, ds: Dataset, stack: ExitStack
           ) -> tuple[pl.LazyFrame, Header, str | None]:
-    """The reader for the file's kind: declared columns as read, ``_row`` and ``_extra``."""
+    """The reader for the file's kind: declared columns as read, ``_row`` and ``_extra``
+    (and, for CSV, ``_short``)."""
     if kind is Kind.csv:
         return (*csv_file.scan(path, shown, ds, stack), None)
     if kind is Kind.excel:
@@ -370,7 +373,8 @@ def _full_path(ds: Dataset, kind: Kind, doubtful: pl.DataFrame
                                           "value": pl.String, "reason": pl.String})
     if doubtful.is_empty():
         return doubtful.clear(), empty_failures, 0
-    raw = doubtful.select(*(pl.col(raw_name(n)).alias(n) for n in declared), "_extra")
+    raw = doubtful.select(*(pl.col(raw_name(n)).alias(n) for n in declared),
+                          *(c for c in ("_extra", "_short") if c in doubtful.columns))
     coerced = coerce(raw, ds, kind)
     rows = doubtful["_row"]
     failures = coerced.failures.with_columns(_row=rows.gather(coerced.failures["_i"]))
