@@ -1,7 +1,8 @@
 """``compliance``: the command line. Parses arguments, calls the library, formats, exits.
 
-Exit codes: 0 nothing failed under --fail-on, 1 breaches (or warnings) found,
-2 invalid standards or usage, 3 unreadable data.
+Exit codes: 0 nothing failed under --fail-on, 1 breaches (or warnings) found or a
+standard without rows in the period of the as-of date, 2 invalid standards or usage,
+3 unreadable data.
 """
 
 from __future__ import annotations
@@ -156,7 +157,9 @@ def check(
     output_format: Annotated[Format, typer.Option("--format", help="table or json.")
                              ] = Format.table,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 on any breach (default), any "
-                                            "warning or breach, or never.")] = FailOn.breach,
+                                            "warning or breach, or never. A standard "
+                                            "without rows in the period of the as-of date "
+                                            "exits 1 too, unless never.")] = FailOn.breach,
     standard: Annotated[list[str] | None, typer.Option(
         "--standard", help="Only this standard (repeatable).")] = None,
     all_periods: Annotated[bool, typer.Option(
@@ -225,7 +228,11 @@ def check(
                           highlight=False, soft_wrap=True)
     verdicts = {r.verdict.value for r in record.results}
     failing = {"breach": {"breach"}, "warning": {"breach", "warning"}, "never": set()}[fail_on]
-    raise typer.Exit(1 if verdicts & failing else 0)
+    # A standard with no rows in the period of the as-of date has no figure to publish (an
+    # extract of only its header, or last month's file): a scheduled run does not pass.
+    unmeasured = fail_on is not FailOn.never and any(
+        a.kind == "no_data" and a.state != "resolved" for a in record.alerts)
+    raise typer.Exit(1 if verdicts & failing or unmeasured else 0)
 
 
 @app.command()

@@ -134,3 +134,21 @@ def test_columns_the_dataset_does_not_declare_are_named_on_the_console(tmp_path:
 def out_and_store(tmp_path: Path) -> list[str]:
     """Outputs and the alert store in the test's own folder, not beside the standards."""
     return ["--out", str(tmp_path), "--store", f"sqlite:///{tmp_path}/store.sqlite"]
+
+
+def test_an_extract_of_only_its_header_fails_a_scheduled_run(tmp_path: Path) -> None:
+    """No row in the period of the as-of date: BEN-01 has no figure to publish, a high
+    no_data alert says so, and the run exits 1 unless --fail-on never (it was 0: a
+    scheduled job showed green)."""
+    lines = (ROOT / "standards" / "extracts" / "claims.csv").read_text(
+        encoding="utf-8-sig").splitlines()
+    empty = tmp_path / "claims.csv"
+    empty.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    args = ["check", "--standards", STANDARDS, "--data", f"claims={empty}",
+            "--standard", "BEN-01"]
+    done = runner.invoke(app, [*args, *out_and_store(tmp_path / "a")])
+    assert done.exit_code == 1, done.output
+    assert "claims: 0 rows read" in done.output and "no_data" in (
+        tmp_path / "a" / "alerts.csv").read_text(encoding="utf-8-sig")
+    quiet = runner.invoke(app, [*args, *out_and_store(tmp_path / "b"), "--fail-on", "never"])
+    assert quiet.exit_code == 0, quiet.output
