@@ -843,7 +843,8 @@ def test_cli_under_the_limit_runs(tmp_path: Path) -> None:
     rows[4] = "R004,31/02/2025,10/03/2025"
     root = standards_folder(tmp_path / "standards",
                             "Ref,Lodged Date,Decided Date\n" + "\n".join(rows) + "\n")
-    done = CliRunner().invoke(app, ["check", "--standards", str(root),
+    # As of the period of its rows: a period without rows would exit 1 (no_data).
+    done = CliRunner().invoke(app, ["check", "--standards", str(root), "--as-of", "2025-03-31",
                                     "--out", str(tmp_path / "out")])
     assert done.exit_code == 0, done.output
     assert "cases: 100 rows read = 99 used + 0 filtered + 1 rejected" in done.output
