@@ -82,7 +82,7 @@ def _holding(url: str) -> Iterator[Callable[[list[subprocess.Popen[str]]], int]]
         def has_open(procs: list[subprocess.Popen[str]]) -> int:
             # Blocked in BEGIN IMMEDIATE, a run holds the file open; before, it has not
             # opened it (nor after: no pool).
-            return sum(any(os.path.realpath(fd) == str(db.resolve())
+            return sum(any(_points_to(fd, db.resolve())
                            for fd in glob.glob(f"/proc/{p.pid}/fd/*")) for p in procs)
 
         try:
@@ -171,3 +171,12 @@ def test_two_runs_writing_into_one_folder_leave_one_runs_files(tmp_path: Path) -
     assert [(a["key"], a["state"]) for a in alerts] == [
         (a["key"], a["state"]) for a in record["alerts"]]
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".outputs.lock"]
+
+
+def _points_to(fd: str, target: Path) -> bool:
+    """Whether a process's descriptor is open on ``target``: it may close (and its entry in
+    /proc go) between listing and reading it, which is "no"."""
+    try:
+        return os.readlink(fd) == str(target)
+    except OSError:
+        return False
