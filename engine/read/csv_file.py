@@ -10,6 +10,10 @@ there of more than 16,384 cells (Excel's limit), a cell of more than 131,072 cha
 (the csv module's limit) or a NUL byte (binary data) is refused, naming the row; further
 down, Polars reads any length (a 100 MB cell is a value or a reject like any other).
 
+Polars reads a cell absent from a short row as it reads an empty one, so the cells of
+every record are also counted, in one more pass over the file's lines (``_short_rows``):
+a row that ends before the last declared column is rejected, not used with blank cells.
+
 Encodings other than UTF-8 are converted to a UTF-8 copy in the temporary folder first
 (in chunks, so memory stays flat); the copy is removed when the read ends.
 """
