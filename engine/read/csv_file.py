@@ -42,7 +42,8 @@ MAX_COLUMNS = 16_384  # Excel's limit: a wider row is a wrong delimiter or a dam
 
 
 def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.LazyFrame, Header]:
-    """A lazy frame of the declared columns (text), ``_row`` and ``_extra``; and the header."""
+    """A lazy frame of the declared columns (text), ``_row``, ``_extra`` and ``_short``; and
+    the header."""
     encoding = ds.csv.encoding.lower().replace("_", "-")
     with path.open("rb") as f:
         start = f.read(1 << 16)

@@ -40,6 +40,9 @@ BLANK_ROW = "blank row (every declared cell is empty)"
 BATCH_ROWS = 256 * 1024  # rows per batch while parsing: memory stays flat, overhead small
 WHOLE_ROW = ""  # the column named by a reject that concerns the row, not one cell
 HASHER = "sha256 of"  # the start of the name of the thread that hashes a file once parsed
+# A row's cell count, as a reader gives it: the cell past the header (every reader), and
+# how few cells a row has if it ends before the last declared column (CSV only).
+SHAPE = ("_extra", "_short")
 
 
 @dataclass(frozen=True)
@@ -318,7 +321,7 @@ def _parse(ds: Dataset, kind: Kind, path: Path, shown: Path, batches: Rows
             frame, header, sheet = _scan(kind, path, shown, ds, stack)
             schema = frame.collect_schema()
             plan = fast(ds, kind, schema)
-            shape = [c for c in ("_extra", "_short") if c in schema]  # the row's cell count
+            shape = [c for c in SHAPE if c in schema]
             # Everything per row is computed inside Polars' streaming engine, in parallel
             # with the parse; Python only sets each batch's doubtful rows aside.
             query = frame.select("_row", *shape, *plan.columns).with_columns(
@@ -374,7 +377,7 @@ def _full_path(ds: Dataset, kind: Kind, doubtful: pl.DataFrame
     if doubtful.is_empty():
         return doubtful.clear(), empty_failures, 0
     raw = doubtful.select(*(pl.col(raw_name(n)).alias(n) for n in declared),
-                          *(c for c in ("_extra", "_short") if c in doubtful.columns))
+                          *(c for c in SHAPE if c in doubtful.columns))
     coerced = coerce(raw, ds, kind)
     rows = doubtful["_row"]
     failures = coerced.failures.with_columns(_row=rows.gather(coerced.failures["_i"]))
