@@ -12,7 +12,9 @@ import datetime as dt
 import errno
 import hashlib
 import os
+import re
 import threading
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from typer.testing import CliRunner
 from engine.cli import app
 from engine.model.dataset import Dataset
 from engine.problems import InputError
-from engine.read import extract
+from engine.read import excel_file, extract
 from engine.read.extract import Extract, TooManyRejects, read_dataset
 
 AS_OF = dt.date(2025, 6, 30)
@@ -255,6 +257,69 @@ def test_excel_time_only_cell_is_not_a_date(tmp_path: Path) -> None:
     assert [(r.row, r.column, r.reason) for r in ex.rejects] == [
         (2, "Decided At", "bad_datetime"), (2, "Lodged Date", "bad_date"),
         (3, "Decided At", "bad_datetime"), (3, "Lodged Date", "bad_date")]
+
+
+def _with_cells(path: Path, cells: Mapping[str, str]) -> Path:
+    """``path``'s first sheet with the XML of some cells replaced, as Excel or another
+    program writes them (openpyxl cannot save a formula's value)."""
+    with zipfile.ZipFile(path) as book:
+        parts = {info.filename: book.read(info) for info in book.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref, cell in cells.items():
+        xml, n = re.subn(f'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', cell, xml, count=1)
+        assert n == 1, ref
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("piece", [excel_file.PIECE, 29])  # 29 bytes: cells cut in two
+def test_excel_error_cells_and_formulas_never_calculated_are_rejected_not_blank(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    # fastexcel reads an error cell, and a formula saved without a value, as an empty
+    # cell: a required date would be "blank", an optional amount would quietly leave the
+    # row out of a measure. Each is rejected for what it is, naming the cell.
+    monkeypatch.setattr(excel_file, "PIECE", piece)
+    columns = {**COLUMNS, "note": {"header": "Note"}}
+    path = workbook(tmp_path / "cases.xlsx", [
+        ["Cases", "#N/A"],  # an error in the title block is nobody's business
+        ["Ref", "Lodged Date", "Amount", "OK", "Note", "Other"],
+        ["A", "#N/A", 1, "Y", "fine", None],
+        ["B", dt.date(2025, 1, 21), "#DIV/0!", "Y", None, None],
+        ["C", dt.date(2025, 1, 21), 3, "Y", "=A5&\"x\"", None],
+        ["D", dt.date(2025, 1, 21), "=1+1", "Y", None, "#REF!"],  # Other is not declared
+        ["E", dt.date(2025, 1, 21), 5, "Y", "to replace", None],
+        ["F", dt.date(2025, 1, 21), 6, "Y", "to replace", None],
+    ])
+    _with_cells(path, {
+        "C6": '<c r="C6"><f>1+1</f><v>2</v></c>',  # saved by Excel: its value is read
+        "E7": '<c r="E7" t="str"><f>IF(TRUE,"","x")</f><v></v></c>',  # empty text: blank
+        "E8": '<c r="E8" s="0"><f t="shared" si="0"/></c>',  # never calculated
+    })
+    ex = read(dataset(columns), path)
+    assert rejects(ex) == [(3, "Lodged Date", "#N/A", "excel_error"),
+                           (4, "Amount", "#DIV/0!", "excel_error"),
+                           (5, "Note", '=A5&"x"', "not_calculated"),
+                           (8, "Note", "=", "not_calculated")]
+    assert ex.rejects[0].message.startswith("the cell holds an Excel error, not a value")
+    assert (column(ex, "ref"), column(ex, "amount"), column(ex, "note")) == (
+        ["D", "E"], [2.0, 5.0], [None, None])
+    assert reconciles(ex)
+
+
+def test_excel_sheet_full_of_formulas_never_calculated_is_refused_saying_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(excel_file, "MAX_UNVALUED", 3)
+    path = workbook(tmp_path / "cases.xlsx", [
+        ["Ref", "Lodged Date", "Amount", "OK"],
+        *[[f"R{i}", dt.date(2025, 1, 21), f"=ROW()*{i}", "Y"] for i in range(4)]])
+    assert unreadable(dataset(), path) == (
+        "cases.xlsx: more than 3 cells of part xl/worksheets/sheet1.xml hold an Excel error "
+        "or a formula whose value was never calculated: the workbook was written by a "
+        "program and not saved from Excel, or its formulas fail (open it in Excel, check the "
+        "formulas and save it; or export the extract as CSV from its system)")
 
 
 def test_workbook_renamed_csv_and_csv_renamed_xlsx_exit_3_saying_what_they_are(

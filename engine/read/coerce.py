@@ -31,6 +31,7 @@ from typing import Any
 import polars as pl
 
 from engine.model.dataset import Column, ColumnType, Dataset
+from engine.read.excel_file import ERROR_MARK
 from engine.read.sources import Kind
 
 TRUE = ["y", "yes", "true", "t", "1"]
@@ -65,6 +66,12 @@ REASONS = {
                      "value that is not quoted, or a file cut short?); if the system leaves "
                      "trailing empty cells out, set csv: {short_rows: pad}",
     "cell_too_long": "the cell holds more than 131,072 bytes (a quote left open?)",
+    "excel_error": "the cell holds an Excel error, not a value: the formula that fills it "
+                   "failed (correct the formula, or the data it reads, and save the "
+                   "workbook again)",
+    "not_calculated": "the cell holds a formula whose value was never calculated (the "
+                      "workbook was written by a program): open it in Excel and save it, "
+                      "so that each value is saved with its formula",
 }
 _FAILS = {
     ColumnType.date: "bad_date", ColumnType.datetime: "bad_datetime",
@@ -119,6 +126,8 @@ def fast(ds: Dataset, kind: Kind, schema: pl.Schema) -> Fast:
             continue
         typed.append(_fast_value(cell, col, ds, kind).alias(name))
         flags.append(_doubtful(raw, pl.col(name), col))
+        if kind is Kind.excel:  # an error or a formula without a value, even in free text
+            flags.append(raw.str.starts_with(ERROR_MARK).fill_null(False))
     blank = pl.all_horizontal(blanks)
     return Fast(typed + raws, blank, pl.any_horizontal(flags) & ~blank)
 
@@ -207,15 +216,22 @@ def coerce(raw: pl.DataFrame, ds: Dataset, kind: Kind) -> Coerced:
             # An overlong cell is not parsed: a 100 MB cell would cost seconds per format.
             value = _convert(pl.when(~long).then(text), col, ds, kind)
         texts.append(text.is_null())
-        reason: Any = pl.when(long).then(pl.lit("cell_too_long")).when(
-            text.is_null() & pl.lit(required)).then(pl.lit("missing_value"))
+        reason: Any = pl.when(long).then(pl.lit("cell_too_long"))
+        as_read = _cut_short(pl.col(name).cast(pl.String))
+        if kind is Kind.excel and raw.schema[name] == pl.String:
+            marked = pl.col(name).str.starts_with(ERROR_MARK).fill_null(False)
+            value = pl.when(~marked).then(value)
+            reason = reason.when(marked).then(pl.when(
+                pl.col(name).str.starts_with(ERROR_MARK + "=")).then(pl.lit("not_calculated"))
+                .otherwise(pl.lit("excel_error")))
+            as_read = as_read.str.strip_prefix(ERROR_MARK)
+        reason = reason.when(text.is_null() & pl.lit(required)).then(pl.lit("missing_value"))
         if col.type in _FAILS:
             reason = reason.when(text.is_not_null() & value.is_null()).then(
                 pl.lit(_FAILS[col.type]))
         if col.values is not None:
             reason = reason.when(text.is_not_null() & ~text.is_in(col.values)).then(
                 pl.lit("not_allowed_value"))
-        as_read = _cut_short(pl.col(name).cast(pl.String))
         columns += [value.alias(name), reason.otherwise(None).alias(f"_why:{name}"),
                     as_read.alias(f"_text:{name}")]
     if "_extra" in raw.columns:  # more cells than the header: the row, not a cell, is wrong

@@ -6,6 +6,14 @@ openpyxl's read-only mode, python-calamine and fastexcel on a million-row sheet 
 number column or an Excel serial reaches the coercion step intact; real Excel dates
 arrive as ``2025-01-31 00:00:00``. Formulas give the value Excel saved with the file.
 
+Error cells (``#N/A``, ``#DIV/0!``…) and formulas saved without a value (a workbook
+written by a program and never opened in Excel) are no value at all, yet fastexcel reads
+both as empty cells: a required date would be reported "blank", an optional one would
+quietly leave its row out of a measure. The guard below finds them in the sheet's XML as
+it passes, and each reaches the coercion step marked (``ERROR_MARK`` before the error or
+the formula), to be rejected for what it is (``excel_error``, ``not_calculated``). An .xls
+file has no XML to look in: its error cells still read as empty.
+
 Merged cells: a value merged over several rows or columns is what a person reads in each
 cell it covers, so it is copied into each of them. The merge list sits at the end of the
 sheet's XML, which the guard below reads anyway.
@@ -45,6 +53,7 @@ found in it, so the sheet is no longer read twice.
 
 from __future__ import annotations
 
+import html
 import re
 import struct
 import zipfile
@@ -77,6 +86,17 @@ MAX_PROLOG = 1 << 20  # comments and declarations before a part's root element
 MAX_MERGES = 50_000  # merged ranges in one sheet: a report merges its titles, tens
 MAX_MERGED_CELLS = 5_000_000  # cells they cover, each filled with the merged value
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# What follows the tag of a cell holding an error (t="e"): a formula, maybe; the error.
+_ERROR_BODY = re.compile(rb'(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
+# A formula followed by no value, or by an empty one. Both are found from their own
+# marks, and the cell's tag backwards from there: trying every cell would be slow.
+_NO_VALUE = re.compile(rb'<f\b[^>]*?(?:/>|>([^<]*)</f>)(<v\s*/>|<v></v>)?</c>')
+_CELL_TAG = re.compile(rb'<c\s([^>]*)>')
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_STRING_RESULT = re.compile(rb'\bt="str"')
+MAX_UNVALUED = 100_000  # more is no longer a few failed formulas: a sheet never calculated
+TAIL = 1 << 15  # a cell cut between two inflated pieces is whole in tail + piece
+ERROR_MARK = "\0"  # XML cannot hold a NUL: a cell text starting with it is the engine's mark
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -92,11 +112,16 @@ class Merge:
     last_col: int
 
 
+Cell = tuple[int, int]  # (1-based row, 0-based absolute column)
+
+
 @dataclass
 class Inspected:
-    """What the guard learnt on its pass: merges of each worksheet part."""
+    """What the guard learnt on its pass, by worksheet part: merges, and the cells that
+    hold an error or a formula without a value (as the engine marks them)."""
 
     merges: dict[str, list[Merge]] = field(default_factory=dict)
+    unvalued: dict[str, dict[Cell, str]] = field(default_factory=dict)
 
 
 def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, str]:
@@ -129,12 +154,17 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, st
         raise Unreadable(Problem(shown, f"sheet '{sheet}' cannot be read ({_short(exc)})",
                                  hint="open the workbook in Excel and save it again")) from None
     frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
-    merges = merged_cells(path, sheet, inspected) if zipped else []
+    member = sheet_member(path, sheet) if zipped and (inspected.merges or inspected.unvalued) \
+        else None
+    merges = inspected.merges.get(member or "", [])
     if merges:
         frame = _fill_merges(frame, merges, absolute)
     head = frame.head(max(SEARCH_ROWS, ds.excel.header_row or 0)).rows()
     header = locate(shown, ds, [(i + 1, cells) for i, cells in enumerate(head)],
                     ds.excel.header_row)
+    unvalued = inspected.unvalued.get(member or "", {})
+    if unvalued:
+        frame = _mark(frame, unvalued, absolute, header)
     body = frame.lazy().with_row_index("_i").slice(header.row)
     return body.select(
         *(pl.col(f"c{pos}").alias(name) for name, pos in header.positions.items()),
@@ -165,10 +195,13 @@ def inspect(path: Path, shown: Path) -> Inspected:
     with path.open("rb") as raw:
         for part in parts:
             merges: set[tuple[bytes, ...]] = set()
+            unvalued: dict[Cell, str] = {}
             try:
-                _inflate(raw, part, shown, merges)
+                _inflate(raw, part, shown, merges, unvalued)
             except (OSError, ValueError, struct.error) as exc:  # an offset off the file
                 raise Unreadable(_damaged(shown, part, str(exc))) from None
+            if unvalued:
+                found.unvalued[part.filename] = unvalued
             if merges:
                 found.merges[part.filename] = ranges = [
                     Merge(int(r1), int(r2), _col(c1), _col(c2)) for c1, r1, c2, r2 in merges]
@@ -222,16 +255,17 @@ def _check_declared(shown: Path, parts: list[zipfile.ZipInfo]) -> None:
 
 
 def _inflate(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path,
-             merges: set[tuple[bytes, ...]]) -> None:
+             merges: set[tuple[bytes, ...]], unvalued: dict[Cell, str]) -> None:
     """Inflate ``part`` piece by piece: its real size must be the one declared. Merged
-    ranges are collected from whichever part holds them (a sheet, wherever it lives)."""
+    ranges, and cells with an error or a formula without a value, are collected from
+    whichever part holds them (a sheet, wherever it lives)."""
     raw.seek(part.header_offset)
     local = raw.read(30)
     if len(local) < 30 or local[:4] != ZIP:
         raise Unreadable(_damaged(shown, part, "its header is missing"))
     name_length, extra_length = struct.unpack("<HH", local[26:30])
     raw.seek(part.header_offset + 30 + name_length + extra_length)
-    out, tail = 0, b""
+    out, tail, cells_tail = 0, b"", b""
     prolog: bytes | None = b""
     for piece in _pieces(raw, part, shown):
         out += len(piece)
@@ -249,9 +283,76 @@ def _inflate(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path,
             if len(merges) > MAX_MERGES:
                 raise Unreadable(_too_merged(shown, part, f"more than {MAX_MERGES:,} "
                                                           "merged ranges"))
+        window = cells_tail + piece
+        _unvalued(window, unvalued)
+        cells_tail = window[-TAIL:]
+        if len(unvalued) > MAX_UNVALUED:
+            raise Unreadable(Problem(
+                shown, f"more than {MAX_UNVALUED:,} cells of part {part.filename} hold an "
+                "Excel error or a formula whose value was never calculated: the workbook "
+                "was written by a program and not saved from Excel, or its formulas fail",
+                hint="open it in Excel, check the formulas and save it; or export the "
+                "extract as CSV from its system"))
     if out != part.file_size:
         raise Unreadable(_damaged(shown, part, f"it inflates to {_size(out)}, not the "
                                   f"{_size(part.file_size)} declared"))
+
+
+def _unvalued(window: bytes, found: dict[Cell, str]) -> None:
+    """Add the cells of ``window`` (XML) that hold an error, or a formula saved without a
+    value (but for a formula whose text result is empty, ``t="str"``), each with its
+    mark: the error as saved, or ``=`` and the formula."""
+    at = window.find(b't="e"')
+    while at >= 0:
+        tag = _tag_around(window, at)
+        error = _ERROR_BODY.match(window, tag.end()) if tag else None
+        if tag and error:
+            _add(found, window, tag.start(), _text(error.group(1)))
+        at = window.find(b't="e"', at + 1)
+    if b"<f" in window:
+        for m in _NO_VALUE.finditer(window):
+            tag = _tag_around(window, m.start() - 1)
+            if tag is None or tag.end() != m.start():  # not a cell's first child
+                continue
+            if m.group(2) and _STRING_RESULT.search(tag.group(1)):
+                continue  # a formula whose result is empty text: an empty cell, rightly
+            _add(found, window, tag.start(), "=" + _text(m.group(1) or b""))
+
+
+def _tag_around(window: bytes, at: int) -> re.Match[bytes] | None:
+    """The cell tag (``<c …>``) that holds position ``at``, if one does."""
+    start = window.rfind(b"<c", 0, at + 1)
+    tag = _CELL_TAG.match(window, start) if start >= 0 else None
+    return tag if tag and tag.end() > at else None
+
+
+def _add(found: dict[Cell, str], window: bytes, start: int, text: str) -> None:
+    ref = _REF.search(window, start, window.find(b">", start))
+    if ref:
+        found.setdefault((int(ref.group(2)), _col(ref.group(1))), ERROR_MARK + text)
+
+
+def _text(xml: bytes) -> str:
+    return html.unescape(xml.decode("utf-8", errors="replace"))
+
+
+def _mark(frame: pl.DataFrame, unvalued: dict[Cell, str], absolute: list[int],
+          header: Header) -> pl.DataFrame:
+    """The declared cells below the header that hold an error or a formula without a
+    value, given their mark (fastexcel read them as empty)."""
+    where = {a: i for i, a in enumerate(absolute)}
+    declared = set(header.positions.values())
+    by_column: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), text in unvalued.items():
+        at = where.get(col)
+        if at in declared and header.row < row <= frame.height:
+            by_column.setdefault(at, []).append((row - 1, text))
+    marked = []
+    for at, cells in by_column.items():
+        series = frame[f"c{at}"].clone()
+        series.scatter([r for r, _ in cells], [t for _, t in cells])
+        marked.append(series)
+    return frame.with_columns(marked) if marked else frame
 
 
 def _prolog(text: bytes, part: zipfile.ZipInfo, shown: Path) -> bytes | None:
@@ -297,11 +398,13 @@ def _pieces(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path) -> Iterator[bytes
     try:
         while left > 0 and not inflater.eof and (chunk := raw.read(min(left, 1 << 20))):
             left -= len(chunk)
-            while chunk and not inflater.eof:
+            # Output held back by the PIECE cap comes out even once the input is used up.
+            while not inflater.eof:
                 piece = inflater.decompress(chunk, PIECE)
                 chunk = inflater.unconsumed_tail
-                if piece:
-                    yield piece
+                if not piece and not chunk:
+                    break
+                yield piece
     except _inflating.error as exc:
         raise Unreadable(_damaged(shown, part, f"its data is corrupt: {exc}")) from None
 
@@ -331,16 +434,14 @@ def _damaged(shown: Path, part: zipfile.ZipInfo, why: str) -> Problem:
                    f"({why})", hint="open it in Excel and save it again")
 
 
-def merged_cells(path: Path, sheet: str, inspected: Inspected) -> list[Merge]:
-    """The merged ranges of ``sheet``, found by :func:`inspect`; empty if it has none."""
-    if not inspected.merges:
-        return []
+def sheet_member(path: Path, sheet: str) -> str | None:
+    """The zip part that holds ``sheet`` (None if it cannot be told: the sheet was read,
+    and stands without its merges and marks)."""
     try:
         with zipfile.ZipFile(path) as book:
-            member = _sheet_member(book, sheet)
-    except Exception:  # the sheet was read; without its merges it stands
-        return []
-    return inspected.merges.get(member or "", [])
+            return _sheet_member(book, sheet)
+    except Exception:
+        return None
 
 
 def _sheet_member(book: zipfile.ZipFile, sheet: str) -> str | None:
