@@ -377,6 +377,28 @@ def test_csv_unexpected_columns_are_recorded_and_skipped(tmp_path: Path) -> None
         {"ref": "A", "lodged": dt.date(2025, 1, 21), "amount": 1.0, "ok": True}]
 
 
+@pytest.mark.parametrize(("text", "written"), [
+    ("Ref;Lodged Date;Amount;OK\nA;21/01/2025;1,5;Y\n", ";"),
+    ("Claims\nRef\tLodged Date\tAmount\tOK\nA\t21/01/2025\t1\tY\n", "\\t"),
+])
+def test_csv_split_by_another_delimiter_says_which_to_declare(
+        tmp_path: Path, text: str, written: str) -> None:
+    said = unreadable(dataset(), write(tmp_path, text))
+    assert said.startswith("cases.csv: no row among the first 30 holds the declared headers")
+    assert said.endswith(f"(the rows are split by '{written}', not ',': add csv: "
+                         f"{{delimiter: \"{written}\"}} to the dataset 'cases')")
+
+
+def test_csv_declared_header_on_two_columns_exits_3_naming_both(tmp_path: Path) -> None:
+    # Taking the first of two "Amount" columns would be a guess at which holds the data.
+    fillers = ",".join(f"Note {i}" for i in range(23))
+    path = write(tmp_path, f"{HEADER},{fillers},amount \nA,21/01/2025,1,Y\n")
+    assert unreadable(dataset(), path) == (
+        "cases.csv: row 1: the header 'Amount' heads 2 columns (C, AB), so which one holds "
+        "its data cannot be told (rename or remove the others in the export, or declare a "
+        "different header for one of them)")
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     (f"{HEADER}\nA,21/01/2025,1,Y\nB,21/01/2025,1,5,Y\nC,21/01/2025,2,N\n",
      [(3, "", "Y", "extra_cells"), (3, "OK", "5", "not_a_boolean")]),  # the stray cell shown
@@ -829,6 +851,22 @@ def test_max_rejected_at_the_limit_is_fine(tmp_path: Path) -> None:
     assert (ex.rows_read, ex.rows_rejected) == (100, 1)
 
 
+def test_a_reject_says_how_a_date_is_written_and_which_values_are_allowed(
+        tmp_path: Path) -> None:
+    columns = {**COLUMNS, "when": {"header": "When", "type": "datetime",
+                                   "format": ["%d/%m/%Y %H:%M", "%Y%m%d %H%M"]},
+               "region": {"header": "Region", "type": "category",
+                          "values": [f"R{i}" for i in range(14)]}}
+    ex = read_csv(tmp_path, f"{HEADER},When,Region\nA,31/02/2025,1,Y,31/01/2025 25:00,R1\n"
+                  "B,01/02/2025,1,Y,,Central\n", dataset(columns))
+    assert [(r.row, r.column, r.message) for r in ex.rejects] == [
+        (2, "Lodged Date", "not a real date written like 31/01/2025 or 2025-01-31"),
+        (2, "When", "not a real date and time written like 31/01/2025 14:05 or "
+                    "20250131 1405 or 2025-01-31 14:05"),
+        (3, "Region", "not one of the declared values: R0, R1, R2, R3, R4, R5, R6, R7, R8, "
+                      "R9, R10, R11 and 2 more")]
+
+
 def test_max_rejected_over_the_limit_stops_with_the_commonest_reasons(tmp_path: Path) -> None:
     with pytest.raises(TooManyRejects) as err:
         read_csv(tmp_path, hundred_rows(3), max_rejected="1%")
@@ -837,7 +875,8 @@ def test_max_rejected_over_the_limit_stops_with_the_commonest_reasons(tmp_path: 
     assert str(err.value) == (
         "dataset 'cases': 3 of 100 rows read were rejected (3.00%), more than max_rejected "
         "1%; results from this extract would mislead. Most common: "
-        "bad_date — not a date in the declared format: 2 rows, first at cases.csv row 12 "
+        "bad_date — not a real date written like 31/01/2025 or 2025-01-31: 2 rows, first at "
+        "cases.csv row 12 "
         "(Lodged Date); not_a_boolean — not yes/no (Y/N, Yes/No, 1/0, "
         "True/False): 1 row, first at cases.csv row 32 (OK) "
         "(fix the extract (every rejected row is listed in rejects.csv), or raise "

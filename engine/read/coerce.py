@@ -73,6 +73,30 @@ REASONS = {
                       "workbook was written by a program): open it in Excel and save it, "
                       "so that each value is saved with its formula",
 }
+_EXAMPLE = dt.datetime(2025, 1, 31, 14, 5)  # how a format is shown: by a date written in it
+_VALUES_SHOWN = 12  # a longer list of allowed values is cut, saying how many more
+
+
+def meaning(ds: Dataset, column: str, reason: str) -> str:
+    """What ``reason`` means for a cell of ``column``, in a person's words: for a date, how
+    one is written; for a listed category, the values it may take."""
+    said = REASONS.get(reason, reason)
+    col = ds.columns.get(column)
+    if col is None:
+        return said
+    if reason in ("bad_date", "bad_datetime"):
+        timed = reason == "bad_datetime"
+        shown = [_EXAMPLE.strftime(f) for f in col.formats() if timed or not _has_time(f)]
+        shown.append("2025-01-31 14:05" if timed else "2025-01-31")  # ISO is always read
+        what = "a real date and time" if timed else "a real date"
+        return f"not {what} written like {' or '.join(dict.fromkeys(shown))}"
+    if reason == "not_allowed_value" and col.values is not None:
+        listed = ", ".join(col.values[:_VALUES_SHOWN])
+        more = len(col.values) - _VALUES_SHOWN
+        return f"{said}: {listed}" + (f" and {more} more" if more > 0 else "")
+    return said
+
+
 _FAILS = {
     ColumnType.date: "bad_date", ColumnType.datetime: "bad_datetime",
     ColumnType.integer: "not_an_integer", ColumnType.decimal: "not_a_number",

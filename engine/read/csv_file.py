@@ -26,6 +26,7 @@ import io
 import itertools
 import tempfile
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +56,10 @@ def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.Laz
         path = _to_utf8(path, shown, "utf-8-sig" if encoding in UTF8 else encoding, stack,
                         cr_only)
     head = _first_records(path, shown, ds)
-    header = locate(shown, ds, head, ds.csv.header_row)
+    try:
+        header = locate(shown, ds, head, ds.csv.header_row)
+    except Unreadable as err:
+        raise _other_delimiter(err, ds, head) from None
     short = (pl.DataFrame(schema={"_i": pl.UInt32, "_short": pl.String})
              if ds.csv.short_rows is ShortRows.pad else _short_rows(path, ds, header, head))
     # One more column than the header: a cell there means the row has more cells than
@@ -136,6 +140,29 @@ def _short_rows(path: Path, ds: Dataset, header: Header, head: list[tuple[int, l
 def _cells(line: pl.Expr, sep: str) -> pl.Expr:
     """A line's (or record's) cells: its separators outside quotes, plus one."""
     return line.str.replace_all('"[^"]*"', "").str.count_matches(sep, literal=True) + 1
+
+
+OTHER_DELIMITERS = {";": ";", "\t": "\\t", ",": ",", "|": "|"}  # and how YAML writes each
+
+
+def _other_delimiter(err: Unreadable, ds: Dataset, head: list[tuple[int, list[str]]]
+                     ) -> Unreadable:
+    """``err``, or, where the header is found once the rows are split at another common
+    delimiter (a semicolon, as exports use where the decimal mark is a comma), the same
+    problem saying which delimiter to declare."""
+    sep = ds.csv.delimiter
+    for other, written in OTHER_DELIMITERS.items():
+        if other == sep:
+            continue
+        records = [(n, sep.join(cells).split(other)) for n, cells in head]
+        try:
+            locate(err.problem.path or Path(), ds, records, ds.csv.header_row)
+        except Unreadable:
+            continue
+        return Unreadable(replace(err.problem, hint=f"the rows are split by '{written}', "
+                                  f"not '{sep}': add csv: {{delimiter: \"{written}\"}} to "
+                                  f"the dataset '{ds.name}'"))
+    return err
 
 
 def explain(exc: Exception, path: Path, shown: Path, ds: Dataset) -> Unreadable:

@@ -28,7 +28,7 @@ from engine.load.paths import check_inside
 from engine.model.dataset import Dataset, RowCheck
 from engine.problems import InputError, Problem
 from engine.read import csv_file, excel_file, parquet_file
-from engine.read.coerce import REASONS, coerce, dtype_of, fast, raw_name
+from engine.read.coerce import coerce, dtype_of, fast, meaning, raw_name
 from engine.read.header import Header
 from engine.read.sources import Kind, Unreadable, identify, sha256
 from engine.read.spill import Rows, Spill, Tally
@@ -441,7 +441,7 @@ def rejects_of(ds: Dataset, failures: pl.DataFrame) -> list[Reject]:
     if failures.is_empty():
         return []
     return [Reject(f["_file"], f["_row"], _headers(ds, f["column"]), f["value"] or "",
-                   f["reason"], f.get("message") or REASONS.get(f["reason"], f["reason"]))
+                   f["reason"], f.get("message") or meaning(ds, f["column"], f["reason"]))
             for f in failures.sort("_file", "_row", "column").iter_rows(named=True)]
 
 

@@ -47,8 +47,15 @@ def locate(shown: Path, ds: Dataset, records: Sequence[Record], header_row: int 
     texts = [normalise(c) for c in cells]
     positions: dict[str, int] = {}
     for name, header in wanted.items():
-        if header in texts:
-            positions[name] = texts.index(header)  # the first of two equal headers
+        at = [i for i, t in enumerate(texts) if t == header]
+        if len(at) > 1:  # which of them holds the data? Taking the first would be a guess
+            raise Unreadable(Problem(
+                shown, f"row {number}: the header '{ds.header_of(name)}' heads "
+                f"{len(at)} columns ({', '.join(_letters(i) for i in at)}), so which one "
+                "holds its data cannot be told", hint="rename or remove the others in the "
+                "export, or declare a different header for one of them"))
+        if at:
+            positions[name] = at[0]
     missing = [name for name in wanted if name not in positions]
     if len(missing) > len(wanted) // 2:  # not this dataset's header at all
         holds = ", ".join(str(c).strip() for c in cells if normalise(c))[:200]
@@ -69,6 +76,16 @@ def locate(shown: Path, ds: Dataset, records: Sequence[Record], header_row: int 
     unexpected = [str(c).strip() for c in cells if normalise(c) and normalise(c) not in known]
     width = max((i + 1 for i, t in enumerate(texts) if t), default=0)
     return Header(number, positions, width, unexpected)
+
+
+def _letters(position: int) -> str:
+    """A 0-based cell position as a spreadsheet names its column: 0 → A, 27 → AB."""
+    name = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 def _find(records: Sequence[Record], targets: set[str], header_row: int | None

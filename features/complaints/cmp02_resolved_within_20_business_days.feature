@@ -140,6 +140,6 @@ Feature: CMP-02 Complaints resolved within 20 business days
       | Complaint Ref | Region  | Received   | Resolved   |
       | K-100         | Central | 01/04/2025 | 02/04/2025 |
     When the compliance check runs
-    Then complaint K-100 is rejected because not one of the declared values
+    Then complaint K-100 is rejected because not one of the declared values: North, South, East, West
     And CMP-02 counts 99 of 99 for 2025-Q2 overall
     And CMP-02 is met for 2025-Q2 in region North with 100.0% against 80%
