@@ -232,6 +232,73 @@ def test_each_mistake_is_reported_where_it_is(
     assert reported_count(output) == len(expected)
 
 
+# A value of the wrong form: the whole line, saying what the key takes and how to write it.
+TARGET = "target:\n  at_least: 80%\n  warning_below: 82%\n"  # lines 15–17
+SURVEY = "  survey_share:\n    score: score\n    at_or_above: 4\n    scale: 1-5\n"
+WRONG_FORM_CASES = [
+    pytest.param(
+        {STD: edit(STANDARD, "limit: 28 days", "limit: 15")},
+        f"{STD}:12:5: measure.share_within.limit: 15 is not a limit; write a whole number and "
+        "a unit (days, business days, weeks, hours, minutes or seconds), like limit: 28 days",
+        id="limit without a unit",
+    ),
+    pytest.param(
+        {STD: STANDARD + "improvement:\n  baseline: {period: 2025-01}\n"
+                         "  goal: {value: 90%, by: 2027-03-31}\n  tolerance: 2%\n"},
+        f"{STD}:21:3: improvement.tolerance: '2%' is not a number of points; write a plain "
+        "number of points (in the measure's own unit for a rate or a summary), like "
+        "tolerance: 2 points",
+        id="tolerance as a percentage",
+    ),
+    pytest.param(
+        {DS: DATASET + "  score:        {header: Score, type: integer}\n",
+         STD: edit(STANDARD, "  share_within:\n    from: lodged_date\n    to: decided_date\n"
+                             "    limit: 28 days\n", SURVEY)},
+        f"{STD}:12:5: measure.survey_share.scale: '1-5' is not a scale; write its lowest and "
+        "highest scores as a list, like scale: [1, 5]",
+        id="scale written as a range",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, TARGET, "target:\n  - {at_least: 80%}\n"
+                                     "  - {from: 01/01/2026, at_least: 85%}\n")},
+        f"{STD}:17:6: target.1.from: '01/01/2026' is not a date; dates are written as "
+        "YYYY-MM-DD, like from: 2026-01-01",
+        id="target date written day first",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, TARGET, "target:\n  - {at_least: 80%}\n"
+                                     "  - {from: 2026-01-01, at_least: 85%}\n"
+                                     "  - {from: 2025-07-01, at_least: 82%}\n")},
+        f"{STD}:18:6: target.2.from: 2025-07-01 is not after the step before it (from "
+        "2026-01-01); list target steps in date order, each from a later date",
+        id="target steps out of date order",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, TARGET, "target:\n  - {from: 2026-01-01, at_least: 80%}\n"
+                                     "  - {from: 2025-07-01, at_least: 85%}\n")},
+        f"{STD}:17:6: target.1.from: 2025-07-01 is not after the step before it (from "
+        "2026-01-01); list target steps in date order, each from a later date",
+        id="a dated first step after the second",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, TARGET, "target:\n  - {at_least: 80%}\n  - {at_least: 85%}\n")},
+        f"{STD}:17:5: target.1: every step after the first needs 'from' (the date it takes "
+        "effect), like from: 2026-01-01",
+        id="a later target step without a date",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), WRONG_FORM_CASES)
+def test_a_value_of_the_wrong_form_says_what_to_write(
+    catalogue: Path, changes: dict[str, str], expected: str
+) -> None:
+    write(catalogue, {DS: DATASET, STD: STANDARD} | changes)
+    code, output = run_cli("validate", "--standards", ".")
+    assert code == 2, output
+    assert problem_lines(output) == [expected]
+
+
 def test_a_duplicate_standard_id_names_both_files(catalogue: Path) -> None:
     write(catalogue, {DS: DATASET, STD: STANDARD, "pensions/copy.yaml": STANDARD})
     code, output = run_cli("validate", "--standards", ".")

@@ -24,6 +24,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class ErrorAt(ValueError):
+    """A model validator's error about one place inside the model (``at``: keys and list
+    indexes, as written in YAML), so the loader points at that line, not the whole block."""
+
+    def __init__(self, at: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.at = at
+
+
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 

@@ -16,6 +16,7 @@ from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from engine.model.common import (
     Attribute,
+    ErrorAt,
     Level,
     LevelText,
     LimitText,
@@ -503,10 +504,15 @@ class Standard(Strict):
         steps = self.target
         for i, step in enumerate(steps[1:], start=1):
             if step.effective is None:
-                raise ValueError(f"target step {i + 1} needs 'from' (the date it takes effect)")
-        dates = [s.effective for s in steps[1:]]
-        if dates != sorted(dates) or len(set(dates)) != len(dates):  # type: ignore[type-var]
-            raise ValueError("target steps must be in date order, each from a later date")
+                raise ErrorAt(("target", i), "every step after the first needs 'from' (the "
+                              "date it takes effect), like from: 2026-01-01")
+        # Reported at the step that breaks the order (the first step's 'from' counts too).
+        for i in range(1, len(steps)):
+            earlier, date = steps[i - 1].effective, steps[i].effective
+            if earlier is not None and date is not None and date <= earlier:
+                raise ErrorAt(("target", i, "from"),
+                              f"{date} is not after the step before it (from {earlier}); "
+                              "list target steps in date order, each from a later date")
         if len({s.higher_is_better for s in steps}) > 1:
             raise ValueError("all target steps must be at_least, or all at_most")
         percent = self.measure.in_percent
