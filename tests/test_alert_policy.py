@@ -250,9 +250,9 @@ def test_an_open_case_due_on_the_as_of_date_is_overdue_one_due_the_day_after_is_
     assert (overdue.severity, at_risk.severity) == ("high", "medium")
     # Due on the as-of date: 'due' and the date alone, no 'days ago'.
     assert overdue.message == (
-        "T-01 Test standard: overdue cases in 2025-06. 1 open case can no longer meet the "
-        "standard (decided within 28 days of lodged) at the end of 2025-06-30 (West 1). "
-        "Cases: C1 (due 2025-06-30; lodged 2025-06-02).")
+        "T-01 Test standard: overdue cases. 1 open case can no longer meet the standard "
+        "(decided within 28 days of lodged) at the end of 2025-06-30 (West 1), left out of "
+        "the results of 2025-06 while open. Cases: C1 (due 2025-06-30; lodged 2025-06-02).")
     # C2 has one day, not the policy's five: the window bounds the dates, each case has its own.
     assert at_risk.message == (
         "T-01 Test standard: cases at risk in 2025-06. 1 open case will miss the standard "
@@ -321,6 +321,42 @@ def test_case_evidence_lists_every_case_most_urgent_first(tmp_path: Path) -> Non
         "days ago; lodged 2025-05-20); O3 (due 2025-06-30; lodged 2025-06-02).")
 
 
+QUARTERLY_COUNTED = {
+    "measure": {"share_within": {"from": "lodged", "to": "decided", "limit": "28 days",
+                                 "open_cases": "count_when_overdue"}},
+    "period": {"kind": "quarter", "by": "lodged"}, "target": {"at_least": "80%"}}
+
+
+def test_overdue_cases_of_earlier_periods_are_named_with_the_period_that_counts_them(
+        tmp_path: Path) -> None:
+    # Q2 is breached, including the one open claim lodged in Q2 and already late (Q2-late);
+    # the two open claims lodged in Q1 and still late are counted in Q1's result. The
+    # overdue alert names all three, most urgent first, the Q1 ones at the top: it must
+    # not present them as Q2's, and its figures must be the ones each result counts.
+    rows = [*[[f"Q1-m{i}", "2025-03-03", "2025-03-10", "West"] for i in range(8)],
+            open_claim("Q1-late", "2025-03-17"), open_claim("Q1-later", "2025-03-24"),
+            *[[f"Q2-m{i}", "2025-04-01", "2025-04-10", "West"] for i in range(3)],
+            open_claim("Q2-late", "2025-05-02"),
+            open_claim("Q2-open", "2025-06-20")]  # within its 28 days: no alert
+    outcome = run(tmp_path, CLAIMS, QUARTERLY_COUNTED, rows, key=["id"],
+                  policy=only(breach="on", case_overdue="on"))
+    counted = {r.period: r.counts.get("open_overdue_counted") for r in outcome.record.results}
+    assert counted == {"2025-Q1": 2, "2025-Q2": 1}
+    raised = by_key(outcome.record.alerts)
+    assert raised["T-01:breach:all"].message.endswith(
+        "Includes 1 open case already too late to meet the limit on the as-of date.")
+    overdue = raised["T-01:case_overdue:all"]
+    assert overdue.message == (
+        "T-01 Test standard: overdue cases. 3 open cases can no longer meet the standard "
+        "(decided within 28 days of lodged) at the end of 2025-06-30, each counted as not "
+        "met in the results of its period: 1 in 2025-Q2 and 2 in 2025-Q1. Cases: Q1-late "
+        "(due 2025-04-14, 77 days ago; lodged 2025-03-17); Q1-later (due 2025-04-21, 70 "
+        "days ago; lodged 2025-03-24); Q2-late (due 2025-05-30, 31 days ago; lodged "
+        "2025-05-02).")
+    # The alert stays the run's, in the period of the as-of date, one a standard.
+    assert (overdue.period, overdue.key) == ("2025-Q2", "T-01:case_overdue:all")
+
+
 BY_REGION = {**OPEN, "measure": {"share_within": {
     "from": "lodged", "to": "decided",
     "limits": {"by": "region", "values": {"West": "20 days", "East": "30 days"}}}}}
@@ -340,9 +376,10 @@ def test_overdue_cases_come_longest_overdue_first_by_the_day_each_fell_due(
         ("A", "2025-06-10"), ("B", "2025-06-19"), ("Y", "2025-06-29"), ("T", "2025-06-30")]}
     (alert,) = outcome.record.alerts
     assert alert.message == (
-        "T-01 Test standard: overdue cases in 2025-06. 4 open cases can no longer meet the "
-        "standard (decided within the limit for its region from lodged) at the end of "
-        "2025-06-30 (West 2, East 2). Cases: A (due 2025-06-10, 20 days ago; lodged "
+        "T-01 Test standard: overdue cases. 4 open cases can no longer meet the standard "
+        "(decided within the limit for its region from lodged) at the end of 2025-06-30 "
+        "(West 2, East 2), each left out of the results of its period while open: 1 in "
+        "2025-06 and 3 in 2025-05. Cases: A (due 2025-06-10, 20 days ago; lodged "
         "2025-05-21); B (due 2025-06-19, 11 days ago; lodged 2025-05-20); Y (due 2025-06-29, "
         "1 day ago; lodged 2025-06-09); T (due 2025-06-30; lodged 2025-05-31).")
     # cases.csv, the list a team works through, in the same order with the same dates.
@@ -426,12 +463,12 @@ BUSINESS = {**OPEN, "measure": {"share_within": {"from": "lodged", "to": "decide
                  "(done by 2025-07-02; lodged 2025-06-27).",
                  id="Canada Day: due tomorrow"),
     pytest.param("2025-07-02", 5, {"case_overdue": [("C1", "2025-07-02")]},
-                 "at the end of 2025-07-02 (West 1). Cases: C1 (due 2025-07-02; lodged "
-                 "2025-06-27).",
+                 "at the end of 2025-07-02 (West 1), left out of the results of 2025-06 "
+                 "while open. Cases: C1 (due 2025-07-02; lodged 2025-06-27).",
                  id="Wednesday: due on the as-of date, overdue"),
     pytest.param("2025-07-10", 5, {"case_overdue": [("C1", "2025-07-02")]},
-                 "at the end of 2025-07-10 (West 1). Cases: C1 (due 2025-07-02, 8 days ago; "
-                 "lodged 2025-06-27).",
+                 "at the end of 2025-07-10 (West 1), left out of the results of 2025-06 "
+                 "while open. Cases: C1 (due 2025-07-02, 8 days ago; lodged 2025-06-27).",
                  id="a week on: still due Wednesday, past Canada Day"),
 ])
 def test_business_day_limits_across_a_public_holiday(

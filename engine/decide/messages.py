@@ -15,7 +15,7 @@ from engine.measure.cases import Case
 from engine.model.catalogue import Catalogue
 from engine.model.policy import CaseAtRisk, EquityGap, Rule, StaleData
 from engine.model.results import Alert, AlertState, Result, TargetRecord, Verdict
-from engine.model.standard import ColumnTarget, Standard, TargetStep
+from engine.model.standard import ColumnTarget, OpenCases, Standard, TargetStep
 from engine.model.tracking import Tracking
 from engine.wording import (
     Marks,
@@ -211,20 +211,24 @@ def cases(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, selected: 
     every case in the evidence, the most urgent named."""
     deadline = kinds()[std.measure.kind].deadline(std.measure.spec)
     n = len(selected)
+    split = _by_segment(std, selected)
     if kind == "case_overdue":
+        # Every open case late on the as-of date, whichever period holds it (one received
+        # last quarter and still open, too): so the head names no period, and the share of
+        # each is given as its period's results count it.
+        opening = f"{std.id} {std.title}: overdue cases."
         head = (f"{n:,} open case{'s' if n != 1 else ''} can no longer meet the standard "
-                f"({deadline}) at the end of {as_of}")
+                f"({deadline}) at the end of {as_of}{split}{_placed(std, selected)}")
     else:
         assert isinstance(rule, CaseAtRisk)
+        opening = _head(std, "cases at risk", period, {})
         first = min(c.due_by for c in selected)
         head = (f"{n:,} open case{'s' if n != 1 else ''} will miss the standard ({deadline}) "
                 f"unless each is done by its date, all within the next {_days(rule.within)}; "
-                f"the first by {first}")
-    split = _by_segment(std, selected)
+                f"the first by {first}{split}")
     named = "; ".join(_case_words(c, as_of) for c in selected[:CASES_NAMED])
     more = f"; and {n - CASES_NAMED:,} more" if n > CASES_NAMED else ""
-    what = "overdue cases" if kind == "case_overdue" else "cases at risk"
-    text = (f"{_head(std, what, period, {})} {head}{split}. "
+    text = (f"{opening} {head}. "
             f"{'Most urgent' if n > CASES_NAMED else 'Cases'}: {named}{more}.")
     evidence = {"count": n, "deadline": deadline,
                 "cases": [c.evidence() for c in selected]}
@@ -237,6 +241,32 @@ def _by_segment(std: Standard, selected: list[Case]) -> str:
         return ""
     counts = Counter(", ".join(c.segment[col] for col in sets[1]) for c in selected)
     return " (" + ", ".join(f"{k} {v:,}" for k, v in counts.most_common()) + ")"
+
+
+def _placed(std: Standard, selected: list[Case]) -> str:
+    """Where overdue cases stand in the results, latest period first: ', each counted as
+    not met in the results of its period: 7 in 2025-Q2 and 3 in 2025-Q1', so that each
+    figure agrees with the 'Includes 7' of that period's breach (or warning); with
+    ``open_cases: exclude``, left out of them while open."""
+    counted = getattr(std.measure.spec, "open_cases", None) is OpenCases.count_when_overdue
+    counts = Counter(c.period for c in selected)
+    # Before a rolling window (its one period): in no result.
+    outside = counts.pop(None, 0)
+    # One period kind a standard: its labels (2025-06, 2025-Q2, 2025-W05, FY2024-25) sort
+    # as their periods do.
+    placed = sorted((p for p in counts if p is not None), reverse=True)
+    how = "counted as not met in" if counted else "left out of"
+    still = "" if counted else " while open"
+    if len(placed) > 1:
+        parts = [f"{counts[p]:,} in {p}" for p in placed]
+        return (f", each {how} the results of its period{still}: "
+                f"{', '.join(parts[:-1])} and {parts[-1]}")
+    if not outside:
+        every = "" if len(selected) == 1 else "all "
+        return f", {every}{how} the results of {placed[0]}{still}"
+    return ", " + " and ".join([*(f"{counts[p]:,} {how} the results of {p}{still}"
+                                  for p in placed),
+                                f"{outside:,} from before the period's window, in no result"])
 
 
 def _case_words(case: Case, as_of: dt.date) -> str:

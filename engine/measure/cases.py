@@ -37,6 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from engine import calendar
 from engine.measure.base import Context, population, segment_value, used_rows
 from engine.model.dataset import Dataset
 from engine.model.standard import Standard
@@ -53,6 +54,10 @@ class Case:
     dates: dict[str, str]  # the kind's own dates (when it was opened, its due date…)
     due_by: dt.date  # the last day it could be completed in time (past, for a late case)
     overdue: bool
+    # The period whose results place it, as the measure does: by its ``period.by`` date, or
+    # the as-of date's when that is blank; None outside a rolling window. A case alert can
+    # list cases of several periods: the as-of date's and earlier ones still open.
+    period: str | None
 
     @property
     def label(self) -> str:
@@ -80,7 +85,7 @@ def select(kind: ModuleType, std: Standard, ds: Dataset, data: pa.Table, ctx: Co
         candidates, late_on = probe.candidates()
         days = _first_late(probe, candidates, late_on, dates, ctx.as_of,
                            reach=_reach(kind, std))
-    return _cases(candidates, days, std, ds, dates, ctx.as_of)
+    return _cases(candidates, days, std, ds, dates, ctx)
 
 
 class _Probe(Protocol):
@@ -305,10 +310,10 @@ def _look_back(rows: pa.Table, dates: list[str], as_of: dt.date, reach: int = 0)
 
 
 def _cases(candidates: pa.Table, days: np.ndarray, std: Standard, ds: Dataset,
-           dates: list[str], as_of: dt.date) -> list[Case]:
+           dates: list[str], ctx: Context) -> list[Case]:
     """The cases, in order. Built column by column: each column read once and each of its
     distinct values labelled once."""
-    count = candidates.num_rows
+    count, as_of = candidates.num_rows, ctx.as_of
     ids = list(dict.fromkeys(std.evidence or ds.key))
     segments = sorted({c for cols in std.segment_sets() for c in cols})
     shown = [_labels(candidates[c], _text) for c in ids]
@@ -323,9 +328,22 @@ def _cases(candidates: pa.Table, days: np.ndarray, std: Standard, ds: Dataset,
     by_segment = _by_row(
         segments, [_labels(candidates[c], segment_value) for c in segments], count)
     overdue = (days <= 0).tolist()
+    periods = _labels(candidates[std.period.by], lambda day: _period(std, day, ctx))
     return [Case(file=files[i], row=numbers[i], ids=by_id[i], segment=by_segment[i],
-                 dates=by_date[i], due_by=due[i], overdue=overdue[i])
+                 dates=by_date[i], due_by=due[i], overdue=overdue[i], period=periods[i])
             for i in sorted(range(count), key=keys.__getitem__)]
+
+
+def _period(std: Standard, day: Any, ctx: Context) -> str | None:
+    """The label of the period a case's ``period.by`` date places it in, as
+    :func:`engine.measure.base.case_rows` places an open case: the as-of date's period
+    when that date is blank."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    period = std.period
+    start = calendar.start_of(period, ctx.as_of if day is None else day, ctx.as_of,
+                              ctx.fiscal_year_start)
+    return None if start is None else calendar.label(period.kind, start, days=period.days)
 
 
 def _by_row(names: list[str], columns: list[list[Any]], count: int, *,
