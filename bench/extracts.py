@@ -254,7 +254,7 @@ def telephony() -> tuple[pl.DataFrame, dict[str, dict[int, str]]]:
         "Calls Offered": offered.astype(np.int64), "Calls Answered": answered.astype(np.int64),
         "Answered Within 10 Min": within10.astype(np.int64),
         "Abandoned": abandoned.astype(np.int64)})
-    # Six bad rows: an unparseable date, a queue-day exported twice (both copies go), an
+    # Six bad rows: an unparseable date, a queue-day exported twice (the second copy goes), an
     # unknown queue, more answered than offered, more abandoned than offered.
     bad_date, duplicate, unknown, answered_more, abandoned_more = \
         (rng.choice(np.arange(100, n), 5, replace=False)).tolist()

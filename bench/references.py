@@ -21,7 +21,8 @@ row below the header whose cells are all blank is left out (the three trailing b
 rows); the four dates are parsed with ``%d/%m/%Y``; ``Claim ID``, ``Benefit Type``,
 ``Region`` and ``Lodged Date`` are required; a category must be one of its declared
 values; a non-blank cell that does not parse rejects its row; of the rows that remain,
-every copy of a repeated ``Claim ID`` is rejected; then the two row checks
+every copy of a repeated ``Claim ID`` is rejected, but the first of copies the same in
+every cell (one row exported twice); then the two row checks
 (``decided_date >= lodged_date``, ``decided_date <= as_of``; a blank date passes). The
 engine also accepts ISO dates (``2025-01-31``), strips spaces around cells and rejects
 rows with more cells than the header; the generated extract has none of those, so the
@@ -94,6 +95,19 @@ def engine_check() -> Read:
 
 # --- Polars --------------------------------------------------------------------------
 
+CLAIM_COLUMNS = ["claim_id", "benefit_type", "region", "channel", "outcome", "lodged_date",
+                 "decided_date", "entitlement_date", "first_payment_date"]
+
+
+def once(key: str | list[str], columns: list[str]) -> Any:
+    """Rows no other row shares its key with; and of copies the same in every declared
+    cell (one row exported twice), the first."""
+    import polars as pl
+
+    return (pl.len().over(key) == 1) | ((pl.struct(columns).n_unique().over(key) == 1)
+                                        & (pl.int_range(pl.len()).over(key) == 0))
+
+
 def polars_check() -> Read:
     import polars as pl
 
@@ -133,7 +147,7 @@ def polars_check() -> Read:
         decided = pl.col("decided_date")
         checks = decided.is_null() | ((decided >= pl.col("lodged_date")) & (decided <= as_of))
         return (typed.filter(valid)
-                .filter(pl.len().over("claim_id") == 1)  # every copy goes, among valid rows
+                .filter(once("claim_id", CLAIM_COLUMNS))  # among valid rows
                 .filter(checks)
                 .select("benefit_type", "region", "channel", "outcome", "lodged_date",
                         "decided_date", "entitlement_date", "first_payment_date")
@@ -259,16 +273,21 @@ SELECT "Claim ID" AS claim_id, "Benefit Type" AS benefit_type, "Region" AS regio
 FROM read_csv($path, skip={TITLE_ROWS}, header=true, dateformat='%d/%m/%Y',
               ignore_errors=true, types={types_sql(DUCKDB_TYPES)});
 -- Required cells (a row whose every cell is blank has no claim_id either), then every
--- copy of a repeated id among those rows, then the two row checks.
+-- copy of a repeated id among those rows but the first of copies the same in every cell
+-- (one row exported twice), then the two row checks.
 CREATE TABLE claims AS
 WITH valid AS (
-  SELECT * FROM typed
+  SELECT rowid AS _at, * FROM typed
   WHERE claim_id IS NOT NULL AND benefit_type IS NOT NULL AND region IS NOT NULL
     AND lodged_date IS NOT NULL
 )
-SELECT * EXCLUDE (claim_id) FROM valid
-ANTI JOIN (SELECT claim_id FROM valid GROUP BY claim_id HAVING count(*) > 1) USING (claim_id)
-WHERE decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of);
+SELECT * EXCLUDE (claim_id, _at, _copies, _versions, _nth) FROM (
+  SELECT *, count(*) OVER w AS _copies, row_number() OVER (w ORDER BY _at) AS _nth,
+         count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date, decided_date,
+                            entitlement_date, first_payment_date)) OVER w AS _versions
+  FROM valid WINDOW w AS (PARTITION BY claim_id))
+WHERE (_copies = 1 OR (_versions = 1 AND _nth = 1))
+  AND (decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of));
 DROP TABLE typed;
 """
 

@@ -32,8 +32,9 @@ hand; no code is shared with the engine):
   out of range is false).
 * telephony: every column required; ``Date`` ISO in CSV; ``Queue`` one of Pensions,
   Benefits, General; the four counts whole numbers; every copy of a repeated (date,
-  queue) rejected; then ``answered_10min <= calls_answered and calls_answered <=
-  calls_offered`` and ``abandoned <= calls_offered``.
+  queue) rejected, but the first of copies the same in every cell; then
+  ``answered_10min <= calls_answered and calls_answered <= calls_offered`` and
+  ``abandoned <= calls_offered``.
 * BEN-01: BCH-01 of the check suite exactly (population not death grants and not
   withdrawn; 28 days lodged → decided, open overdue counted in the as-of month; month of
   decision × region).
@@ -69,6 +70,7 @@ from bench.references import (
     child,
     duckdb_cells,
     enum_sql,
+    once,
     roll_up,
     types_sql,
 )
@@ -80,7 +82,7 @@ REFERENCED = ["BEN-01", "PEN-01", "SAT-01", "RESP-01", "CALL-01", "CALL-02"]
 QUEUES = ["Pensions", "Benefits", "General"]
 SURVEY = {"Response ID": "response_id", "Survey Date": "survey_date", "Channel": "channel",
           "Region": "region", "Overall Satisfaction (1-5)": "satisfaction",
-          "Treated With Respect (1-5)": "respect"}
+          "Treated With Respect (1-5)": "respect", "Comment": "comment"}
 TELEPHONY = {"Date": "date", "Queue": "queue", "Calls Offered": "calls_offered",
              "Calls Answered": "calls_answered", "Answered Within 10 Min": "answered_10min",
              "Abandoned": "abandoned"}
@@ -181,11 +183,11 @@ def polars_check() -> Read:
         return col.cast(pl.Int64, strict=False) if text else col
 
     def keep(frame: pl.LazyFrame, required: list[str], optional: list[str], key: list[str],
-             checks: pl.Expr, columns: list[str]) -> pl.DataFrame:
+             checks: pl.Expr, columns: list[str], declared: list[str]) -> pl.DataFrame:
         valid = pl.all_horizontal(*(pl.col(c).is_not_null() for c in required),
                                   *(parsed(f"_t_{c}", c) for c in optional))
         return (frame.filter(valid)
-                .filter(pl.len().over(key) == 1)  # every copy of a repeated key goes
+                .filter(once(key, declared))  # a repeated key: none, or the first copy
                 .filter(checks.fill_null(True))  # a check that cannot be decided passes
                 .select(columns).collect())
 
@@ -201,7 +203,7 @@ def polars_check() -> Read:
         return keep(frame, ["claim_id", "benefit_type", "region", "lodged_date"],
                     ["channel", "outcome", "decided_date", "entitlement_date",
                      "first_payment_date"], ["claim_id"], checks,
-                    [c for c in CLAIMS.values() if c != "claim_id"])
+                    [c for c in CLAIMS.values() if c != "claim_id"], list(CLAIMS.values()))
 
     def survey(path: Path) -> pl.DataFrame:
         text = path.suffix != ".parquet"
@@ -209,12 +211,14 @@ def polars_check() -> Read:
             "response_id": pl.col("_t_response_id"),
             "survey_date": date("survey_date", date_format(path, "%d/%m/%Y")),
             "channel": pl.col("_t_channel"), "region": enum("_t_region", REGIONS),
-            "satisfaction": whole("satisfaction", text), "respect": whole("respect", text)})
+            "satisfaction": whole("satisfaction", text), "respect": whole("respect", text),
+            "comment": pl.col("_t_comment")})
         checks = pl.col("satisfaction").is_between(1, 5) & pl.col("respect").is_between(1, 5)
         return keep(frame, ["response_id", "survey_date"], ["region", "satisfaction",
                                                             "respect"],
                     ["response_id"], checks,
-                    ["survey_date", "channel", "region", "satisfaction", "respect"])
+                    ["survey_date", "channel", "region", "satisfaction", "respect"],
+                    list(SURVEY.values()))
 
     def telephony(path: Path) -> pl.DataFrame:
         text = path.suffix != ".parquet"
@@ -227,7 +231,7 @@ def polars_check() -> Read:
                   & (c("calls_answered") <= c("calls_offered"))
                   & (c("abandoned") <= c("calls_offered")))
         return keep(frame, list(TELEPHONY.values()), [], ["date", "queue"], checks,
-                    ["date", "queue", *COUNTS])
+                    ["date", "queue", *COUNTS], list(TELEPHONY.values()))
 
     def month(d: pl.Expr) -> pl.Expr:
         return d.dt.truncate("1mo")
@@ -310,14 +314,18 @@ SELECT "Claim ID" AS claim_id,
 FROM read_parquet($path);
 CREATE TABLE claims AS
 WITH valid AS (
-  SELECT * EXCLUDE (t_benefit, t_region, t_channel, t_outcome) FROM typed
+  SELECT rowid AS _at, * EXCLUDE (t_benefit, t_region, t_channel, t_outcome) FROM typed
   WHERE claim_id IS NOT NULL AND benefit_type IS NOT NULL AND region IS NOT NULL
     AND lodged_date IS NOT NULL AND (t_channel IS NULL OR channel IS NOT NULL)
     AND (t_outcome IS NULL OR outcome IS NOT NULL)
 )
-SELECT * EXCLUDE (claim_id) FROM valid
-ANTI JOIN (SELECT claim_id FROM valid GROUP BY claim_id HAVING count(*) > 1) USING (claim_id)
-WHERE decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of);
+SELECT * EXCLUDE (claim_id, _at, _copies, _versions, _nth) FROM (
+  SELECT *, count(*) OVER w AS _copies, row_number() OVER (w ORDER BY _at) AS _nth,
+         count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date, decided_date,
+                            entitlement_date, first_payment_date)) OVER w AS _versions
+  FROM valid WINDOW w AS (PARTITION BY claim_id))
+WHERE (_copies = 1 OR (_versions = 1 AND _nth = 1))
+  AND (decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of));
 DROP TABLE typed;
 """
 
@@ -326,18 +334,22 @@ DUCKDB_SURVEY = enum_sql("survey_region", REGIONS) + """
 CREATE TABLE typed_survey AS
 SELECT "Response ID" AS response_id, "Survey Date" AS survey_date, "Channel" AS channel,
        TRY_CAST("Region" AS survey_region) AS region, "Region" AS t_region,
-       "Overall Satisfaction (1-5)" AS satisfaction, "Treated With Respect (1-5)" AS respect
+       "Overall Satisfaction (1-5)" AS satisfaction, "Treated With Respect (1-5)" AS respect,
+       "Comment" AS comment
 FROM $source;
 CREATE TABLE survey AS
 WITH valid AS (
-  SELECT * EXCLUDE (t_region) FROM typed_survey
+  SELECT rowid AS _at, * EXCLUDE (t_region) FROM typed_survey
   WHERE response_id IS NOT NULL AND survey_date IS NOT NULL
     AND (t_region IS NULL OR region IS NOT NULL)
 )
-SELECT * EXCLUDE (response_id) FROM valid
-ANTI JOIN (SELECT response_id FROM valid GROUP BY response_id HAVING count(*) > 1)
-  USING (response_id)
-WHERE coalesce(satisfaction BETWEEN 1 AND 5 AND respect BETWEEN 1 AND 5, true);
+SELECT * EXCLUDE (response_id, _at, _copies, _versions, _nth) FROM (
+  SELECT *, count(*) OVER w AS _copies, row_number() OVER (w ORDER BY _at) AS _nth,
+         count(DISTINCT row(survey_date, channel, region, satisfaction, respect, comment))
+           OVER w AS _versions
+  FROM valid WINDOW w AS (PARTITION BY response_id))
+WHERE (_copies = 1 OR (_versions = 1 AND _nth = 1))
+  AND coalesce(satisfaction BETWEEN 1 AND 5 AND respect BETWEEN 1 AND 5, true);
 DROP TABLE typed_survey;
 """
 DUCKDB_TELEPHONY = enum_sql("queue", QUEUES) + """
@@ -348,13 +360,17 @@ SELECT "Date" AS date, TRY_CAST("Queue" AS queue) AS queue, "Calls Offered" AS c
 FROM $source;
 CREATE TABLE telephony AS
 WITH valid AS (
-  SELECT * FROM typed_telephony
+  SELECT rowid AS _at, * FROM typed_telephony
   WHERE date IS NOT NULL AND queue IS NOT NULL AND calls_offered IS NOT NULL
     AND calls_answered IS NOT NULL AND answered_10min IS NOT NULL AND abandoned IS NOT NULL
 )
-SELECT * FROM valid
-ANTI JOIN (SELECT date, queue FROM valid GROUP BY ALL HAVING count(*) > 1) USING (date, queue)
-WHERE answered_10min <= calls_answered AND calls_answered <= calls_offered
+SELECT * EXCLUDE (_at, _copies, _versions, _nth) FROM (
+  SELECT *, count(*) OVER w AS _copies, row_number() OVER (w ORDER BY _at) AS _nth,
+         count(DISTINCT row(calls_offered, calls_answered, answered_10min, abandoned))
+           OVER w AS _versions
+  FROM valid WINDOW w AS (PARTITION BY date, queue))
+WHERE (_copies = 1 OR (_versions = 1 AND _nth = 1))
+  AND answered_10min <= calls_answered AND calls_answered <= calls_offered
   AND abandoned <= calls_offered;
 DROP TABLE typed_telephony;
 """

@@ -103,7 +103,8 @@ def extract_text() -> tuple[str, list[str], list[str]]:
         row = {**person(j), "Claim ID": cid, "Region": "North", "Lodged Date": "01/06/2025",
                "Decided Date": "", **change}
         rows.append([row[h] for h in HEADER])
-    rows.append(rows[1])  # CLM-1000 twice: duplicate_key, the key shown
+    # CLM-1000 again, decided otherwise: duplicate_key on both, the key shown.
+    rows.append([*rows[1][:-1], "30/06/2025"])
     lines = [",".join(r) for r in rows]
     # An unquoted comma in the address: every cell after it moves right.
     moved = person(200)

@@ -820,7 +820,44 @@ def test_a_key_duplicated_across_two_files_rejects_both_copies(tmp_path: Path) -
     ex = read(dataset(), first, second)
     assert [(r.file, r.row, r.column, r.value, r.reason) for r in ex.rejects] == [
         ("feb.csv", 3, "Ref", "B", "duplicate_key"), ("jan.csv", 3, "Ref", "B", "duplicate_key")]
+    assert ex.rejects[1].message == (
+        "the same key is also on row 3 of feb.csv, with other values: every copy is "
+        "rejected, as nothing says which is right")
     assert sorted(column(ex, "ref")) == ["A", "C"]
+
+
+def test_a_row_exported_again_is_used_once_and_its_copies_name_it(tmp_path: Path) -> None:
+    # The same claim in January's and February's files, every declared cell the same
+    # (spaces and spellings aside): one row exported twice, so the first (files in the
+    # order of their names) is the row. Where the copies differ, even by a blank cell,
+    # nothing says which is right.
+    first = write(tmp_path, f"{HEADER}\nA,21/01/2025,1,Y\nB,21/01/2025,1.50,Yes\n"
+                  "D,21/01/2025,,Y\n", name="2025-01.csv")
+    second = write(tmp_path, f"{HEADER},Notes\nB ,2025-01-21,1.5,y,undeclared: differs\n"
+                   "C,21/02/2025,3,Y\nB,21/01/2025,1.5,Y\nD,21/01/2025,4,Y\n", name="2025-02.csv")
+    ex = read(dataset(), first, second)
+    copy = "repeats row 3 of 2025-01.csv exactly (every declared cell the same): the first " \
+        "copy is used"
+    assert [(r.file, r.row, r.reason, r.message) for r in ex.rejects] == [
+        ("2025-01.csv", 4, "duplicate_key", "the same key is also on row 5 of 2025-02.csv, "
+                                            "with other values: every copy is rejected, as "
+                                            "nothing says which is right"),
+        ("2025-02.csv", 2, "duplicate_row", copy), ("2025-02.csv", 4, "duplicate_row", copy),
+        ("2025-02.csv", 5, "duplicate_key", "the same key is also on row 4 of 2025-01.csv, "
+                                            "with other values: every copy is rejected, as "
+                                            "nothing says which is right")]
+    assert sorted(zip(column(ex, "_file"), column(ex, "ref"), column(ex, "_row"),
+                      strict=True)) == [("2025-01.csv", "A", 2), ("2025-01.csv", "B", 3),
+                                        ("2025-02.csv", "C", 3)]
+    assert reconciles(ex)
+
+
+def test_a_key_on_many_rows_names_five_of_the_others(tmp_path: Path) -> None:
+    rows = "".join(f"A,21/01/2025,{n},Y\n" for n in range(8))
+    ex = read(dataset(), write(tmp_path, f"{HEADER}\n{rows}"))
+    assert ex.rejects[0].message == (
+        "the same key is also on row 3, row 4, row 5, row 6 and row 7 (and 2 more), with "
+        "other values: every copy is rejected, as nothing says which is right")
 
 
 def test_every_unreadable_file_is_reported_in_one_pass(tmp_path: Path) -> None:

@@ -147,6 +147,10 @@ def _faulty(folder: Path) -> Path:
         ("C-12", "Death grant", "South", "Online", d(2025, 1, 5), "06/01/2025", ok),
         (" C-13\t", "Death grant", "East", "Post", d(2025, 1, 5), None, ok),  # fine
         ("C-14", "Death grant", "East", "Post", d(2025, 1, 5), None, None),  # open: passes
+        ("C-15", "Death grant", "East", "Post", d(2025, 1, 6), "08/01/2025", ok),
+        ("C-15 ", "Death grant", "East", "Post", d(2025, 1, 6), " 08/01/2025", ok),  # again
+        ("C-16", "Death grant", "East", "Online", d(2025, 1, 6), None, ok),
+        ("C-16", "Death grant", "East", None, d(2025, 1, 6), None, ok),  # a blank: differs
     ] + [(f"C-{n}", "Family allowance", "West", "Online", d(2025, 2, 1), "03/02/2025", ok)
          for n in range(100, 130)]
     frame = pl.DataFrame(rows, orient="row", schema={
@@ -181,7 +185,7 @@ def test_rejects_and_their_rows_are_the_local_readers(tmp_path: Path) -> None:
     assert isinstance(on_spark.rows, ibis.Table)
     assert on_spark.rejected_by() == {
         "bad_date": 1, "decided_before_lodged": 1, "decided_in_future": 1,
-        "duplicate_key": 4, "missing_value": 1, "not_allowed_value": 1}
+        "duplicate_key": 6, "duplicate_row": 1, "missing_value": 1, "not_allowed_value": 1}
     assert [(r.row, r.column, r.value, r.reason) for r in on_spark.rejects[:3]] == [
         (2, "Claim ID", "C-2", "duplicate_key"), (3, "Claim ID", "C-2", "duplicate_key"),
         (4, "Region", "", "missing_value")]
@@ -190,10 +194,18 @@ def test_rejects_and_their_rows_are_the_local_readers(tmp_path: Path) -> None:
     assert on_spark.files[0].unexpected_columns == ["Notes"]
     assert (on_spark.rows_read, on_spark.rows_used, on_spark.filtered_by) == (
         local.rows_read, local.rows_used, local.filtered_by) == (
-        45, 34, {extract.BLANK_ROW: 2})
+        49, 35, {extract.BLANK_ROW: 2})
     assert _used(on_spark) == _used(local)
     assert next(r for r in _used(on_spark) if r["claim_id"] == "C-10")["region"] == "North"
     assert {"C-13", "C-14"} <= {r["claim_id"] for r in _used(on_spark)}
+    assert [r["_row"] for r in _used(on_spark) if r["claim_id"] == "C-15"] == [16]
+    assert [(r.row, r.reason, r.message) for r in on_spark.rejects if r.row > 15] == [
+        (17, "duplicate_row", "repeats row 16 exactly (every declared cell the same): the "
+                              "first copy is used"),
+        (18, "duplicate_key", "the same key is also on row 19, with other values: every copy "
+                              "is rejected, as nothing says which is right"),
+        (19, "duplicate_key", "the same key is also on row 18, with other values: every copy "
+                              "is rejected, as nothing says which is right")]
     released = on_spark.released()
     assert _views() == [] and released.rows.num_rows == 0
 
@@ -206,7 +218,7 @@ def test_too_many_rejects_stop_the_run_in_the_same_words(tmp_path: Path) -> None
         extract.read_dataset(_claims(limited=True), [path], AS_OF)
     on_spark.value.extract.released()
     assert on_spark.value.problems == local.value.problems
-    assert "9 of 45 rows read were rejected" in str(on_spark.value.problems[0])
+    assert "12 of 49 rows read were rejected" in str(on_spark.value.problems[0])
     assert _views() == []
 
 

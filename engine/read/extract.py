@@ -470,31 +470,86 @@ def _empty(ds: Dataset, names: pl.Enum) -> pl.DataFrame:
 
 
 def _duplicates(typed: pl.DataFrame, ds: Dataset) -> list[tuple[pl.Series, pl.DataFrame]]:
-    """The positions of the rows whose key another row has too, and their failures.
-    Every copy is rejected: nothing says which of two conflicting rows is right. Hashes
-    first: sorted, equal neighbours are the candidates (far cheaper on millions of rows
-    than a hash table); then the exact test on those few rows. Rows already rejected or
-    blank take no part."""
+    """The positions of the rows a repeated key rejects, and their failures
+    (:func:`duplicates_told`). Hashes first: sorted, equal neighbours are the candidates
+    (far cheaper on millions of rows than a hash table); then the exact test on those few
+    rows. Rows already rejected or blank take no part."""
     hashes = np.sort(typed["_hash"].filter(~typed["_drop"]).to_numpy())
     repeated = pl.Series(np.unique(hashes[1:][hashes[1:] == hashes[:-1]]), dtype=pl.UInt64)
     if not len(repeated):
         return []
     at = typed.select(pl.arg_where(pl.col("_hash").is_in(repeated.implode())
                                    & ~pl.col("_drop"))).to_series()
-    key = pl.col(ds.key[0]) if len(ds.key) == 1 else pl.struct(ds.key)
-    candidates = typed[at]
-    same = candidates.select(key.is_duplicated()).to_series()
-    return [(at.filter(same), candidates.filter(same).select(
-        "_file", "_row", **duplicate_failure(ds)))]
+    candidates = typed[at].with_columns(_at=at)
+    shared = candidates.filter(_key(ds).is_duplicated())
+    rejected, told = duplicates_told(ds, shared)
+    return [(shared["_at"].filter(rejected), told)]
+
+
+def _key(ds: Dataset) -> pl.Expr:
+    return pl.col(ds.key[0]) if len(ds.key) == 1 else pl.struct(ds.key)
+
+
+SHOWN_ROWS = 5  # the other rows a duplicate key's reject names, at most
+
+
+def duplicates_told(ds: Dataset, rows: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+    """Of ``rows``, each sharing its key with another (the declared columns, ``_file``,
+    ``_row``): which are rejected (aligned with ``rows``), and their failures. Copies the
+    same in every declared cell are one row exported twice: the first (in file order) is
+    used, each later one rejected as ``duplicate_row``, naming it. Copies that differ are
+    every one rejected as ``duplicate_key``, naming the others: nothing says which is
+    right. By both readers (this one, and engine.read.spark_parquet, whose marks follow
+    :func:`same_cells`)."""
+    ranked = rows.with_columns(_in=pl.int_range(pl.len())).sort("_file", "_row").with_columns(
+        _same=same_cells(ds), _where=pl.format("row {}", "_row"),
+        _of=pl.col("_file").cast(pl.String))
+    told = []
+    for group in ranked.partition_by(ds.key, maintain_order=True):
+        places = [f"{w} of {f}" if group["_of"].n_unique() > 1 else w
+                  for w, f in zip(group["_where"], group["_of"], strict=True)]
+        copies = bool(group["_same"][0])
+        if copies:  # one row exported twice (or more): the first is the row
+            group = group.slice(1)
+            message = [f"repeats {places[0]} exactly (every declared cell the same): the "
+                       "first copy is used"] * group.height
+        else:
+            message = [f"the same key is also on {_listed(places[:i] + places[i + 1:])}, with "
+                       "other values: every copy is rejected, as nothing says which is right"
+                       for i in range(group.height)]
+        told.append(group.select("_in", "_file", "_row", **duplicate_failure(ds)).with_columns(
+            reason=pl.lit("duplicate_row" if copies else "duplicate_key"),
+            message=pl.Series(message, dtype=pl.String)))
+    failures = pl.concat(told) if told else pl.DataFrame()
+    flags = pl.Series([False] * rows.height)
+    if told:
+        flags = flags.scatter(failures["_in"], True)
+    return flags, failures.drop("_in") if told else failures
+
+
+def same_cells(ds: Dataset) -> pl.Expr:
+    """Whether the rows of a key hold the same value in every declared cell: each cell's
+    least and greatest are equal, and it is blank on all of them or none. Exact, and
+    written alike on Spark (engine.read.spark_parquet, ``_same_cells``)."""
+    return pl.all_horizontal(
+        (pl.col(n).min().over(ds.key) == pl.col(n).max().over(ds.key)).fill_null(True)
+        & (pl.col(n).null_count().over(ds.key) % pl.len().over(ds.key) == 0)
+        for n in ds.columns)
+
+
+def _listed(places: list[str]) -> str:
+    shown = places[:SHOWN_ROWS]
+    more = len(places) - len(shown)
+    text = ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1]
+    return text + (f" (and {more} more)" if more else "")
 
 
 def duplicate_failure(ds: Dataset) -> dict[str, pl.Expr]:
     """How a row whose key another row has too is told in rejects: the key's columns and
-    values, and the reason (by both readers: this one and engine.read.spark_parquet)."""
+    values (its reason and words are :func:`duplicates_told`'s)."""
     return {"column": pl.lit(" / ".join(ds.key)),
             "value": pl.concat_str([pl.col(k).cast(pl.String) for k in ds.key],
-                                   separator=" / "),
-            "reason": pl.lit("duplicate_key")}
+                                   separator=" / ")}
 
 
 def check_failure(check: RowCheck, columns: list[str]) -> dict[str, pl.Expr]:

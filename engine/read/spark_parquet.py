@@ -77,7 +77,7 @@ from engine.read.extract import (
     _full_path,
     _shown,
     check_failure,
-    duplicate_failure,
+    duplicates_told,
     rejects_of,
 )
 from engine.read.header import locate
@@ -473,40 +473,60 @@ def _checked(con: Any, kept: DataFrame, ds: Dataset, as_of: dt.date) -> Any:
 
 def _marks(table: Any, ds: Dataset, as_of: dt.date) -> dict[str, Any]:
     """Why a row is rejected once its cells are read: ``_dup``, its key is another row's
-    too (every copy is rejected: nothing says which is right), and ``_check<i>``, the
-    dataset's i-th check is false (one that cannot be decided, for a blank cell, passes:
-    SQL's rule, as ``extract._row_checks``)."""
+    too (every copy, when they differ: nothing says which is right; every copy but the
+    first, when they are the same row exported again: ``extract.duplicates_told``), and
+    ``_check<i>``, the dataset's i-th check is false (one that cannot be decided, for a
+    blank cell, passes: SQL's rule, as ``extract._row_checks``)."""
     marks = {}
     if ds.key:
-        marks["_dup"] = table[ds.key[0]].count().over(group_by=ds.key) > 1
+        later = ibis.row_number().over(ibis.window(group_by=ds.key, order_by=["_file", "_row"]))
+        marks["_dup"] = _shared(table, ds) & (~_same_cells(table, ds) | (later > 0))
+    return marks | _checks(table, ds, as_of)
+
+
+def _checks(table: Any, ds: Dataset, as_of: dt.date) -> dict[str, Any]:
     types = ds.column_types()
-    for i, check in enumerate(ds.checks):
-        rule = expr.parse(check.rule, types).to_ibis(table, as_of)
-        marks[f"_check{i}"] = (~rule).fill_null(False)
-    return marks
+    return {f"_check{i}": (~expr.parse(check.rule, types).to_ibis(table, as_of)).fill_null(False)
+            for i, check in enumerate(ds.checks)}
+
+
+def _shared(table: Any, ds: Dataset) -> Any:
+    """Whether another row has the row's key too (a key's cells are never blank here)."""
+    return table.count().over(ibis.window(group_by=ds.key)) > 1
+
+
+def _same_cells(table: Any, ds: Dataset) -> Any:
+    """``extract.same_cells`` on Spark: every declared cell's least and greatest are equal
+    over the key's rows, and it is blank on all of them or none."""
+    window = ibis.window(group_by=ds.key)
+    rows = table.count().over(window)
+    same = [((table[n].min().over(window) == table[n].max().over(window)).fill_null(True)
+             & ((table[n].count().over(window) == 0) | (table[n].count().over(window) == rows)))
+            for n in ds.columns]
+    return functools.reduce(operator.and_, same)
 
 
 def _later(con: Any, rows: Any, ds: Dataset, as_of: dt.date) -> tuple[pl.DataFrame, int]:
     """The failures of the rows a duplicate key or a check rejects (by ``_file`` and
     ``_row``), told as ``extract`` tells them, and how many rows that is. Only those rows
-    come here; each copy of a key is one of them, so the key's test among them alone
-    finds the same copies."""
-    rejected = rows.filter(~rows._used)
-    marks = _marks(rejected, ds, as_of)
-    if not marks:
+    come here, and the first copy of a row exported twice (used, but named by the
+    others' rejects)."""
+    if not ds.key and not ds.checks:
         return pl.DataFrame(), 0
-    found = pl.DataFrame(pl.from_arrow(con.to_pyarrow(
-        rejected.select("_file", "_row", *ds.columns, **marks)))).with_columns(
-        pl.col(n).cast(dtype_of(c)) for n, c in ds.columns.items())  # as extract holds them
+    involved = rows.mutate(_shared=_shared(rows, ds) if ds.key else ibis.literal(False))
+    involved = involved.filter(~involved._used | involved._shared)
+    found = pl.DataFrame(pl.from_arrow(con.to_pyarrow(involved.select(
+        "_file", "_row", "_used", "_shared", *ds.columns, **_checks(involved, ds, as_of))))
+    ).with_columns(pl.col(n).cast(dtype_of(c)) for n, c in ds.columns.items())  # as extract
     told = []
     if ds.key:
-        told.append(found.filter("_dup").select("_file", "_row", **duplicate_failure(ds)))
+        told.append(duplicates_told(ds, found.filter("_shared"))[1])
     types = ds.column_types()
     for i, check in enumerate(ds.checks):
         cols = sorted(expr.parse(check.rule, types).columns)
         told.append(found.filter(f"_check{i}").select(
             "_file", "_row", **check_failure(check, cols)))
-    return pl.concat(told, how="diagonal_relaxed"), found.height
+    return pl.concat(told, how="diagonal_relaxed"), int((~found["_used"]).sum())
 
 
 _UNREADABLE = ("its Parquet files cannot be read", "export the extract again")
