@@ -501,30 +501,25 @@ def duplicates_told(ds: Dataset, rows: pl.DataFrame) -> tuple[pl.Series, pl.Data
     every one rejected as ``duplicate_key``, naming the others: nothing says which is
     right. By both readers (this one, and engine.read.spark_parquet, whose marks follow
     :func:`same_cells`)."""
+    key = ds.key
+    of = pl.col("_file").cast(pl.String)
+    place = pl.when(of.n_unique().over(key) > 1).then(pl.format("row {} of {}", "_row", of)) \
+        .otherwise(pl.format("row {}", "_row"))
     ranked = rows.with_columns(_in=pl.int_range(pl.len())).sort("_file", "_row").with_columns(
-        _same=same_cells(ds), _where=pl.format("row {}", "_row"),
-        _of=pl.col("_file").cast(pl.String))
-    told = []
-    for group in ranked.partition_by(ds.key, maintain_order=True):
-        places = [f"{w} of {f}" if group["_of"].n_unique() > 1 else w
-                  for w, f in zip(group["_where"], group["_of"], strict=True)]
-        copies = bool(group["_same"][0])
-        if copies:  # one row exported twice (or more): the first is the row
-            group = group.slice(1)
-            message = [f"repeats {places[0]} exactly (every declared cell the same): the "
-                       "first copy is used"] * group.height
-        else:
-            message = [f"the same key is also on {_listed(places[:i] + places[i + 1:])}, with "
-                       "other values: every copy is rejected, as nothing says which is right"
-                       for i in range(group.height)]
-        told.append(group.select("_in", "_file", "_row", **duplicate_failure(ds)).with_columns(
-            reason=pl.lit("duplicate_row" if copies else "duplicate_key"),
-            message=pl.Series(message, dtype=pl.String)))
-    failures = pl.concat(told) if told else pl.DataFrame()
-    flags = pl.Series([False] * rows.height)
-    if told:
-        flags = flags.scatter(failures["_in"], True)
-    return flags, failures.drop("_in") if told else failures
+        _same=same_cells(ds), _nth=pl.int_range(pl.len()).over(key), _place=place)
+    ranked = ranked.with_columns(_places=pl.col("_place").over(key, mapping_strategy="join"))
+    nth, places = pl.col("_nth"), pl.col("_places")
+    others = pl.concat_list(places.list.head(nth), places.list.slice(nth + 1))
+    told = ranked.filter(~pl.col("_same") | (nth > 0)).select(
+        "_in", "_file", "_row", **duplicate_failure(ds),
+        reason=pl.when("_same").then(pl.lit("duplicate_row")).otherwise(pl.lit("duplicate_key")),
+        message=pl.when("_same").then(pl.format(
+            "repeats {} exactly (every declared cell the same): the first copy is used",
+            places.list.first())).otherwise(pl.format(
+                "the same key is also on {}, with other values: every copy is rejected, as "
+                "nothing says which is right", _listed(others))))
+    flags = pl.Series([False] * rows.height).scatter(told["_in"], True)
+    return flags, told.drop("_in")
 
 
 def same_cells(ds: Dataset) -> pl.Expr:
@@ -537,11 +532,15 @@ def same_cells(ds: Dataset) -> pl.Expr:
         for n in ds.columns)
 
 
-def _listed(places: list[str]) -> str:
-    shown = places[:SHOWN_ROWS]
-    more = len(places) - len(shown)
-    text = ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1]
-    return text + (f" (and {more} more)" if more else "")
+def _listed(places: pl.Expr) -> pl.Expr:
+    """A list of places as words: 'row 3, row 4 and row 5 (and 2 more)'."""
+    shown = places.list.head(SHOWN_ROWS)
+    count = shown.list.len()
+    more = places.list.len().cast(pl.Int64) - SHOWN_ROWS  # list lengths are unsigned
+    text = pl.when(count > 1).then(pl.concat_str(
+        shown.list.head(count - 1).list.join(", "), pl.lit(" and "), shown.list.last())
+    ).otherwise(shown.list.first())
+    return text + pl.when(more > 0).then(pl.format(" (and {} more)", more)).otherwise(pl.lit(""))
 
 
 def duplicate_failure(ds: Dataset) -> dict[str, pl.Expr]:
