@@ -99,13 +99,17 @@ CLAIM_COLUMNS = ["claim_id", "benefit_type", "region", "channel", "outcome", "lo
                  "decided_date", "entitlement_date", "first_payment_date"]
 
 
-def once(key: str | list[str], columns: list[str]) -> Any:
-    """Rows no other row shares its key with; and of copies the same in every declared
-    cell (one row exported twice), the first."""
+def once(frame: Any, key: str | list[str], columns: list[str]) -> Any:
+    """The rows of ``frame`` (lazy) whose key no other row has; and of copies the same in
+    every declared cell (one row exported twice), the first. Repeated keys are few: the
+    copies are compared among themselves only."""
     import polars as pl
 
-    return (pl.len().over(key) == 1) | ((pl.struct(columns).n_unique().over(key) == 1)
-                                        & (pl.int_range(pl.len()).over(key) == 0))
+    counted = frame.with_row_index("_at").with_columns(_n=pl.len().over(key))
+    copies = counted.filter(pl.col("_n") > 1).filter(
+        (pl.struct(columns).n_unique().over(key) == 1)
+        & (pl.col("_at") == pl.col("_at").min().over(key)))
+    return pl.concat([counted.filter(pl.col("_n") == 1), copies]).drop("_at", "_n")
 
 
 def polars_check() -> Read:
@@ -146,8 +150,7 @@ def polars_check() -> Read:
                  & parsed("First Payment Date", "first_payment_date"))
         decided = pl.col("decided_date")
         checks = decided.is_null() | ((decided >= pl.col("lodged_date")) & (decided <= as_of))
-        return (typed.filter(valid)
-                .filter(once("claim_id", CLAIM_COLUMNS))  # among valid rows
+        return (once(typed.filter(valid), "claim_id", CLAIM_COLUMNS)  # among valid rows
                 .filter(checks)
                 .select("benefit_type", "region", "channel", "outcome", "lodged_date",
                         "decided_date", "entitlement_date", "first_payment_date")
@@ -280,14 +283,17 @@ WITH valid AS (
   SELECT rowid AS _at, * FROM typed
   WHERE claim_id IS NOT NULL AND benefit_type IS NOT NULL AND region IS NOT NULL
     AND lodged_date IS NOT NULL
-)
-SELECT * EXCLUDE (claim_id, _at, _copies, _versions, _nth) FROM (
-  SELECT *, count(*) OVER w AS _copies, row_number() OVER (w ORDER BY _at) AS _nth,
-         count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date, decided_date,
-                            entitlement_date, first_payment_date)) OVER w AS _versions
-  FROM valid WINDOW w AS (PARTITION BY claim_id))
-WHERE (_copies = 1 OR (_versions = 1 AND _nth = 1))
-  AND (decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of));
+),
+repeated AS (SELECT claim_id FROM valid GROUP BY ALL HAVING count(*) > 1),
+copies AS (SELECT * FROM valid SEMI JOIN repeated USING (claim_id)),
+first AS (SELECT claim_id, min(_at) AS _at FROM copies GROUP BY ALL
+          HAVING count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date,
+                                    decided_date, entitlement_date, first_payment_date)) = 1)
+SELECT * EXCLUDE (claim_id, _at) FROM (
+  SELECT * FROM valid ANTI JOIN repeated USING (claim_id)
+  UNION ALL BY NAME
+  SELECT * FROM copies SEMI JOIN first USING (claim_id, _at))
+WHERE decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of);
 DROP TABLE typed;
 """
 

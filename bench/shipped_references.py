@@ -186,8 +186,7 @@ def polars_check() -> Read:
              checks: pl.Expr, columns: list[str], declared: list[str]) -> pl.DataFrame:
         valid = pl.all_horizontal(*(pl.col(c).is_not_null() for c in required),
                                   *(parsed(f"_t_{c}", c) for c in optional))
-        return (frame.filter(valid)
-                .filter(once(key, declared))  # a repeated key: none, or the first copy
+        return (once(frame.filter(valid), key, declared)  # a repeated key: one copy or none
                 .filter(checks.fill_null(True))  # a check that cannot be decided passes
                 .select(columns).collect())
 
@@ -318,14 +317,17 @@ WITH valid AS (
   WHERE claim_id IS NOT NULL AND benefit_type IS NOT NULL AND region IS NOT NULL
     AND lodged_date IS NOT NULL AND (t_channel IS NULL OR channel IS NOT NULL)
     AND (t_outcome IS NULL OR outcome IS NOT NULL)
-)
-SELECT * EXCLUDE (claim_id, _at, _copies, _versions, _nth) FROM (
-  SELECT *, count(*) OVER w AS _copies, row_number() OVER (w ORDER BY _at) AS _nth,
-         count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date, decided_date,
-                            entitlement_date, first_payment_date)) OVER w AS _versions
-  FROM valid WINDOW w AS (PARTITION BY claim_id))
-WHERE (_copies = 1 OR (_versions = 1 AND _nth = 1))
-  AND (decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of));
+),
+repeated AS (SELECT claim_id FROM valid GROUP BY ALL HAVING count(*) > 1),
+copies AS (SELECT * FROM valid SEMI JOIN repeated USING (claim_id)),
+first AS (SELECT claim_id, min(_at) AS _at FROM copies GROUP BY ALL
+          HAVING count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date,
+                                    decided_date, entitlement_date, first_payment_date)) = 1)
+SELECT * EXCLUDE (claim_id, _at) FROM (
+  SELECT * FROM valid ANTI JOIN repeated USING (claim_id)
+  UNION ALL BY NAME
+  SELECT * FROM copies SEMI JOIN first USING (claim_id, _at))
+WHERE decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of);
 DROP TABLE typed;
 """
 
@@ -342,14 +344,17 @@ WITH valid AS (
   SELECT rowid AS _at, * EXCLUDE (t_region) FROM typed_survey
   WHERE response_id IS NOT NULL AND survey_date IS NOT NULL
     AND (t_region IS NULL OR region IS NOT NULL)
-)
-SELECT * EXCLUDE (response_id, _at, _copies, _versions, _nth) FROM (
-  SELECT *, count(*) OVER w AS _copies, row_number() OVER (w ORDER BY _at) AS _nth,
-         count(DISTINCT row(survey_date, channel, region, satisfaction, respect, comment))
-           OVER w AS _versions
-  FROM valid WINDOW w AS (PARTITION BY response_id))
-WHERE (_copies = 1 OR (_versions = 1 AND _nth = 1))
-  AND coalesce(satisfaction BETWEEN 1 AND 5 AND respect BETWEEN 1 AND 5, true);
+),
+repeated AS (SELECT response_id FROM valid GROUP BY ALL HAVING count(*) > 1),
+copies AS (SELECT * FROM valid SEMI JOIN repeated USING (response_id)),
+first AS (SELECT response_id, min(_at) AS _at FROM copies GROUP BY ALL
+          HAVING count(DISTINCT row(survey_date, channel, region, satisfaction, respect,
+                                    comment)) = 1)
+SELECT * EXCLUDE (response_id, _at) FROM (
+  SELECT * FROM valid ANTI JOIN repeated USING (response_id)
+  UNION ALL BY NAME
+  SELECT * FROM copies SEMI JOIN first USING (response_id, _at))
+WHERE coalesce(satisfaction BETWEEN 1 AND 5 AND respect BETWEEN 1 AND 5, true);
 DROP TABLE typed_survey;
 """
 DUCKDB_TELEPHONY = enum_sql("queue", QUEUES) + """
@@ -363,14 +368,16 @@ WITH valid AS (
   SELECT rowid AS _at, * FROM typed_telephony
   WHERE date IS NOT NULL AND queue IS NOT NULL AND calls_offered IS NOT NULL
     AND calls_answered IS NOT NULL AND answered_10min IS NOT NULL AND abandoned IS NOT NULL
-)
-SELECT * EXCLUDE (_at, _copies, _versions, _nth) FROM (
-  SELECT *, count(*) OVER w AS _copies, row_number() OVER (w ORDER BY _at) AS _nth,
-         count(DISTINCT row(calls_offered, calls_answered, answered_10min, abandoned))
-           OVER w AS _versions
-  FROM valid WINDOW w AS (PARTITION BY date, queue))
-WHERE (_copies = 1 OR (_versions = 1 AND _nth = 1))
-  AND answered_10min <= calls_answered AND calls_answered <= calls_offered
+),
+repeated AS (SELECT date, queue FROM valid GROUP BY ALL HAVING count(*) > 1),
+copies AS (SELECT * FROM valid SEMI JOIN repeated USING (date, queue)),
+first AS (SELECT date, queue, min(_at) AS _at FROM copies GROUP BY ALL
+          HAVING count(DISTINCT row(calls_offered, calls_answered, answered_10min, abandoned)) = 1)
+SELECT * EXCLUDE (_at) FROM (
+  SELECT * FROM valid ANTI JOIN repeated USING (date, queue)
+  UNION ALL BY NAME
+  SELECT * FROM copies SEMI JOIN first USING (date, queue, _at))
+WHERE answered_10min <= calls_answered AND calls_answered <= calls_offered
   AND abandoned <= calls_offered;
 DROP TABLE typed_telephony;
 """
