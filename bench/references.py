@@ -260,6 +260,18 @@ DUCKDB_TYPES = {"Claim ID": "VARCHAR", "Benefit Type": "benefit", "Region": "reg
                  "Channel": "channel", "Outcome": "outcome", "Lodged Date": "DATE",
                  "Decided Date": "DATE", "Entitlement Date": "DATE",
                  "First Payment Date": "DATE"}
+# The claims kept, from the valid rows (``_at``: each one's place in the file): a repeated
+# id keeps none of its rows, or the first of copies the same in every cell; then the checks.
+CLAIMS_KEPT = """repeated AS (SELECT claim_id FROM valid GROUP BY ALL HAVING count(*) > 1),
+copies AS (SELECT * FROM valid SEMI JOIN repeated USING (claim_id)),
+first AS (SELECT claim_id, min(_at) AS _at FROM copies GROUP BY ALL
+          HAVING count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date,
+                                    decided_date, entitlement_date, first_payment_date)) = 1)
+SELECT * EXCLUDE (claim_id, _at) FROM (
+  SELECT * FROM valid ANTI JOIN repeated USING (claim_id)
+  UNION ALL BY NAME
+  SELECT * FROM copies SEMI JOIN first USING (claim_id, _at))
+WHERE decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of);"""
 DUCKDB_CLAIMS = f"""
 {enum_sql("benefit", BENEFITS)}
 {enum_sql("region", REGIONS)}
@@ -284,16 +296,7 @@ WITH valid AS (
   WHERE claim_id IS NOT NULL AND benefit_type IS NOT NULL AND region IS NOT NULL
     AND lodged_date IS NOT NULL
 ),
-repeated AS (SELECT claim_id FROM valid GROUP BY ALL HAVING count(*) > 1),
-copies AS (SELECT * FROM valid SEMI JOIN repeated USING (claim_id)),
-first AS (SELECT claim_id, min(_at) AS _at FROM copies GROUP BY ALL
-          HAVING count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date,
-                                    decided_date, entitlement_date, first_payment_date)) = 1)
-SELECT * EXCLUDE (claim_id, _at) FROM (
-  SELECT * FROM valid ANTI JOIN repeated USING (claim_id)
-  UNION ALL BY NAME
-  SELECT * FROM copies SEMI JOIN first USING (claim_id, _at))
-WHERE decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of);
+{CLAIMS_KEPT}
 DROP TABLE typed;
 """
 

@@ -61,6 +61,7 @@ from bench.readers import Read, Reader
 from bench.references import (
     BENEFITS,
     CHANNELS,
+    CLAIMS_KEPT,
     DUCKDB_CLAIMS,
     DUCKDB_STANDARDS,
     DUCKDB_TYPES,
@@ -318,16 +319,7 @@ WITH valid AS (
     AND lodged_date IS NOT NULL AND (t_channel IS NULL OR channel IS NOT NULL)
     AND (t_outcome IS NULL OR outcome IS NOT NULL)
 ),
-repeated AS (SELECT claim_id FROM valid GROUP BY ALL HAVING count(*) > 1),
-copies AS (SELECT * FROM valid SEMI JOIN repeated USING (claim_id)),
-first AS (SELECT claim_id, min(_at) AS _at FROM copies GROUP BY ALL
-          HAVING count(DISTINCT row(benefit_type, region, channel, outcome, lodged_date,
-                                    decided_date, entitlement_date, first_payment_date)) = 1)
-SELECT * EXCLUDE (claim_id, _at) FROM (
-  SELECT * FROM valid ANTI JOIN repeated USING (claim_id)
-  UNION ALL BY NAME
-  SELECT * FROM copies SEMI JOIN first USING (claim_id, _at))
-WHERE decided_date IS NULL OR (decided_date >= lodged_date AND decided_date <= $as_of);
+""" + CLAIMS_KEPT + """
 DROP TABLE typed;
 """
 
