@@ -95,7 +95,7 @@ _CELL_TAG = re.compile(rb'<c\s([^>]*)>')
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _STRING_RESULT = re.compile(rb'\bt="str"')
 MAX_UNVALUED = 100_000  # more is no longer a few failed formulas: a sheet never calculated
-TAIL = 1 << 15  # a cell cut between two inflated pieces is whole in tail + piece
+TAIL = 1 << 15  # a cell or a merge cut between two inflated pieces is whole in tail + piece
 ERROR_MARK = "\0"  # XML cannot hold a NUL: a cell text starting with it is the engine's mark
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -265,7 +265,7 @@ def _inflate(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path,
         raise Unreadable(_damaged(shown, part, "its header is missing"))
     name_length, extra_length = struct.unpack("<HH", local[26:30])
     raw.seek(part.header_offset + 30 + name_length + extra_length)
-    out, tail, cells_tail = 0, b"", b""
+    out, tail = 0, b""
     prolog: bytes | None = b""
     for piece in _pieces(raw, part, shown):
         out += len(piece)
@@ -276,16 +276,16 @@ def _inflate(raw: BinaryIO, part: zipfile.ZipInfo, shown: Path,
                 hint=_AGAIN))
         if prolog is not None:  # still before the root element, where a DOCTYPE goes
             prolog = _prolog(prolog + piece, part, shown)
-        if tail or b"<mergeCell" in piece:
-            window = tail + piece
+        # Merges and cells are looked for in the piece with the end of the one before: a
+        # range or a cell cut in two is whole here (found twice, it is kept once).
+        window = tail + piece
+        tail = window[-TAIL:]
+        if b"<mergeCell" in window:
             merges.update(m.groups() for m in _MERGE.finditer(window))
-            tail = window[-64:]
             if len(merges) > MAX_MERGES:
                 raise Unreadable(_too_merged(shown, part, f"more than {MAX_MERGES:,} "
                                                           "merged ranges"))
-        window = cells_tail + piece
         _unvalued(window, unvalued)
-        cells_tail = window[-TAIL:]
         if len(unvalued) > MAX_UNVALUED:
             raise Unreadable(Problem(
                 shown, f"more than {MAX_UNVALUED:,} cells of part {part.filename} hold an "
