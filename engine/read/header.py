@@ -51,7 +51,7 @@ def locate(shown: Path, ds: Dataset, records: Sequence[Record], header_row: int 
         if len(at) > 1:  # which of them holds the data? Taking the first would be a guess
             raise Unreadable(Problem(
                 shown, f"row {number}: the header '{ds.header_of(name)}' heads "
-                f"{len(at)} columns ({', '.join(_letters(i) for i in at)}), so which one "
+                f"{len(at)} columns ({', '.join(_letter(i) for i in at)}), so which one "
                 "holds its data cannot be told", hint="rename or remove the others in the "
                 "export, or declare a different header for one of them"))
         if at:
@@ -78,14 +78,12 @@ def locate(shown: Path, ds: Dataset, records: Sequence[Record], header_row: int 
     return Header(number, positions, width, unexpected)
 
 
-def _letters(position: int) -> str:
-    """A 0-based cell position as a spreadsheet names its column: 0 → A, 27 → AB."""
-    name = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+def _letter(position: int) -> str:
+    """A 0-based cell position as a spreadsheet names its column: 0 → A, 27 → AB (openpyxl,
+    imported only here: a header read well never needs it)."""
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    return str(get_column_letter(position + 1))
 
 
 def _find(records: Sequence[Record], targets: set[str], header_row: int | None
