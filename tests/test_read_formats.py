@@ -836,8 +836,8 @@ def test_a_row_exported_again_is_used_once_and_its_copies_name_it(tmp_path: Path
     second = write(tmp_path, f"{HEADER},Notes\nB ,2025-01-21,1.5,y,undeclared: differs\n"
                    "C,21/02/2025,3,Y\nB,21/01/2025,1.5,Y\nD,21/01/2025,4,Y\n", name="2025-02.csv")
     ex = read(dataset(), first, second)
-    copy = "repeats row 3 of 2025-01.csv exactly (every declared cell the same): the first " \
-        "copy is used"
+    copy = "repeats row 3 of 2025-01.csv exactly (every declared cell the same): the same " \
+        "record exported again, so this copy is left out and that row stands for it"
     assert [(r.file, r.row, r.reason, r.message) for r in ex.rejects] == [
         ("2025-01.csv", 4, "duplicate_key", "the same key is also on row 5 of 2025-02.csv, "
                                             "with other values: every copy is rejected, as "
@@ -1053,6 +1053,22 @@ def test_decided_before_lodged_is_rejected_and_an_open_case_is_not_in_the_future
     assert column(ex, "ref") == ["A", "C"]
     assert ex.rejects[0].message == "fails the check decided >= lodged"
 
+
+
+def test_a_row_exported_twice_that_fails_a_check_is_rejected_and_not_said_to_be_used(
+        tmp_path: Path) -> None:
+    # The first copy stands for the record; when it fails a check, the record is
+    # rejected, and the later copy's words must not say the first one is used.
+    ex = checked(tmp_path, "B,10/03/2025,01/03/2025,Leeds,1\nA,01/03/2025,10/03/2025,Leeds,1\n"
+                 "B,10/03/2025,01/03/2025,Leeds,1\n",
+                 ("decided >= lodged", "decided_before_lodged"))
+    assert column(ex, "ref") == ["A"]
+    assert [(r.row, r.reason) for r in ex.rejects] == [
+        (2, "decided_before_lodged"), (4, "decided_before_lodged"), (4, "duplicate_row")]
+    assert ex.rejects[2].message == (
+        "repeats row 2 exactly (every declared cell the same): the same record exported "
+        "again, so this copy is left out and that row stands for it")
+    assert reconciles(ex)
 
 @pytest.mark.parametrize(("rule", "rejected"), [
     ("office in ('Leeds', 'York')", ["C-1"]),

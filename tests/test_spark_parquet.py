@@ -201,7 +201,8 @@ def test_rejects_and_their_rows_are_the_local_readers(tmp_path: Path) -> None:
     assert [r["_row"] for r in _used(on_spark) if r["claim_id"] == "C-15"] == [16]
     assert [(r.row, r.reason, r.message) for r in on_spark.rejects if r.row > 15] == [
         (17, "duplicate_row", "repeats row 16 exactly (every declared cell the same): the "
-                              "first copy is used"),
+                              "same record exported again, so this copy is left out and that "
+                              "row stands for it"),
         (18, "duplicate_key", "the same key is also on row 19, with other values: every copy "
                               "is rejected, as nothing says which is right"),
         (19, "duplicate_key", "the same key is also on row 18, with other values: every copy "

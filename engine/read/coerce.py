@@ -61,7 +61,8 @@ REASONS = {
     "not_a_boolean": "not yes/no (Y/N, Yes/No, 1/0, True/False)",
     "not_allowed_value": "not one of the declared values",
     "duplicate_key": "the same key appears on more than one row, with other values",
-    "duplicate_row": "the row repeats an earlier row exactly: the first copy is used",
+    "duplicate_row": "the row repeats an earlier row exactly (the same record exported "
+                     "again): the earlier row stands for it",
     "extra_cells": "the row has more cells than the header (a delimiter inside a value?)",
     "missing_cells": "the row ends before the last declared column (a line break inside a "
                      "value that is not quoted, or a file cut short?); if the system leaves "

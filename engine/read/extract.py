@@ -514,7 +514,8 @@ def duplicates_told(ds: Dataset, rows: pl.DataFrame) -> tuple[pl.Series, pl.Data
         "_in", "_file", "_row", **duplicate_failure(ds),
         reason=pl.when("_same").then(pl.lit("duplicate_row")).otherwise(pl.lit("duplicate_key")),
         message=pl.when("_same").then(pl.format(
-            "repeats {} exactly (every declared cell the same): the first copy is used",
+            "repeats {} exactly (every declared cell the same): the same record exported "
+            "again, so this copy is left out and that row stands for it",
             places.list.first())).otherwise(pl.format(
                 "the same key is also on {}, with other values: every copy is rejected, as "
                 "nothing says which is right", _listed(others))))
