@@ -156,6 +156,27 @@ def test_excel_missing_sheet_exits_3_naming_it_with_a_did_you_mean(tmp_path: Pat
         "(did you mean 'Data'? sheets: Data, Notes)")
 
 
+def test_an_empty_sheet_is_named_with_the_sheets_that_may_hold_the_extract(
+        tmp_path: Path) -> None:
+    # The extract saved on the second sheet while the first, read by default, is empty.
+    path = workbook(tmp_path / "cases.xlsx", [], sheet="Blank")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Data").append(["Ref"])
+    book.save(path)
+    assert unreadable(dataset(), path) == (
+        "cases.xlsx: sheet 'Blank' is empty (the first sheet is read unless the dataset "
+        "names one: add excel: {sheet: \"Data\"} (or the sheet that holds the extract) to "
+        "the dataset 'cases' (the workbook's sheets: Blank, Data))")
+    assert unreadable(dataset(excel={"sheet": "Blank"}), path) == (
+        "cases.xlsx: sheet 'Blank' is empty (check which sheet holds the extract (the "
+        "workbook's sheets: Blank, Data), and the dataset's excel: sheet)")
+    lone = workbook(tmp_path / "lone.xlsx", [[None]] * 40 + [["Ref"]])
+    assert unreadable(dataset(), lone) == (
+        "lone.xlsx: sheet 'Data' has nothing in its first 30 rows, where the header is "
+        "looked for (if the header is further down, give its row: excel: {header_row: N} in "
+        "the dataset 'cases'; else export the extract again)")
+
+
 def test_excel_dates_datetimes_serials_and_text_dates(tmp_path: Path) -> None:
     columns = {
         "ref": {"header": "Ref", "required": True},
@@ -453,6 +474,15 @@ def test_csv_byte_undefined_in_the_declared_encoding_names_the_line(tmp_path: Pa
     path.write_bytes(f"{HEADER}\nA,21/01/2025,1,Y\nB\x81,21/01/2025,1,Y\n".encode("latin-1"))
     assert unreadable(dataset(csv={"encoding": "cp1252"}), path).startswith(
         "cases.csv: line 3 is not cp1252 text")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_csv_utf16_without_a_byte_order_mark_is_read_not_called_binary(
+        tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, f"{HEADER}\r\nÉ1,21/01/2025,1,Y\r\nÉ2,22/01/2025,2,N\r\n",
+                 encoding=encoding)
+    ex = read(dataset(), path)
+    assert (column(ex, "ref"), column(ex, "_row"), ex.rejects) == (["É1", "É2"], [2, 3], [])
 
 
 def test_csv_utf8_bom_is_not_part_of_the_first_header(tmp_path: Path) -> None:

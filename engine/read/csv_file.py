@@ -15,7 +15,9 @@ every record are also counted, in one more pass over the file's lines (``_short_
 a row that ends before the last declared column is rejected, not used with blank cells.
 
 Encodings other than UTF-8 are converted to a UTF-8 copy in the temporary folder first
-(in chunks, so memory stays flat); the copy is removed when the read ends.
+(in chunks, so memory stays flat); the copy is removed when the read ends. UTF-16 needs no
+declaring: it is known by its byte-order mark, or, without one, by its NUL bytes
+(``_utf16_without_mark``), which would otherwise make it look like binary data.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.Laz
         start = f.read(1 << 16)
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark is unambiguous
         encoding = "utf-16"
+    elif encoding in UTF8 and b"\0" in start:
+        encoding = _utf16_without_mark(start) or encoding  # else told as binary, below
     # Old Mac exports end lines with CR alone, which the parser does not see as an end.
     cr_only = b"\r" in start and b"\n" not in start
     if encoding not in UTF8 or cr_only:
@@ -80,6 +84,23 @@ def scan(path: Path, shown: Path, ds: Dataset, stack: ExitStack) -> tuple[pl.Laz
                                      return_dtype=pl.String) if short.height
          else pl.lit(None, pl.String)).alias("_short"),
     ), header
+
+
+def _utf16_without_mark(start: bytes) -> str | None:
+    """UTF-16 written without a byte-order mark (some Windows tools do), as ``utf-16-le``
+    or ``utf-16-be``, when ``start`` shows it beyond doubt: text of Latin letters has every
+    other byte NUL, on the same side, and next to none on the other. Binary data does not
+    look like that."""
+    sample = start[: len(start) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    low, high = sample[0::2].count(0), sample[1::2].count(0)
+    if high >= 0.9 * pairs and low <= 0.01 * pairs:
+        return "utf-16-le"
+    if low >= 0.9 * pairs and high <= 0.01 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _short_rows(path: Path, ds: Dataset, header: Header, head: list[tuple[int, list[str]]]

@@ -69,7 +69,7 @@ import polars as pl
 
 from engine.model.dataset import Dataset
 from engine.problems import Problem, unknown_name_hint
-from engine.read.header import SEARCH_ROWS, Header, locate
+from engine.read.header import SEARCH_ROWS, Header, locate, normalise
 from engine.read.sources import ZIP, Unreadable
 
 MAX_PARTS = 10_000
@@ -160,6 +160,8 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, st
     if merges:
         frame = _fill_merges(frame, merges, absolute)
     head = frame.head(max(SEARCH_ROWS, ds.excel.header_row or 0)).rows()
+    if not any(normalise(c) for cells in head for c in cells):
+        raise Unreadable(_empty_sheet(shown, ds, sheet, names, frame.height > len(head)))
     header = locate(shown, ds, [(i + 1, cells) for i, cells in enumerate(head)],
                     ds.excel.header_row)
     unvalued = inspected.unvalued.get(member or "", {})
@@ -172,6 +174,27 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, st
         # Cells right of a table are notes, not a misaligned row.
         pl.lit(None, pl.String).alias("_extra"),
     ), header, sheet
+
+
+def _empty_sheet(shown: Path, ds: Dataset, sheet: str, names: list[str], more: bool
+                 ) -> Problem:
+    """The sheet read holds nothing where its header should be: most often the extract was
+    saved on another sheet, so the others are named."""
+    others = [n for n in names if n != sheet]
+    listed = f" (the workbook's sheets: {', '.join(names)})" if others else ""
+    if not others:
+        hint = (f"if the header is further down, give its row: excel: {{header_row: N}} in "
+                f"the dataset '{ds.name}'; else export the extract again" if more
+                else "export the extract again")
+    elif ds.excel.sheet is None:
+        hint = (f"the first sheet is read unless the dataset names one: add excel: "
+                f"{{sheet: \"{others[0]}\"}} (or the sheet that holds the extract) to the "
+                f"dataset '{ds.name}'{listed}")
+    else:
+        hint = f"check which sheet holds the extract{listed}, and the dataset's excel: sheet"
+    what = (f"has nothing in its first {SEARCH_ROWS} rows, where the header is looked for"
+            if more else "is empty")
+    return Problem(shown, f"sheet '{sheet}' {what}", hint=hint)
 
 
 def inspect(path: Path, shown: Path) -> Inspected:
