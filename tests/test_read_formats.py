@@ -386,7 +386,19 @@ def test_csv_missing_column_is_named_with_a_did_you_mean(tmp_path: Path) -> None
     path = write(tmp_path, "Ref,Lodgd Date,Amount,OK\nA,21/01/2025,1,Y\n")
     assert unreadable(dataset(), path) == (
         "cases.csv: row 1: missing column(s) 'Lodged Date' (did you mean 'Lodgd Date'? "
-        "headers: Amount, Lodgd Date, OK, Ref) (correct the header in the dataset "
+        "headers no column uses: Lodgd Date) (correct the header in the dataset "
+        "declaration, or export the column)")
+
+
+def test_csv_missing_column_is_never_guessed_to_be_a_header_another_column_uses(
+        tmp_path: Path) -> None:
+    # 'Lodged Date' is nearest to 'Decided Date' in spelling, but it is the lodged date's.
+    columns = {**COLUMNS, "decided": {"header": "Decided Date", "type": "date",
+                                      "format": "%d/%m/%Y"}}
+    path = write(tmp_path, f"{HEADER},Decision Dt\nA,21/01/2025,1,Y,22/01/2025\n")
+    assert unreadable(dataset(columns), path) == (
+        "cases.csv: row 1: missing column(s) 'Decided Date' (did you mean 'Decision Dt'? "
+        "headers no column uses: Decision Dt) (correct the header in the dataset "
         "declaration, or export the column)")
 
 

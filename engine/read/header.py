@@ -65,9 +65,12 @@ def locate(shown: Path, ds: Dataset, records: Sequence[Record], header_row: int 
                                  hint="correct header_row in the dataset declaration, or "
                                  "remove it to have the header found automatically"))
     if missing:
-        present = [str(c).strip() for c in cells if normalise(c)]
+        # Only headers no declared column has taken: one in use is not the missing one.
+        taken = {wanted[n] for n in positions}
+        present = [str(c).strip() for c in cells if normalise(c) and normalise(c) not in taken]
+        unused = "headers no column uses"
         details = "; ".join(
-            f"'{ds.header_of(n)}' ({unknown_name_hint(ds.header_of(n), present, 'headers')})"
+            f"'{ds.header_of(n)}' ({unknown_name_hint(ds.header_of(n), present, unused)})"
             for n in missing)
         raise Unreadable(Problem(shown, f"row {number}: missing column(s) {details}",
                                  hint="correct the header in the dataset declaration, or "
