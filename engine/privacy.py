@@ -11,7 +11,8 @@ rejected rows, once, before the store keeps them and the files are written:
   A row whose cells do not line up with the header — more cells than the header, or
   several cells failing at once, the signs of a delimiter inside an unquoted value — shows
   none of its values (:data:`MISALIGNED`): any of its cells may hold a neighbour's, a name
-  or an address as easily as anything else. A case identified by a personal column is
+  or an address as easily as anything else; only a cell holding a word such as "Total"
+  (:data:`LABELS`), the mark of a totals row, is shown. A case identified by a personal column is
   named by its pseudonym, or withheld.
 * **Case ids**, with a key (``compliance check --pseudonymise``): every value of an
   identifying column becomes its pseudonym, ``P-`` and the first 16 hex digits of
@@ -217,7 +218,7 @@ def protect_rejects(rejects: list[dict[str, object]], cols: Columns,
         value = str(r["value"] or "")
         # A short row's count of cells is the engine's, not the row's data: it is shown.
         if value and (r["dataset"], r["file"], r["row"]) in misaligned and \
-                r["reason"] != "missing_cells":
+                r["reason"] != "missing_cells" and not _a_label(value):
             value = MISALIGNED
         elif value:
             ds = str(r["dataset"])
@@ -226,6 +227,16 @@ def protect_rejects(rejects: list[dict[str, object]], cols: Columns,
                                   cols.id_headers.get(ds, frozenset()), key)
         out.append({**r, "value": value})
     return out
+
+
+# Words a totals or notes row at the foot of an extract carries: never anyone's data, and
+# what tells the officer why that row failed in several cells at once.
+LABELS = frozenset({"total", "totals", "grand total", "subtotal", "sub-total", "sum",
+                    "count", "average", "end of report", "end of extract"})
+
+
+def _a_label(value: str) -> bool:
+    return " ".join(value.split()).casefold().rstrip(":") in LABELS
 
 
 def _reject_value(headers: list[str], value: str, personal: frozenset[str],

@@ -130,3 +130,15 @@ def test_a_short_rows_count_of_cells_is_shown_when_its_cells_are_withheld() -> N
     cols = Columns({}, {}, {}, {}, {})
     assert [r["value"] for r in protect_rejects(rejects, cols)] == [
         "4 cells; the header has 9", MISALIGNED, MISALIGNED]
+
+
+def test_a_totals_rows_label_is_shown_when_its_other_cells_are_withheld() -> None:
+    """A totals row fails in several cells at once, like a misaligned one; its label is
+    no one's data, and it is what tells the officer which row that is."""
+    row = {"dataset": "claims", "file": "claims.csv", "row": 6001}
+    rejects: list[dict[str, object]] = [
+        row | {"column": "Claim ID", "value": " Grand  Total: ", "reason": "bad_id"},
+        row | {"column": "Lodged Date", "value": "5995", "reason": "bad_date"},
+        row | {"column": "Region", "value": "Totally", "reason": "not_allowed_value"}]
+    assert [r["value"] for r in protect_rejects(rejects, Columns({}, {}, {}, {}, {}))] == [
+        " Grand  Total: ", MISALIGNED, MISALIGNED]
