@@ -87,15 +87,18 @@ def problems(root: Path, monkeypatch: pytest.MonkeyPatch, **files: str) -> list[
                  "T-01.yaml:14:22: the goal's date 2025-02-28 is not after the baseline period "
                  "2025-Q1 (the path runs from the end of the baseline period to the goal)",
                  id="goal date inside the baseline period"),
-    # Lines 15–17: milestones; the second starts "    - {by: 2025-06-30" (line 17).
+    # Lines 15–17: milestones; the second is "    - {by: 2025-06-30, …" (line 17), its
+    # 'by' at column 8.
     pytest.param("improvement:\n  baseline: {period: 2024-12}\n" + GOAL + "  milestones:\n"
                  "    - {by: 2025-09-30, value: 85%}\n    - {by: 2025-06-30, value: 80%}\n",
-                 "T-01.yaml:12:1: improvement: milestones must be in date order, each on a "
-                 "later date", id="milestones out of order"),
+                 "T-01.yaml:17:8: improvement.milestones.1.by: 2025-06-30 is not after the "
+                 "milestone before it (by 2025-09-30); list milestones in date order, each by "
+                 "a later date", id="milestones out of order"),
     pytest.param("improvement:\n  baseline: {period: 2024-12}\n" + GOAL + "  milestones:\n"
                  "    - {by: 2026-01-31, value: 85%}\n",
-                 "T-01.yaml:12:1: improvement: every milestone must come before the goal's date",
-                 id="a milestone after the goal"),
+                 "T-01.yaml:16:8: improvement.milestones.0.by: 2026-01-31 is not before the "
+                 "goal's date (2025-12-31); a milestone is a point on the way: give it an "
+                 "earlier date, or move the goal's 'by' later", id="a milestone after the goal"),
     # Line 16 is "    - {by: 2024-11-30, value: 85%}": 'by' is at column 8.
     pytest.param("improvement:\n  baseline: {period: 2024-12}\n" + GOAL + "  milestones:\n"
                  "    - {by: 2024-11-30, value: 85%}\n",

@@ -119,6 +119,12 @@ LOADER_CASES = [
         id="misspelt nested key",
     ),
     pytest.param(
+        {STD: edit(STANDARD, "  at_least: 80%", "  at_leest: 80%")},
+        [f"{STD}:16:3: unknown key 'at_leest' under target (did you mean 'at_least'? allowed "
+         "here: at_least, at_most, from, minimum_sample, warning_above, warning_below)"],
+        id="misspelt key in a target step written without its list",
+    ),
+    pytest.param(
         {STD: STANDARD + "owner: Someone else\n"},
         [f"{STD}:18:1: the key 'owner' appears twice (keep one of them)"],
         id="duplicate key",
@@ -235,6 +241,9 @@ def test_each_mistake_is_reported_where_it_is(
 # A value of the wrong form: the whole line, saying what the key takes and how to write it.
 TARGET = "target:\n  at_least: 80%\n  warning_below: 82%\n"  # lines 15–17
 SURVEY = "  survey_share:\n    score: score\n    at_or_above: 4\n    scale: 1-5\n"
+MILESTONES = ("improvement:\n  baseline: {period: 2025-01}\n"  # lines 18–22
+              "  goal: {value: 90%, by: 2027-03-31}\n  milestones:\n"
+              "    - {by: 2026-03-31, value: 85%}\n")
 WRONG_FORM_CASES = [
     pytest.param(
         {STD: edit(STANDARD, "limit: 28 days", "limit: 15")},
@@ -285,6 +294,149 @@ WRONG_FORM_CASES = [
         f"{STD}:17:5: target.1: every step after the first needs 'from' (the date it takes "
         "effect), like from: 2026-01-01",
         id="a later target step without a date",
+    ),
+    # A limit written as keys and values: one problem at the key, and the limit as text.
+    pytest.param(
+        {STD: edit(STANDARD, "limit: 28 days", "limit: {days: 15}")},
+        f"{STD}:12:5: measure.share_within.limit: {{days: 15}} is not a limit; write a whole "
+        "number and a unit (days, business days, weeks, hours, minutes or seconds), like "
+        "limit: 15 days",
+        id="limit as a mapping of unit to number",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "limit: 28 days", "limit: {amount: 2, unit: business days}")},
+        f"{STD}:12:5: measure.share_within.limit: {{amount: 2, unit: business days}} is not a "
+        "limit; write a whole number and a unit (days, business days, weeks, hours, minutes "
+        "or seconds), like limit: 2 business days",
+        id="limit as amount and unit",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "limit: 28 days", "limit: {dayz: 15}")},
+        f"{STD}:12:5: measure.share_within.limit: {{dayz: 15}} is not a limit; write a whole "
+        "number and a unit (days, business days, weeks, hours, minutes or seconds), like "
+        "limit: 28 days",
+        id="limit as a mapping of an unknown unit",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "limit: 28 days", "limits:\n      by: benefit_type\n"
+                                               "      values: {Pension: 20 days}\n"
+                                               "      otherwise: {weeks: 2}")},
+        f"{STD}:15:7: measure.share_within.limits.otherwise: {{weeks: 2}} is not a limit; "
+        "write a whole number and a unit (days, business days, weeks, hours, minutes or "
+        "seconds), like otherwise: 2 weeks",
+        id="limit per category as a mapping",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "  share_within:\n    from: lodged_date\n    to: decided_date\n"
+                             "    limit: 28 days\n",
+                   "  advance_notice:\n    event: lodged_date\n    before: decided_date\n"
+                   "    notice: {days: 30}\n")},
+        f"{STD}:12:5: measure.advance_notice.notice: {{days: 30}} is not a limit; write a "
+        "whole number and a unit (days, business days, weeks, hours, minutes or seconds), "
+        "like notice: 30 days",
+        id="notice as a mapping",
+    ),
+    # A bare word where keys are expected: an example built from the model, and the word
+    # where it is a value one of the keys takes.
+    pytest.param(
+        {STD: edit(STANDARD, "period: {kind: month, by: decided_date}", "period: month")},
+        f"{STD}:13:1: period: 'month' is not a period; write the kind of period and the date "
+        "that places each row in it, like period: {kind: month, by: decided_date}",
+        id="period as a bare kind",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "period: {kind: month, by: decided_date}", "period: rolling")},
+        f"{STD}:13:1: period: 'rolling' is not a period; write the kind of period and the "
+        "date that places each row in it, like period: {kind: rolling, by: decided_date, "
+        "days: 28}",
+        id="period as a bare rolling kind",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "period: {kind: month, by: decided_date}", "period: weekly")},
+        f"{STD}:13:1: period: 'weekly' is not a period; write the kind of period and the "
+        "date that places each row in it, like period: {kind: week, by: decided_date}",
+        id="period as an adverb",
+    ),
+    pytest.param(
+        {STD: STANDARD + "rounding: 1\n"},
+        f"{STD}:18:1: rounding: 1 is not a block of keys; write its keys under it (decimals, "
+        "method), like rounding: {decimals: 1}",
+        id="rounding as a bare number",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, TARGET, "target:\n  - 80%\n")},
+        f"{STD}:16:5: target.0: '80%' is not a block of keys; write its keys under it (from, "
+        "at_least, at_most, warning_below, warning_above, minimum_sample), like "
+        "{at_least: 80%}",
+        id="target step as a bare level",
+    ),
+    pytest.param(
+        {DS: edit(DATASET, "{header: Region, type: category, values: [North, South]}",
+                  "category")},
+        f"{DS}:8:3: columns.region: 'category' is not a block of keys; write its keys under "
+        "it (header, type, format, required, values, description, personal), like "
+        "region: {type: category}",
+        id="dataset column as a bare type",
+    ),
+    # A whole number: the key's own example, else its default.
+    pytest.param(
+        {STD: edit(STANDARD, "warning_below: 82%\n", "warning_below: 82%\n"
+                                                     "  minimum_sample: thirty\n")},
+        f"{STD}:18:3: target.minimum_sample: 'thirty' is not a whole number; write a whole "
+        "number, like minimum_sample: 30",
+        id="minimum sample in words",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, TARGET, "target:\n  - {at_least: 80%, minimum_sample: 1.5}\n")},
+        f"{STD}:16:21: target.0.minimum_sample: 1.5 is not a whole number; write a whole "
+        "number, like minimum_sample: 30",
+        id="minimum sample with a fraction",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, "{kind: month, by: decided_date}",
+                   "{kind: fiscal_year, by: decided_date, start_month: April}")},
+        f"{STD}:13:47: period.start_month: 'April' is not a whole number; write a whole "
+        "number, like start_month: 4",
+        id="fiscal year start month as a name",
+    ),
+    pytest.param(
+        {"catalogue.yaml": "fiscal_year_start: April\n"},
+        "catalogue.yaml:1:1: fiscal_year_start: 'April' is not a whole number; write a whole "
+        "number, like fiscal_year_start: 4",
+        id="whole number with a default as its example",
+    ),
+    # Target steps and milestones: at the step or milestone that is wrong.
+    pytest.param(
+        {STD: edit(STANDARD, TARGET, "target:\n  - {at_least: 80%}\n"
+                                     "  - {from: 2026-01-01, at_most: 10%, warning_above: 8%}\n")},
+        f"{STD}:17:24: target.1.at_most: this step is at_most, but the first step is "
+        "at_least; all of a target's steps go the same way: write this one as at_least (and "
+        "its warning band as warning_below), or make every step at_most",
+        id="target steps mixing at_least and at_most",
+    ),
+    pytest.param(
+        {STD: edit(STANDARD, TARGET, "target:\n  - {at_most: 4}\n"
+                                     "  - {from: 2026-01-01, at_most: {column: target, "
+                                     "written_as: percent}}\n").replace(
+            "  share_within:\n    from: lodged_date\n    to: decided_date\n"
+            "    limit: 28 days\n", "  rate:\n    events: region = 'North'\n    per: 1000\n"),
+         DS: DATASET + "  target:       {header: Target, type: decimal}\n"},
+        f"{STD}:16:24: target.1.at_most: a target from a column needs a percentage measure; "
+        "write the target as a number in the measure's unit, like at_most: 4.2",
+        id="a target from a column on a rate",
+    ),
+    pytest.param(
+        {STD: STANDARD + MILESTONES + "    - {by: 2026-01-31, value: 86%}\n"},
+        f"{STD}:23:8: improvement.milestones.1.by: 2026-01-31 is not after the milestone "
+        "before it (by 2026-03-31); list milestones in date order, each by a later date",
+        id="milestones out of date order",
+    ),
+    pytest.param(
+        {STD: STANDARD + MILESTONES + "    - {by: 2027-03-31, value: 86%}\n"},
+        f"{STD}:23:8: improvement.milestones.1.by: 2027-03-31 is not before the goal's date "
+        "(2027-03-31); a milestone is a point on the way: give it an earlier date, or move "
+        "the goal's 'by' later",
+        id="a milestone on the goal's date",
     ),
 ]
 

@@ -33,6 +33,16 @@ class ErrorAt(ValueError):
         self.at = at
 
 
+class WrongForm(ValueError):
+    """A value written in a form its key does not take, refused before pydantic reads it
+    (a mapping where a limit is text): the loader says what to write there, as it does for
+    pydantic's own wrong-type errors, by the name of the type the key takes."""
+
+    def __init__(self, expected: str, message: str) -> None:
+        super().__init__(message)
+        self.expected = expected
+
+
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 
@@ -172,6 +182,11 @@ class Limit(Strict):
 
     @classmethod
     def parse(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            # Read as a model, {days: 15} would only be missing 'amount' and 'unit', keys no
+            # one writes: a limit is written as text.
+            raise WrongForm("Limit", "a limit is written as a whole number and a unit, like "
+                            "'28 days', not as keys and values")
         if not isinstance(value, str):
             return value
         match = _LIMIT.match(value.lower())
@@ -182,6 +197,19 @@ class Limit(Strict):
                 "'2 business days', '48 hours' or '10 minutes'"
             )
         return {"amount": int(match.group(1)), "unit": unit}
+
+    @classmethod
+    def suggest(cls, value: Any) -> str | None:
+        """What to write for a limit given as keys and values: {days: 15} (or {amount: 15,
+        unit: days}) → '15 days'; None when what was meant is unclear."""
+        if not isinstance(value, dict):
+            return None
+        amount, word = value.get("amount"), value.get("unit")
+        if len(value) == 1:
+            [(word, amount)] = value.items()
+        unit = _UNIT_WORDS.get(str(word).strip().lower())
+        whole = isinstance(amount, int) and not isinstance(amount, bool) and amount >= 0
+        return str(cls(amount=amount, unit=unit)) if unit is not None and whole else None
 
     def __str__(self) -> str:
         unit = self.unit.value

@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from engine.model.common import LevelText, Strict, level_in_unit, parse_points
+from engine.model.common import ErrorAt, LevelText, Strict, level_in_unit, parse_points
 from engine.model.policy import Periods
 
 # The labels of the results contract that name a fixed stretch of days.
@@ -96,11 +96,20 @@ class Improvement(Strict):
 
     @model_validator(mode="after")
     def _in_order(self) -> Improvement:
-        dates = [m.by for m in self.milestones]
-        if dates != sorted(dates) or len(set(dates)) != len(dates):
-            raise ValueError("milestones must be in date order, each on a later date")
-        if dates and dates[-1] >= self.goal.by:
-            raise ValueError("every milestone must come before the goal's date")
+        """Each milestone is reported at its own 'by': the first out of order, else the
+        first not before the goal."""
+        for i in range(1, len(self.milestones)):
+            earlier, date = self.milestones[i - 1].by, self.milestones[i].by
+            if date <= earlier:
+                raise ErrorAt(("milestones", i, "by"),
+                              f"{date} is not after the milestone before it (by {earlier}); "
+                              "list milestones in date order, each by a later date")
+        for i, milestone in enumerate(self.milestones):
+            if milestone.by >= self.goal.by:
+                raise ErrorAt(("milestones", i, "by"),
+                              f"{milestone.by} is not before the goal's date ({self.goal.by}); "
+                              "a milestone is a point on the way: give it an earlier date, "
+                              "or move the goal's 'by' later")
         return self
 
     def levels(self) -> list[Any]:

@@ -149,7 +149,8 @@ class Rate(Strict):
     exposure: str | None = Field(
         None, description="What the events are counted against: a count column (clients). "
         "Default: each row counts once.", json_schema_extra=NUMBER_EXPR)
-    per: int = Field(ge=1, description="The rate is events per this many, e.g. 100 or 1000.")
+    per: int = Field(ge=1, examples=[1000],
+                     description="The rate is events per this many, e.g. 100 or 1000.")
 
 
 class Statistic(StrEnum):
@@ -335,9 +336,10 @@ class Period(Strict):
     kind: PeriodKind
     by: str = Field(description="The date column that places a case in a period.")
     start_month: int | None = Field(
-        None, ge=1, le=12, description="fiscal_year only: the first month (4 = April)."
-    )
-    days: int | None = Field(None, ge=1, description="rolling only: the window's length in days.")
+        None, ge=1, le=12, examples=[4],
+        description="fiscal_year only: the first month (4 = April).")
+    days: int | None = Field(None, ge=1, examples=[28],
+                             description="rolling only: the window's length in days.")
 
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Period:
@@ -348,6 +350,16 @@ class Period(Strict):
         if self.start_month is not None and self.kind is not PeriodKind.fiscal_year:
             raise ValueError("'start_month' applies only to kind: fiscal_year")
         return self
+
+    @classmethod
+    def suggest(cls, value: Any) -> str:
+        """What to write for a period given as a bare word: a mapping of its kind, where the
+        word names one ('monthly' too), with the days a rolling period needs."""
+        word = value.strip().lower() if isinstance(value, str) else ""
+        kinds = {k.value for k in PeriodKind}
+        kind = next((w for w in (word, word.removesuffix("ly")) if w in kinds), "month")
+        days = ", days: 28" if kind == PeriodKind.rolling else ""
+        return f"{{kind: {kind}, by: decided_date{days}}}"
 
 
 def demand_for(demand: Demand | None, periods: list[Period]) -> Demand | None:
@@ -407,8 +419,8 @@ class TargetStep(Strict):
         "is a warning."
     )
     minimum_sample: int = Field(
-        1, ge=1, description="Fewer cases than this gives insufficient_data, never a breach."
-    )
+        1, ge=1, examples=[30],
+        description="Fewer cases than this gives insufficient_data, never a breach.")
 
     @model_validator(mode="after")
     def _coherent(self) -> TargetStep:
@@ -435,6 +447,11 @@ class TargetStep(Strict):
         return self.at_least is not None
 
     @property
+    def way(self) -> str:
+        """The key its threshold is written under: at_least or at_most."""
+        return "at_least" if self.higher_is_better else "at_most"
+
+    @property
     def threshold(self) -> Level | ColumnTarget:
         level = self.at_least if self.at_least is not None else self.at_most
         assert level is not None
@@ -448,6 +465,35 @@ class TargetStep(Strict):
         return [x for x in (self.threshold, self.band) if isinstance(x, Level)]
 
 
+def _dated_in_order(steps: list[TargetStep]) -> None:
+    """Each step after the first takes effect on a later date than the one before it; a
+    step out of order is reported at its own 'from' (the first step's 'from' counts too)."""
+    for i, step in enumerate(steps[1:], start=1):
+        if step.effective is None:
+            raise ErrorAt(("target", i), "every step after the first needs 'from' (the "
+                          "date it takes effect), like from: 2026-01-01")
+    for i in range(1, len(steps)):
+        earlier, date = steps[i - 1].effective, steps[i].effective
+        if earlier is not None and date is not None and date <= earlier:
+            raise ErrorAt(("target", i, "from"),
+                          f"{date} is not after the step before it (from {earlier}); "
+                          "list target steps in date order, each from a later date")
+
+
+def _one_way(steps: list[TargetStep]) -> None:
+    """Every step goes the way the first does: impact and tracking read a standard's
+    direction from its first step. The first step that turns is reported at its threshold."""
+    way = steps[0].way
+    for i, step in enumerate(steps[1:], start=1):
+        if step.way != way:
+            band = "warning_below" if way == "at_least" else "warning_above"
+            raise ErrorAt(("target", i, step.way),
+                          f"this step is {step.way}, but the first step is {way}; all of a "
+                          f"target's steps go the same way: write this one as {way}"
+                          + (f" (and its warning band as {band})" if step.band else "")
+                          + f", or make every step {step.way}")
+
+
 class RoundingMethod(StrEnum):
     half_up = "half_up"
     half_even = "half_even"
@@ -456,7 +502,7 @@ class RoundingMethod(StrEnum):
 class Rounding(Strict):
     """A publisher's stated rule: round the value to N decimals (in percent) before comparing."""
 
-    decimals: int = Field(ge=0, le=6)
+    decimals: int = Field(ge=0, le=6, examples=[1])
     method: RoundingMethod = RoundingMethod.half_up
 
 
@@ -501,28 +547,18 @@ class Standard(Strict):
 
     @model_validator(mode="after")
     def _target_history(self) -> Standard:
-        steps = self.target
-        for i, step in enumerate(steps[1:], start=1):
-            if step.effective is None:
-                raise ErrorAt(("target", i), "every step after the first needs 'from' (the "
-                              "date it takes effect), like from: 2026-01-01")
-        # Reported at the step that breaks the order (the first step's 'from' counts too).
-        for i in range(1, len(steps)):
-            earlier, date = steps[i - 1].effective, steps[i].effective
-            if earlier is not None and date is not None and date <= earlier:
-                raise ErrorAt(("target", i, "from"),
-                              f"{date} is not after the step before it (from {earlier}); "
-                              "list target steps in date order, each from a later date")
-        if len({s.higher_is_better for s in steps}) > 1:
-            raise ValueError("all target steps must be at_least, or all at_most")
+        _dated_in_order(self.target)
+        _one_way(self.target)
         percent = self.measure.in_percent
-        for i, step in enumerate(steps, start=1):
+        for i, step in enumerate(self.target):
             for level in step.levels():
                 if level.percent != percent:
-                    raise ValueError(f"target step {i}: {unit_mismatch(level, percent)}")
+                    raise ValueError(f"target step {i + 1}: {unit_mismatch(level, percent)}")
             if isinstance(step.threshold, ColumnTarget) and not percent:
-                raise ValueError(f"target step {i}: a target from a column needs a "
-                                 "percentage measure")
+                raise ErrorAt(("target", i, step.way),
+                              "a target from a column needs a percentage measure; write the "
+                              "target as a number in the measure's unit, like "
+                              f"{step.way}: 4.2")
         for level in self.improvement.levels() if self.improvement is not None else ():
             if level.percent != percent:
                 raise ValueError(f"improvement: {unit_mismatch(level, percent)}")
