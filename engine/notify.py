@@ -7,8 +7,9 @@ message per run, not one per alert, and nothing at all when no alert is left to 
 
 * a webhook gets a JSON POST with ``text`` (what Teams and Slack incoming webhooks show:
   a heading such as "Service standards, as of 2025-06-30: 2 new alerts (1 critical), 1
-  resolved" and each alert's message), ``summary`` (the heading), ``alerts`` (the full
-  alerts, as in ``results.json``) and ``run``;
+  resolved" and each alert's message, which ends with its owner and next step),
+  ``summary`` (the heading), ``alerts`` (the full alerts, as in ``results.json``: with
+  ``owner`` and ``next_step`` apart too) and ``run``;
 * an email receiver gets a plain-text UTF-8 message with the heading as its subject and
   the same text, sent with STARTTLS (or TLS) and a login when configured.
 

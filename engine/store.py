@@ -45,6 +45,7 @@ from sqlalchemy.pool import NullPool
 
 from engine.model.results import Alert, AlertState, Result, RunRecord
 from engine.problems import InputError, Problem, unknown_name_hint
+from engine.wording import owner_and_next_step, without_owner_and_next_step
 
 STORE_FOLDER = ".compliance"
 STORE_FILE = "store.sqlite"
@@ -76,6 +77,9 @@ alerts = sa.Table(
     sa.Column("segment", sa.Text, nullable=False),  # JSON object
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("evidence", sa.Text, nullable=False),  # JSON object
+    # Added with results schema 1.7: null in a row an older engine wrote (_added).
+    sa.Column("owner", sa.Text),
+    sa.Column("next_step", sa.Text),
     sa.Column("first_run", sa.Text, nullable=False),
     sa.Column("last_run", sa.Text, nullable=False),
     sa.Column("opened_at", sa.DateTime, nullable=False),
@@ -106,6 +110,10 @@ records = sa.Table(
 )
 # The rejected rows kept per run: enough for the workbook's sheet (rejects.csv has all).
 KEPT_REJECTS = 100_000
+# Columns added to a table after stores were made: added to an older store as it opens.
+_ADDED = {"alerts": ("owner", "next_step")}
+# A resolved alert's next step: it asks for nothing more.
+RESOLVED_STEP = "none for this alert; close any follow-up opened for it"
 
 
 class StoredAlert(Alert):
@@ -133,6 +141,7 @@ class Store:
         with self._talking(opening=True), self.engine.begin() as conn:
             _lock(conn)  # two runs creating a new store at once: one creates the tables
             _meta.create_all(conn)
+            _added(conn)
 
     def record(self, record: RunRecord, rejects: list[dict[str, Any]] | None = None,
                shown: Callable[[list[Alert]], list[Alert]] | None = None) -> list[Alert]:
@@ -445,22 +454,39 @@ def _password(url: str) -> str | None:
         return None
 
 
+def _added(conn: sa.Connection) -> None:
+    """Add to a store made by an older engine the columns added since (:data:`_ADDED`),
+    each nullable: its rows keep what they had."""
+    inspector = sa.inspect(conn)
+    for table, names in _ADDED.items():
+        have = {c["name"] for c in inspector.get_columns(table)}
+        for name in names:
+            if name not in have:
+                conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {name} TEXT"))
+
+
 def _values(alert: Alert, state: AlertState, run_id: str, now: dt.datetime) -> dict[str, Any]:
     return {
         "standard": alert.standard, "kind": alert.kind, "state": state.value,
         "severity": alert.severity, "period": alert.period,
         "segment": json.dumps(alert.segment, sort_keys=True), "message": alert.message,
         "evidence": json.dumps(alert.evidence, sort_keys=True, default=str),
+        "owner": alert.owner, "next_step": alert.next_step,
         "last_run": run_id, "updated_at": now,
     }
 
 
 def _resolved(row: Any) -> Alert:
+    """The alert a run resolves, in words to forward as they are: what it was (without
+    the next step it asked for, now done with), its owner, and nothing more to do."""
+    owner = row.owner or ""
+    was = without_owner_and_next_step(row.message, owner, row.next_step or "")
     return Alert(key=row.key, standard=row.standard, kind=row.kind,
                  state=AlertState.resolved, severity=row.severity, period=row.period,
-                 segment=json.loads(row.segment),
+                 segment=json.loads(row.segment), owner=owner, next_step=RESOLVED_STEP,
                  message=f"Resolved: {row.standard} no longer raises this {row.kind} alert "
-                 f"(last raised for {row.period}). It was: {row.message}",
+                 f"(last raised for {row.period}). It was: {was} "
+                 f"{owner_and_next_step(owner, RESOLVED_STEP)}",
                  evidence=json.loads(row.evidence))
 
 
@@ -468,6 +494,7 @@ def _stored(row: Any) -> StoredAlert:
     return StoredAlert(
         key=row.key, standard=row.standard, kind=row.kind, state=AlertState(row.state),
         severity=row.severity, period=row.period, segment=json.loads(row.segment),
+        owner=row.owner or "", next_step=row.next_step or "",
         message=row.message, evidence=json.loads(row.evidence), opened_at=row.opened_at,
         updated_at=row.updated_at, resolved_at=row.resolved_at,
         acknowledged_by=row.acknowledged_by, acknowledged_at=row.acknowledged_at,

@@ -1,4 +1,5 @@
-"""How numbers are shown to people: percentages that never hide a miss, segments, targets."""
+"""How numbers are shown to people: percentages that never hide a miss, segments, targets;
+and how an alert ends, with its owner and next step."""
 
 from __future__ import annotations
 
@@ -89,3 +90,20 @@ def segment_key(segment: dict[str, str]) -> str:
 
 def show_number(number: int | float) -> str:
     return f"{number:,}" if isinstance(number, int) else f"{number:,.2f}"
+
+
+def owner_and_next_step(owner: str, next_step: str) -> str:
+    """How an alert's message ends, so that it can be forwarded alone: 'Owner: Benefits
+    Processing. Next step: review the cases …' (a step gets its full stop if it has none)."""
+    step = next_step.strip()
+    if step and step[-1] not in ".!?":
+        step += "."
+    return " ".join([*([f"Owner: {owner.strip()}."] if owner.strip() else []),
+                     *([f"Next step: {step}"] if step else [])])
+
+
+def without_owner_and_next_step(message: str, owner: str, next_step: str) -> str:
+    """``message`` without the ending :func:`owner_and_next_step` gave it (as it is, if it
+    has none): what happened, for a listing that shows the owner and step apart."""
+    tail = owner_and_next_step(owner, next_step)
+    return message.removesuffix(f" {tail}") if tail else message

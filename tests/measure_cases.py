@@ -41,12 +41,15 @@ class Cell:
 def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list[list[Any]],
         *, as_of: str = "2025-06-30", closures: list[str] | None = None,
         store: str | None = None, policy: dict[str, Any] | None = None,
-        key: list[str] | None = None, out: Path | None = None) -> Outcome:
+        key: list[str] | None = None, out: Path | None = None,
+        headers: dict[str, str] | None = None) -> Outcome:
     """Run one standard (id T-01) over ``rows`` (in the order of ``columns``).
 
     ``policy``, when given, is written as ``alert-policy.yaml``; ``key`` is the dataset's
     key (the columns that identify a case); ``out``, when given, is the folder the run
-    writes its files to (results.json, alerts.csv, cases.csv, rejects.csv)."""
+    writes its files to (results.json, alerts.csv, cases.csv, rejects.csv); ``headers``
+    gives columns a header in the extract other than their name."""
+    headers = headers or {}
     (tmp / "datasets").mkdir(parents=True, exist_ok=True)
     settings = {"as_of": as_of, "fiscal_year_start": 4,
                 "calendar": {"country": "CA", "subdivision": "ON",
@@ -55,7 +58,7 @@ def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list
         "name": "cases", "title": "Cases", "files": "cases.csv",
         **({"key": key} if key is not None else {}),
         "columns": {
-            name: {"header": name, "type": kind,
+            name: {"header": headers.get(name, name), "type": kind,
                    **({"format": FORMATS[kind]} if kind in FORMATS else {})}
             for name, kind in columns.items()
         },
@@ -71,7 +74,7 @@ def run(tmp: Path, columns: dict[str, str], standard: dict[str, Any], rows: list
                                                encoding="utf-8")
     with (tmp / "cases.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(columns)
+        writer.writerow(headers.get(name, name) for name in columns)
         writer.writerows(["" if v is None else v for v in row] for row in rows)
     return check(tmp, as_of=dt.date.fromisoformat(as_of), store=store, out=out)
 

@@ -8,6 +8,7 @@ reason, where no server can be had).
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import socket
 import sqlite3
@@ -17,6 +18,7 @@ from typing import Any
 
 import postgres
 import pytest
+import sqlalchemy as sa
 from measure_cases import run
 from typer.testing import CliRunner
 
@@ -65,6 +67,13 @@ def test_same_extract_twice_is_ongoing_and_a_recovered_segment_resolves(
                              "T-01:breach:region=North": "resolved"}
     resolved = next(a for a in third if a.state is AlertState.resolved)
     assert resolved.message.startswith("Resolved: T-01 no longer raises this breach alert")
+    # Still its owner's, and asking for nothing more: the step it asked for is not repeated.
+    was = next(a for a in first if a.key == "T-01:breach:region=North")
+    assert (resolved.owner, resolved.next_step) == ("Tests", store_module.RESOLVED_STEP)
+    assert resolved.message == (
+        "Resolved: T-01 no longer raises this breach alert (last raised for 2025-06). It was: "
+        + was.message.removesuffix(f" Owner: Tests. Next step: {was.next_step}.")
+        + " Owner: Tests. Next step: none for this alert; close any follow-up opened for it.")
     store = Store(store_url)
     assert store.runs() == 3
     assert {a.key for a in store.alerts(states=[AlertState.resolved])} == {
@@ -72,6 +81,38 @@ def test_same_extract_twice_is_ongoing_and_a_recovered_segment_resolves(
     # It breaches again: a new alert, not the old one re-used.
     fourth = run(folder, COLUMNS, STANDARD, rows(2, 3), store=store_url).record.alerts
     assert states(fourth)["T-01:breach:region=North"] == "new"
+
+
+def test_a_store_an_older_engine_made_keeps_working_with_owners_and_next_steps(
+        tmp_path: Path, store_url: str) -> None:
+    # The store as an engine before owners and next steps made it, holding an open alert.
+    older = sa.MetaData()
+    for table in store_module._meta.sorted_tables:
+        sa.Table(table.name, older, *(c._copy() for c in table.columns
+                                      if c.name not in ("owner", "next_step")))
+    engine = sa.create_engine(store_url)
+    when = dt.datetime(2025, 6, 1)
+    with engine.begin() as conn:
+        older.create_all(conn)
+        conn.execute(older.tables["alerts"].insert().values(
+            key="T-01:breach:region=North", standard="T-01", kind="breach", state="new",
+            severity="high", period="2025-05", segment='{"region": "North"}',
+            message="T-01 Test standard: breach in 2025-05, region North.", evidence="{}",
+            first_run="old", last_run="old", opened_at=when, updated_at=when))
+    engine.dispose()
+    # North recovers: the old alert resolves; South breaches: a new one, kept with its owner.
+    alerts = run(tmp_path / "catalogue", COLUMNS, STANDARD, rows(0, 3),
+                 store=store_url).record.alerts
+    resolved = next(a for a in alerts if a.state is AlertState.resolved)
+    assert resolved.message == (
+        "Resolved: T-01 no longer raises this breach alert (last raised for 2025-05). It was: "
+        "T-01 Test standard: breach in 2025-05, region North. Next step: none for this alert; "
+        "close any follow-up opened for it.")
+    kept = {a.key: a for a in Store(store_url).alerts(states=[])}
+    south = next(a for a in alerts if a.key == "T-01:breach:region=South")
+    assert (kept[south.key].owner, kept[south.key].next_step) == ("Tests", south.next_step)
+    assert (kept["T-01:breach:region=North"].owner, kept["T-01:breach:region=North"].state) \
+        == ("", AlertState.resolved)
 
 
 def test_acknowledge_and_list_from_the_command_line(tmp_path: Path, store_url: str) -> None:

@@ -64,22 +64,28 @@ def months(late: dict[str, int], region: str = "West") -> list[list[Any]]:
 
 
 BANDED = {**MONTHLY, "target": {"at_least": "80%", "warning_below": "90%"}}
+# How a breach of the whole population in June ends: its owner and next step.
+BREACH_STEP = (" Owner: Tests. Next step: review the cases of 2025-06 that missed the "
+               "standard, find the causes, and agree how to bring the result back to at least "
+               "80%.")
 
 
 @pytest.mark.parametrize(("met", "late", "expected"), [
     pytest.param(9, 1, {}, id="90% is outside the band below 90%: no alert"),
     pytest.param(8, 2, {"T-01:warning:all": (
         "medium", "T-01 Test standard: warning in 2025-06. 80.0% (8 of 10) against a target "
-        "of at least 80%: met, but inside the warning band (below 90%).")},
+        "of at least 80%: met, but inside the warning band (below 90%). Owner: Tests. Next "
+        "step: find what brought the result for 2025-06 close to the target and act on it, "
+        "so that it stays at least 80%; no recovery plan is needed yet.")},
         id="80% meets 80% but is inside the band: a warning"),
     pytest.param(7, 3, {"T-01:breach:all": (
         "high", "T-01 Test standard: breach in 2025-06. 70.0% (7 of 10) against a target of "
         "at least 80%: 10.0 points below the target; it needed 1 more case meeting the "
-        "standard.")}, id="70%: a breach, one case short"),
+        f"standard.{BREACH_STEP}")}, id="70%: a breach, one case short"),
     pytest.param(6, 4, {"T-01:breach:all": (
         "high", "T-01 Test standard: breach in 2025-06. 60.0% (6 of 10) against a target of "
         "at least 80%: 20.0 points below the target; it needed 2 more cases meeting the "
-        "standard.")}, id="60%: a breach, two cases short"),
+        f"standard.{BREACH_STEP}")}, id="60%: a breach, two cases short"),
 ])
 def test_breach_and_warning_on_the_latest_period(
         tmp_path: Path, met: int, late: int, expected: dict[str, tuple[str, str]]) -> None:
@@ -105,7 +111,12 @@ def test_only_the_latest_period_raises_and_segments_have_their_own_keys(tmp_path
     assert west.startswith("T-01 Test standard: breach in 2025-06, region West. 60.0% (3 of "
                            "5) against a target of at least 80%: 20.0 points below the target")
     assert west.endswith("It has missed the target for 2 consecutive periods (2025-05 to "
-                         "2025-06).")
+                         "2025-06). Owner: Tests. Next step: review the cases of region West "
+                         "in 2025-06 that missed the standard, find the causes, and agree how "
+                         "to bring the result back to at least 80%.")
+    assert raised["T-01:warning:region=East"].next_step == (
+        "find what brought the result for region East in 2025-06 close to the target and act "
+        "on it, so that it stays at least 80%; no recovery plan is needed yet")
     assert raised["T-01:breach:region=West"].evidence["consecutive_breaches"] == 2
 
 
@@ -174,9 +185,16 @@ def test_escalation_is_per_segment(tmp_path: Path) -> None:
                         policy=only(escalation="on", breach="on")).record.alerts)
     assert sorted(raised) == ["T-01:breach:all", "T-01:breach:region=East",
                               "T-01:breach:region=West", "T-01:escalation:region=West"]
-    assert raised["T-01:escalation:region=West"].message.startswith(
+    escalation = raised["T-01:escalation:region=West"]
+    assert escalation.message.startswith(
         "Escalation: breached for 3 consecutive periods (2025-04 to 2025-06). T-01 Test "
         "standard: breach in 2025-06, region West.")
+    # The next step names the segment and how long it has lasted, as does the message.
+    assert (escalation.owner, escalation.next_step) == (
+        "Tests", "take region West's recovery to the owner's management: the target has been "
+        "missed for 3 consecutive periods (2025-04 to 2025-06); agree a recovery plan, with "
+        "dates, that brings the result back to at least 80%")
+    assert escalation.message.endswith(f" Owner: Tests. Next step: {escalation.next_step}.")
 
 
 ATTRIBUTE_AFTER_2 = {"default": {**only(escalation={"severity": "high"})["default"]},
@@ -211,8 +229,8 @@ AS_OF = "2025-06-30"
 OPEN = {**MONTHLY, "period": {"kind": "month", "by": "lodged"}, "segments": ["region"]}
 CASE_ALERTS = only(case_overdue="on", case_at_risk="on")
 # The columns of cases.csv, the list of open cases a run writes.
-CASES_CSV = ["alert", "standard", "kind", "state", "severity", "case", "complete_by",
-             "details", "file", "row"]
+CASES_CSV = ["alert", "standard", "kind", "state", "severity", "case", "period",
+             "complete_by", "details", "file", "row"]
 
 
 def open_claim(cid: str, lodged: str, region: str = "West") -> list[Any]:
@@ -252,20 +270,25 @@ def test_an_open_case_due_on_the_as_of_date_is_overdue_one_due_the_day_after_is_
     assert overdue.message == (
         "T-01 Test standard: overdue cases. 1 open case can no longer meet the standard "
         "(decided within 28 days of lodged) at the end of 2025-06-30 (West 1), left out of "
-        "the results of 2025-06 while open. Cases: C1 (due 2025-06-30; lodged 2025-06-02).")
+        "the results of 2025-06 while open. Cases: C1 (due 2025-06-30; lodged 2025-06-02). "
+        "Owner: Tests. Next step: complete the listed case (cases.csv lists it too); it will "
+        "count as not met once completed.")
     # C2 has one day, not the policy's five: the window bounds the dates, each case has its own.
     assert at_risk.message == (
-        "T-01 Test standard: cases at risk in 2025-06. 1 open case will miss the standard "
+        "T-01 Test standard: cases at risk. 1 open case will miss the standard "
         "(decided within 28 days of lodged) unless each is done by its date, all within the "
-        "next 5 days; the first by 2025-07-01 (West 1). Cases: C2 (done by 2025-07-01; "
-        "lodged 2025-06-03).")
+        "next 5 days; the first by 2025-07-01 (West 1), left out of the results of 2025-06 "
+        "while open. Cases: C2 (done by 2025-07-01; lodged 2025-06-03). Owner: Tests. Next "
+        "step: complete the listed case by its date, 2025-07-01 (cases.csv lists it too); if "
+        "it is not done in time it will count as not met.")
     evidence = at_risk.evidence["cases"][0]
-    # The case, when, the segment columns, the kind's dates, the ids, then where it was read.
-    assert list(evidence) == ["case", "complete_by", "region", "lodged", "id", "extract_file",
-                              "extract_row"]
+    # The case, when, the period whose results hold it, the segment columns, the kind's
+    # dates, the ids, then where it was read.
+    assert list(evidence) == ["case", "complete_by", "results_period", "region", "lodged",
+                              "id", "extract_file", "extract_row"]
     assert {k: v for k, v in evidence.items() if k != "extract_file"} == {
-        "case": "C2", "complete_by": "2025-07-01", "region": "West", "lodged": "2025-06-03",
-        "id": "C2", "extract_row": 3}
+        "case": "C2", "complete_by": "2025-07-01", "results_period": "2025-06",
+        "region": "West", "lodged": "2025-06-03", "id": "C2", "extract_row": 3}
     assert Path(evidence["extract_file"]).samefile(tmp_path / "cases.csv")
     assert (at_risk.evidence["count"], at_risk.evidence["deadline"]) == (
         1, "decided within 28 days of lodged")
@@ -308,17 +331,21 @@ def test_case_evidence_lists_every_case_most_urgent_first(tmp_path: Path) -> Non
     # Five named, most urgent first, the rest counted; the split by segment.
     assert "7 open cases will miss the standard" in at_risk.message
     assert ("unless each is done by its date, all within the next 5 days; the first by "
-            "2025-07-01 (West 4, East 3).") in at_risk.message
+            "2025-07-01 (West 4, East 3), all left out of the results of 2025-06 while "
+            "open.") in at_risk.message
     assert at_risk.message.endswith(
         "Most urgent: R1 (done by 2025-07-01; lodged 2025-06-03); R1b (done by 2025-07-01; "
         "lodged 2025-06-03); R2 (done by 2025-07-02; lodged 2025-06-04); R3 (done by "
         "2025-07-03; lodged 2025-06-05); R4 (done by 2025-07-04; lodged 2025-06-06); and 2 "
-        "more.")
+        "more. Owner: Tests. Next step: complete the listed cases by their dates, the first "
+        "by 2025-07-01 (cases.csv lists all 7); any not done in time will count as not met.")
     overdue = by_key(outcome.record.alerts)["T-01:case_overdue:all"]
     assert "3 open cases can no longer meet the standard" in overdue.message
     assert overdue.message.endswith(
         "Cases: O1 (due 2025-05-30, 31 days ago; lodged 2025-05-02); O2 (due 2025-06-17, 13 "
-        "days ago; lodged 2025-05-20); O3 (due 2025-06-30; lodged 2025-06-02).")
+        "days ago; lodged 2025-05-20); O3 (due 2025-06-30; lodged 2025-06-02). Owner: Tests. "
+        "Next step: complete the listed cases, oldest first (cases.csv lists them too); each "
+        "will count as not met once completed.")
 
 
 QUARTERLY_COUNTED = {
@@ -344,7 +371,9 @@ def test_overdue_cases_of_earlier_periods_are_named_with_the_period_that_counts_
     assert counted == {"2025-Q1": 2, "2025-Q2": 1}
     raised = by_key(outcome.record.alerts)
     assert raised["T-01:breach:all"].message.endswith(
-        "Includes 1 open case already too late to meet the limit on the as-of date.")
+        "Includes 1 open case already too late to meet the limit on the as-of date. Owner: "
+        "Tests. Next step: review the cases of 2025-Q2 that missed the standard, find the "
+        "causes, and agree how to bring the result back to at least 80%.")
     overdue = raised["T-01:case_overdue:all"]
     assert overdue.message == (
         "T-01 Test standard: overdue cases. 3 open cases can no longer meet the standard "
@@ -352,7 +381,11 @@ def test_overdue_cases_of_earlier_periods_are_named_with_the_period_that_counts_
         "met in the results of its period: 1 in 2025-Q2 and 2 in 2025-Q1. Cases: Q1-late "
         "(due 2025-04-14, 77 days ago; lodged 2025-03-17); Q1-later (due 2025-04-21, 70 "
         "days ago; lodged 2025-03-24); Q2-late (due 2025-05-30, 31 days ago; lodged "
-        "2025-05-02).")
+        "2025-05-02). Owner: Tests. Next step: complete the listed cases, oldest first "
+        "(cases.csv lists them too); they already count as not met.")
+    # Each case is counted in its own period, as the evidence (and cases.csv) says.
+    assert [(c["case"], c["results_period"]) for c in overdue.evidence["cases"]] == [
+        ("Q1-late", "2025-Q1"), ("Q1-later", "2025-Q1"), ("Q2-late", "2025-Q2")]
     # The alert stays the run's, in the period of the as-of date, one a standard.
     assert (overdue.period, overdue.key) == ("2025-Q2", "T-01:case_overdue:all")
 
@@ -381,14 +414,17 @@ def test_overdue_cases_come_longest_overdue_first_by_the_day_each_fell_due(
         "(West 2, East 2), each left out of the results of its period while open: 1 in "
         "2025-06 and 3 in 2025-05. Cases: A (due 2025-06-10, 20 days ago; lodged "
         "2025-05-21); B (due 2025-06-19, 11 days ago; lodged 2025-05-20); Y (due 2025-06-29, "
-        "1 day ago; lodged 2025-06-09); T (due 2025-06-30; lodged 2025-05-31).")
-    # cases.csv, the list a team works through, in the same order with the same dates.
+        "1 day ago; lodged 2025-06-09); T (due 2025-06-30; lodged 2025-05-31). Owner: Tests. "
+        "Next step: complete the listed cases, oldest first (cases.csv lists them too); each "
+        "will count as not met once completed.")
+    # cases.csv, the list a team works through, in the same order with the same dates, each
+    # case beside the period whose results hold it (the month it was lodged in).
     rows_out = cases_csv(tmp_path / "out")
     for row in rows_out:
         assert Path(row.pop("file")).samefile(tmp_path / "cases.csv")
     assert [list(r.values()) for r in rows_out] == [
-        ["T-01:case_overdue:all", "T-01", "case_overdue", "new", "high", case, due,
-         f"region {region}; lodged {lodged}; id {case}", row]
+        ["T-01:case_overdue:all", "T-01", "case_overdue", "new", "high", case, lodged[:7],
+         due, f"region {region}; lodged {lodged}; id {case}", row]
         for case, due, region, lodged, row in (
             ("A", "2025-06-10", "West", "2025-05-21", "4"),
             ("B", "2025-06-19", "East", "2025-05-20", "2"),
@@ -405,15 +441,15 @@ def test_an_id_column_named_file_or_row_keeps_its_value(tmp_path: Path, column: 
                   key=[column], policy=only(case_overdue="on"), out=tmp_path / "out")
     (alert,) = outcome.record.alerts
     (case,) = alert.evidence["cases"]
-    assert list(case) == ["case", "complete_by", "region", "lodged", column, "extract_file",
-                          "extract_row"]
+    assert list(case) == ["case", "complete_by", "results_period", "region", "lodged", column,
+                          "extract_file", "extract_row"]
     assert {k: v for k, v in case.items() if k != "extract_file"} == {
-        "case": "ID-7", "complete_by": "2025-06-29", "region": "West", "lodged": "2025-06-01",
-        column: "ID-7", "extract_row": 2}
+        "case": "ID-7", "complete_by": "2025-06-29", "results_period": "2025-06",
+        "region": "West", "lodged": "2025-06-01", column: "ID-7", "extract_row": 2}
     assert Path(case["extract_file"]).samefile(tmp_path / "cases.csv")
     (row,) = cases_csv(tmp_path / "out")
-    assert (row["case"], row["complete_by"], row["details"], row["row"]) == (
-        "ID-7", "2025-06-29", f"region West; lodged 2025-06-01; {column} ID-7", "2")
+    assert (row["case"], row["period"], row["complete_by"], row["details"], row["row"]) == (
+        "ID-7", "2025-06", "2025-06-29", f"region West; lodged 2025-06-01; {column} ID-7", "2")
     assert Path(row["file"]).samefile(tmp_path / "cases.csv")
 
 
@@ -439,7 +475,124 @@ def test_cases_are_named_by_evidence_columns_else_key_else_file_and_row(
     assert {k: case[k] for k in ids} == ids
     if not ids:
         assert "id" not in case
-    assert alert.message.endswith(f"Cases: {label} (due 2025-06-30; lodged 2025-06-02).")
+    assert alert.message.endswith(f"Cases: {label} (due 2025-06-30; lodged 2025-06-02). "
+                                  "Owner: Tests. Next step: complete the listed case "
+                                  "(cases.csv lists it too); it will count as not met once "
+                                  "completed.")
+
+
+QUARTERLY_100 = {
+    "measure": {"share_within": {"from": "lodged", "to": "decided", "limit": "100 days"}},
+    "period": {"kind": "quarter", "by": "lodged"}, "target": {"at_least": "80%"}}
+
+
+def test_cases_at_risk_of_several_periods_name_each_period_not_the_as_of_dates(
+        tmp_path: Path) -> None:
+    # Three open claims due within the next 10 days: two lodged in Q1, one in Q2. The
+    # alert is raised on the as-of date (Q2) but must not present the Q1 ones as Q2's.
+    rows = [open_claim("A", "2025-03-23"),   # day 100 is 1 July
+            open_claim("B", "2025-03-30"),   # day 100 is 8 July
+            open_claim("C", "2025-04-01"),   # day 100 is 10 July: exactly 10 days ahead
+            open_claim("D", "2025-04-02")]   # day 100 is 11 July: not within 10 days
+    outcome = run(tmp_path, CLAIMS, QUARTERLY_100, rows, key=["id"],
+                  policy=only(case_at_risk={"within": "10 days"}), out=tmp_path / "out")
+    (alert,) = outcome.record.alerts
+    assert alert.message == (
+        "T-01 Test standard: cases at risk. 3 open cases will miss the standard (decided "
+        "within 100 days of lodged) unless each is done by its date, all within the next 10 "
+        "days; the first by 2025-07-01, each left out of the results of its period while "
+        "open: 1 in 2025-Q2 and 2 in 2025-Q1. Cases: A (done by 2025-07-01; lodged "
+        "2025-03-23); B (done by 2025-07-08; lodged 2025-03-30); C (done by 2025-07-10; "
+        "lodged 2025-04-01). Owner: Tests. Next step: complete the listed cases by their "
+        "dates, the first by 2025-07-01 (cases.csv lists them too); any not done in time "
+        "will count as not met.")
+    # The alert itself stays the as-of date's, with the key it always had.
+    assert (alert.key, alert.period) == ("T-01:case_at_risk:all", "2025-Q2")
+    # cases.csv gives each case its own period, next to the case.
+    assert [(r["case"], r["period"], r["complete_by"]) for r in cases_csv(tmp_path / "out")
+            ] == [("A", "2025-Q1", "2025-07-01"), ("B", "2025-Q1", "2025-07-08"),
+                  ("C", "2025-Q2", "2025-07-10")]
+
+
+HEADERS = {"id": "Claim ID", "lodged": "Lodged Date", "decided": "Decided Date",
+           "region": "Region"}
+
+
+def test_case_alerts_and_cases_csv_name_columns_by_the_extracts_headers(
+        tmp_path: Path) -> None:
+    rows = [open_claim("C1", "2025-06-02"), open_claim("C2", "2025-06-03", "East")]
+    outcome = run(tmp_path, CLAIMS, OPEN, rows, key=["id"], policy=CASE_ALERTS,
+                  headers=HEADERS, out=tmp_path / "out")
+    raised = by_key(outcome.record.alerts)
+    overdue, at_risk = raised["T-01:case_overdue:all"], raised["T-01:case_at_risk:all"]
+    assert ("can no longer meet the standard (Decided Date within 28 days of Lodged Date) "
+            "at the end of 2025-06-30") in overdue.message
+    assert "Cases: C1 (due 2025-06-30; Lodged Date 2025-06-02)." in overdue.message
+    assert ("will miss the standard (Decided Date within 28 days of Lodged Date) unless "
+            "each is done") in at_risk.message
+    assert "Cases: C2 (done by 2025-07-01; Lodged Date 2025-06-03)." in at_risk.message
+    assert at_risk.evidence["deadline"] == "Decided Date within 28 days of Lodged Date"
+    # The evidence keeps the column names (what the standard and the dataset say), with
+    # the header of each beside them.
+    assert at_risk.evidence["headers"] == {"region": "Region", "lodged": "Lodged Date",
+                                           "id": "Claim ID"}
+    assert {"region", "lodged", "id"} <= set(at_risk.evidence["cases"][0])
+    assert [(r["case"], r["period"], r["details"]) for r in cases_csv(tmp_path / "out")] == [
+        ("C1", "2025-06", "Region West; Lodged Date 2025-06-02; Claim ID C1"),
+        ("C2", "2025-06", "Region East; Lodged Date 2025-06-03; Claim ID C2")]
+
+
+def test_no_data_and_stale_data_name_the_period_column_by_its_header(tmp_path: Path) -> None:
+    rows = [["C1", "2025-05-01", "2025-05-30", "West"]]
+    raised = by_key(run(tmp_path, CLAIMS, MONTHLY, rows, headers=HEADERS,
+                        policy=only(no_data="on", stale_data="on")).record.alerts)
+    assert ("The cases extract has no rows in 2025-06, the period of the as-of date "
+            "2025-06-30, placed by Decided Date. The newest Decided Date on or before it is "
+            "2025-05-30.") in raised["T-01:no_data:all"].message
+    assert ("The newest Decided Date in the cases extract is 2025-05-30, 31 days before "
+            "the as-of date") in raised["T-01:stale_data:all"].message
+    # The evidence names the column, for a program.
+    assert raised["T-01:stale_data:all"].evidence["period_column"] == "decided"
+
+
+# --- the next step: built in, or the policy's action, at each level -------------------------
+
+
+@pytest.mark.parametrize(("policy", "own", "expected"), [
+    pytest.param({}, None, None, id="no action: the built-in step"),
+    pytest.param({"default": {"breach": {"action": "call the claims team lead today"}}},
+                 None, "call the claims team lead today", id="the default's action"),
+    pytest.param({"default": {"breach": {"action": "call the claims team lead today"}},
+                  "attributes": {"timeliness": {"breach": {
+                      "action": "raise it at Monday's operations meeting."}}}},
+                 None, "raise it at Monday's operations meeting.",
+                 id="the attribute's action over the default's"),
+    pytest.param({"attributes": {"timeliness": {"breach": {"action": "raise it on Monday"}}}},
+                 {"breach": {"action": "ask the regional manager for a recovery plan"}},
+                 "ask the regional manager for a recovery plan",
+                 id="the standard's own action over the attribute's"),
+    pytest.param({"default": {"breach": {"action": "call the claims team lead today"}}},
+                 {"breach": {"severity": "critical"}}, "call the claims team lead today",
+                 id="a standard changing only the severity keeps the action"),
+    pytest.param({"default": {"escalation": {"action": "keep an eye on it"}}}, None, None,
+                 id="another kind's action does not apply"),
+])
+def test_the_policys_action_replaces_the_built_in_next_step(
+        tmp_path: Path, policy: dict[str, Any], own: dict[str, Any] | None,
+        expected: str | None) -> None:
+    standard = {**MONTHLY, **({"alerts": own} if own else {})}
+    # Breaches only (every other kind off), with the layers given.
+    default = {**only(breach="on")["default"], **policy.get("default", {})}
+    (alert,) = run(tmp_path, CLAIMS, standard, months({"2025-06": 3}),
+                   policy={**policy, "default": default}).record.alerts
+    built_in = ("review the cases of 2025-06 that missed the standard, find the causes, and "
+                "agree how to bring the result back to at least 80%")
+    assert alert.kind == "breach"
+    assert (alert.owner, alert.next_step) == ("Tests", expected or built_in)
+    said = expected or built_in
+    assert alert.message.endswith(
+        f"it needed 2 more cases meeting the standard. Owner: Tests. Next step: {said}"
+        + ("" if said.endswith(".") else "."))
 
 
 BUSINESS = {**OPEN, "measure": {"share_within": {"from": "lodged", "to": "decided",
@@ -450,17 +603,20 @@ BUSINESS = {**OPEN, "measure": {"share_within": {"from": "lodged", "to": "decide
     # Received Friday 27 June 2025; Monday 30 June is business day 1, Tuesday 1 July is
     # Canada Day, Wednesday 2 July is business day 2: it must be done by 2 July.
     pytest.param("2025-06-30", 5, {"case_at_risk": [("C1", "2025-07-02")]},
-                 "all within the next 5 days; the first by 2025-07-02 (West 1). Cases: C1 "
-                 "(done by 2025-07-02; lodged 2025-06-27).",
+                 "all within the next 5 days; the first by 2025-07-02 (West 1), left out of "
+                 "the results of 2025-06 while open. Cases: C1 (done by 2025-07-02; lodged "
+                 "2025-06-27).",
                  id="Monday: due Wednesday, past Canada Day"),
     pytest.param("2025-06-27", 5, {"case_at_risk": [("C1", "2025-07-02")]},
-                 "all within the next 5 days; the first by 2025-07-02 (West 1). Cases: C1 "
-                 "(done by 2025-07-02; lodged 2025-06-27).",
+                 "all within the next 5 days; the first by 2025-07-02 (West 1), left out of "
+                 "the results of 2025-06 while open. Cases: C1 (done by 2025-07-02; lodged "
+                 "2025-06-27).",
                  id="the Friday itself: due exactly 5 days ahead"),
     pytest.param("2025-06-27", 4, {}, None, id="the Friday itself: not within 4 days"),
     pytest.param("2025-07-01", 1, {"case_at_risk": [("C1", "2025-07-02")]},
-                 "all within the next 1 day; the first by 2025-07-02 (West 1). Cases: C1 "
-                 "(done by 2025-07-02; lodged 2025-06-27).",
+                 "all within the next 1 day; the first by 2025-07-02 (West 1), left out of "
+                 "the results of 2025-06 while open. Cases: C1 (done by 2025-07-02; lodged "
+                 "2025-06-27).",
                  id="Canada Day: due tomorrow"),
     pytest.param("2025-07-02", 5, {"case_overdue": [("C1", "2025-07-02")]},
                  "at the end of 2025-07-02 (West 1), left out of the results of 2025-06 "
@@ -481,7 +637,10 @@ def test_business_day_limits_across_a_public_holiday(
     if words is not None:
         (alert,) = outcome.record.alerts
         assert alert.evidence["deadline"] == "decided within 2 business days of lodged"
-        assert alert.message.endswith(words)
+        # What happened, then the owner and the next step.
+        tail = f" Owner: Tests. Next step: {alert.next_step}."
+        assert alert.message.endswith(tail)
+        assert alert.message.removesuffix(tail).endswith(words)
 
 
 @pytest.mark.parametrize(("kinds", "expected"), [
@@ -523,6 +682,10 @@ def test_no_data_in_the_period_of_the_as_of_date(tmp_path: Path, decided: list[s
         "T-01 Test standard: no data in 2025-06. The cases extract has no rows in 2025-06, "
         "the period of the as-of date 2025-06-30, placed by decided. The newest decided on "
         "or before it is 2025-05-30.")
+    assert alert.message.endswith(
+        "This period's results cannot be published until it has. Owner: Tests. Next step: "
+        "check that the cases extract is complete and current, with rows for 2025-06 up to "
+        "2025-06-30, then run again.")
     assert alert.evidence["newest"] == "2025-05-30"
 
 
@@ -554,7 +717,9 @@ def test_stale_data_older_than_the_policy_allows(
     assert alert.message == (
         f"T-01 Test standard: stale data in 2025-06. The newest decided in the cases extract "
         f"is {newest}, {old} before the as-of date 2025-06-30; the alert policy allows "
-        f"{allowed}. Results for 2025-06 may be incomplete.")
+        f"{allowed}. Results for 2025-06 may be incomplete. Owner: Tests. Next step: check "
+        f"that the cases extract is complete and current (it should run to 2025-06-30, not "
+        f"stop at {newest}), then run again.")
     assert alert.evidence["newest"] == newest and alert.evidence["as_of"] == "2025-06-30"
 
 
@@ -642,7 +807,9 @@ def test_equity_gap_message_names_both_values(tmp_path: Path) -> None:
         re.escape("T-01 Test standard: equity gap in 2025-06, region West. This segment "
                   "trails the whole population by ") + r"(20\.0+)" + re.escape(
             " points: 60.0% (3 of 5) against 80.0% (12 of 15) for everyone, more than the 5 "
-            "points the alert policy allows."), alert.message)
+            "points the alert policy allows. Owner: Tests. Next step: compare the cases of "
+            "region West in 2025-06 with everyone's, find why they trail by ") + r"\1" +
+        re.escape(" points, and agree steps to close the gap."), alert.message)
     assert found, alert.message
     assert gap_shown(alert, Fraction(5)) == found[1]
     assert alert.evidence["verdict"] == "breach"
@@ -737,14 +904,49 @@ def test_without_a_policy_file_every_kind_raises_with_its_built_in_severity(
     }
     assert {k: a.kind for k, a in raised.items()} == {k: k.split(":")[1] for k in raised}
     assert raised["T-01:breach:all"].message.endswith(
-        "It has missed the target for 3 consecutive periods (2025-03 to 2025-05).")
+        "It has missed the target for 3 consecutive periods (2025-03 to 2025-05). Owner: "
+        f"Tests. Next step: {raised['T-01:breach:all'].next_step}.")
+    # Every alert names the standard's owner and ends with a next step worded for it.
+    steps = {
+        "T-01:breach:all": "review the cases of 2025-05 that missed the standard, find the "
+        "causes, and agree how to bring the result back to at least 80%",
+        "T-01:breach:region=West": "review the cases of region West in 2025-05 that missed "
+        "the standard, find the causes, and agree how to bring the result back to at least "
+        "80%",
+        "T-01:warning:region=East": "find what brought the result for region East in 2025-05 "
+        "close to the target and act on it, so that it stays at least 80%; no recovery plan "
+        "is needed yet",
+        "T-01:escalation:all": "take the recovery to the owner's management: the target has "
+        "been missed for 3 consecutive periods (2025-03 to 2025-05); agree a recovery plan, "
+        "with dates, that brings the result back to at least 80%",
+        "T-01:escalation:region=West": "take region West's recovery to the owner's "
+        "management: the target has been missed for 3 consecutive periods (2025-03 to "
+        "2025-05); agree a recovery plan, with dates, that brings the result back to at "
+        "least 80%",
+        "T-01:equity_gap:region=West": "compare the cases of region West in 2025-05 with "
+        "everyone's, find why they trail by 13.3 points, and agree steps to close the gap",
+        "T-01:no_data:all": "check that the cases extract is complete and current, with rows "
+        "for 2025-06 up to 2025-06-30, then run again",
+        "T-01:stale_data:all": "check that the cases extract is complete and current (it "
+        "should run to 2025-06-30, not stop at 2025-05-29), then run again",
+        "T-01:case_overdue:all": "complete the listed case (cases.csv lists it too); it will "
+        "count as not met once completed",
+        "T-01:case_at_risk:all": "complete the listed case by its date, 2025-07-03 (cases.csv "
+        "lists it too); if it is not done in time it will count as not met",
+    }
+    assert {k: (a.owner, a.next_step) for k, a in raised.items()} == {
+        k: ("Tests", step) for k, step in steps.items()}
+    for a in raised.values():
+        assert a.message.endswith(f" Owner: Tests. Next step: {a.next_step}."), a.message
     assert raised["T-01:equity_gap:region=West"].evidence["gap_exact"] == "40/3"
     assert [(c["case"], c["complete_by"]) for c in
             raised["T-01:case_at_risk:all"].evidence["cases"]] == [("SOON", "2025-07-03")]
     assert [(c["case"], c["complete_by"]) for c in
             raised["T-01:case_overdue:all"].evidence["cases"]] == [("LATE", "2025-06-17")]
     assert raised["T-01:case_overdue:all"].message.endswith(
-        "Cases: LATE (due 2025-06-17, 13 days ago; lodged 2025-05-20).")
+        "Cases: LATE (due 2025-06-17, 13 days ago; lodged 2025-05-20). Owner: Tests. Next "
+        "step: complete the listed case (cases.csv lists it too); it will count as not met "
+        "once completed.")
     assert "32 days before the as-of date 2025-06-30" in raised["T-01:stale_data:all"].message
 
 

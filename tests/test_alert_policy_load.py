@@ -39,13 +39,23 @@ BUILT_IN = {
 
 
 def settings(rules: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
-    return {kind: (rule.severity.value, rule.model_dump(exclude={"severity", "enabled"}))
+    """Each kind's severity and its own settings (the next step's ``action`` apart:
+    :func:`actions`)."""
+    return {kind: (rule.severity.value,
+                   rule.model_dump(exclude={"severity", "enabled", "action"}))
             for kind, rule in rules.items()}
+
+
+def actions(rules: dict[str, Any]) -> dict[str, str]:
+    """The kinds given an ``action`` (a next step in the policy's words), and it."""
+    return {kind: rule.action for kind, rule in rules.items() if rule.action is not None}
 
 
 def test_without_a_policy_every_kind_is_on_with_its_built_in_settings() -> None:
     for attribute in Attribute:
         assert settings(resolve(AlertPolicy(), attribute, None)) == BUILT_IN
+        # No action: each alert words its own next step.
+        assert actions(resolve(AlertPolicy(), attribute, None)) == {}
 
 
 STANDARD_YAML = """\
@@ -140,6 +150,42 @@ attributes:
     assert settings(t02)["case_at_risk"] == ("medium", {"within": 3})
 
 
+def test_an_action_is_set_at_each_level_like_a_severity(tmp_path: Path) -> None:
+    policy = """\
+default:
+  breach: {action: call the team lead today}
+  case_overdue: {action: decide the listed cases today}
+attributes:
+  timeliness:
+    breach: {action: raise it at the operations meeting}
+    no_data:
+      action: >-
+        ask the data team
+        for a new extract
+"""
+    catalogue = load_catalogue(folder(tmp_path, policy, {
+        "T-01": ("timeliness", ""),
+        "T-02": ("timeliness", "alerts:\n  breach: {action: ask for a recovery plan}\n"
+                               "  case_overdue: {severity: critical}\n"),
+        "S-01": ("satisfaction", ""),
+    }))
+    got = {sid: actions(catalogue.policy_for(std)) for sid, std in catalogue.standards.items()}
+    # The nearest layer wins; a folded block is one line; a layer changing only the
+    # severity keeps the action.
+    assert got == {
+        "T-01": {"breach": "raise it at the operations meeting",
+                 "case_overdue": "decide the listed cases today",
+                 "no_data": "ask the data team for a new extract"},
+        "T-02": {"breach": "ask for a recovery plan",
+                 "case_overdue": "decide the listed cases today",
+                 "no_data": "ask the data team for a new extract"},
+        "S-01": {"breach": "call the team lead today",
+                 "case_overdue": "decide the listed cases today"},
+    }
+    assert settings(catalogue.policy_for(catalogue.standards["T-02"]))["case_overdue"] == (
+        "critical", {})
+
+
 @pytest.mark.parametrize(("written", "expected"), [
     pytest.param({"escalation": {"after": "2 periods"}}, ("escalation", "after", 2), id="periods"),
     pytest.param({"escalation": {"after": "2 period"}}, ("escalation", "after", 2), id="period"),
@@ -180,7 +226,7 @@ MALFORMED = [
     pytest.param(
         {POLICY: "default:\n  escalation: {aftr: 2}\n"},
         [f"{POLICY}:2:16: unknown key 'aftr' under default.escalation (did you mean 'after'? "
-         "allowed here: after, enabled, severity)"],
+         "allowed here: action, after, enabled, severity)"],
         id="misspelt setting"),
     pytest.param(
         {POLICY: "default:\n  escalation: {after: 1}\n"},
@@ -227,6 +273,26 @@ MALFORMED = [
         ["T-01.yaml:12:12: alerts.breach.severity: input should be 'low', 'medium', 'high' or "
          "'critical' (found 'High') (did you mean 'high'?"],
         id="standard's own alerts: severity in capitals"),
+    # A next step is words: not a number, not nothing.
+    pytest.param(
+        {POLICY: "default:\n  breach: {action: 12}\n"},
+        [f"{POLICY}:2:12: default.breach.action: 12 is not a next step; write it in words, "
+         "like action: call the regional manager today"],
+        id="an action that is a number"),
+    pytest.param(
+        {POLICY: "default:\n  warning: off\n  breach:\n    severity: high\n    action: ''\n"},
+        [f"{POLICY}:5:5: default.breach.action: the next step is empty; write it in words, "
+         "like action: call the regional manager today, or leave action out for the "
+         "built-in one"],
+        id="an empty action"),
+    pytest.param(
+        {POLICY: "attributes:\n  timeliness:\n    case_overdue: {action: }\n"},
+        [f"{POLICY}:3:20: attributes.timeliness.case_overdue.action: no next step given"],
+        id="an action with nothing after it"),
+    pytest.param(
+        {"T-01.yaml": "alerts:\n  breach: {action: [call, write]}\n"},
+        ["T-01.yaml:12:12: alerts.breach.action: a list is not a next step"],
+        id="standard's own alerts: an action that is a list"),
     # A kind with nothing after it is neither 'on' nor 'off' nor settings: never ignored.
     pytest.param(
         {POLICY: "default:\n  breach:\n  warning: off\n"},
@@ -300,3 +366,19 @@ attributes:
     code, output = cli("validate", "--standards", ".")
     assert code == 0, output
     assert "1 standards and 1 datasets are valid" in output
+
+
+def test_the_readme_and_the_example_policy_say_what_the_engine_does() -> None:
+    """The README's table of kinds gives each one's built-in next step as the engine has
+    it, and the shipped policy explains ``action:``."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| kind | raised when | settings (built-in) | next step", 1)[1]
+    rows = {line.split("`")[1]: line for line in table.split("\n\n", 1)[0].splitlines()
+            if line.startswith("| `")}
+    assert set(rows) == set(KINDS)
+    for kind, rule in KINDS.items():
+        assert rows[kind].endswith(f" | {rule.STEP} |"), kind
+    shipped = (root / "standards" / POLICY).read_text(encoding="utf-8")
+    assert "`action:` replaces it" in shipped
+    assert "Owner: Benefits Processing. Next step:" in shipped

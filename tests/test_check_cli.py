@@ -25,7 +25,7 @@ def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_pa
     assert re.search(r"ACC-01 +│ 2025-Q2 │ all +│ 95\.98% │", done.output), done.output
     assert "claims: 6,004 rows read = 5,995 used + 3 filtered + 6 rejected" in done.output
     record = json.loads((tmp_path / "results.json").read_text())
-    assert record["schema_version"] == "1.6"
+    assert record["schema_version"] == "1.7"
     assert {"id", "as_of", "started_at", "engine_version", "standards_digest"} <= set(
         record["run"])
     assert len(record["datasets"]) == 5 and len(record["standards"]) == 9
@@ -42,13 +42,29 @@ def test_check_on_the_example_writes_the_contract_and_exits_1_on_breaches(tmp_pa
     assert len({a["key"] for a in alerts}) == len(alerts)
     # The console counts the alerts by state and prints each new one in full.
     assert f"Alerts: {len(alerts)} new" in done.output
-    west = next(a["message"] for a in alerts if a["key"] == "BEN-01:breach:region=West")
-    assert " ".join(west.split()) in " ".join(done.output.split())
+    west = next(a for a in alerts if a["key"] == "BEN-01:breach:region=West")
+    assert " ".join(west["message"].split()) in " ".join(done.output.split())
+    # Who owns it and the next step: in their own columns, and ending the message, so that
+    # it can be forwarded alone; the console gives them a line of their own.
+    tail = (f"Owner: Benefits Processing. Next step: {west['next_step']}.")
+    assert west["owner"] == "Benefits Processing"
+    assert west["next_step"].startswith("review the cases of region West in 2025-06 that "
+                                        "missed the standard")
+    assert west["message"].endswith(f"on the as-of date. {tail}")
+    lines = done.output.splitlines()
+    at = next(i for i, line in enumerate(lines)
+              if "BEN-01 Benefit claims decided within 28 days: breach in 2025-06, region "
+                 "West." in line)
+    assert "Owner:" not in lines[at] and lines[at + 1].strip() == tail
     with (tmp_path / "cases.csv").open(encoding="utf-8-sig") as handle:
         cases = list(csv.DictReader(handle))
     overdue = [c for c in cases if c["alert"] == "BEN-01:case_overdue:all"]
     assert len(overdue) == 27 and overdue[0]["case"] == "C-102716"
     assert overdue[0]["complete_by"] == "2025-04-02"
+    # The period each case is counted in, next to it; its details under the extract's
+    # headers, as an officer knows them.
+    assert (overdue[0]["period"], overdue[0]["details"]) == (
+        "2025-06", "Region East; Lodged Date 2025-03-05; Claim ID C-102716")
     with (tmp_path / "rejects.csv").open(encoding="utf-8-sig") as handle:
         rejects = list(csv.DictReader(handle))
     assert {r["row"] for r in rejects if r["dataset"] == "claims"} == {

@@ -17,6 +17,7 @@ from engine.docs.features import owner_tag, read_feature, read_features
 from engine.docs.markdown import anchor, code, text
 from engine.load import load_catalogue
 from engine.measure import kinds
+from engine.model.policy import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -96,6 +97,33 @@ def test_text_from_a_standard_never_becomes_markup(tmp_path: Path) -> None:
     assert "<strong>bold</strong>" not in html and 'href="http://x"' not in html
     md = (tmp_path / "out" / "catalogue.md").read_text(encoding="utf-8")
     assert "No worked examples yet" in md  # no features: every standard says so
+
+
+def test_each_standards_alerts_say_their_next_step_the_policys_action_first(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "standards"
+    shutil.copytree(ROOT / "standards", folder, ignore=shutil.ignore_patterns(".compliance"))
+    path = folder / "complaints" / "CMP-01.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "alerts:\n  case_overdue: "
+                    "{action: acknowledge the listed complaints today}\n", encoding="utf-8")
+    features = tmp_path / "features"
+    features.mkdir()
+    done = runner.invoke(app, ["docs", "--standards", str(folder), "--features", str(features),
+                               "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    page = (tmp_path / "out" / "catalogue.md").read_text(encoding="utf-8")
+
+    def alerts_of(sid: str) -> str:
+        section = page.split(f"### {sid} ", 1)[1].split("\n### ", 1)[0]
+        return section.split("#### Alerts", 1)[1].split("####", 1)[0]
+
+    cmp01, cmp02 = alerts_of("CMP-01"), alerts_of("CMP-02")
+    assert "| Alert | Raised when | Settings | Severity | Next step |" in cmp01
+    # The standard's own action, for its own alerts only; the built-in step elsewhere.
+    assert "acknowledge the listed complaints today |" in cmp01
+    assert "acknowledge the listed complaints today" not in cmp02
+    assert f"| {text(KINDS['case_overdue'].STEP)} |" in cmp02
+    assert f"| {text(KINDS['breach'].STEP)} |" in cmp01
 
 
 def test_a_feature_that_is_not_gherkin_is_named_with_its_line(tmp_path: Path) -> None:

@@ -478,6 +478,13 @@ def test_a_run_sends_its_new_alerts_once_and_its_resolved_ones(
     folder = tmp_path / "catalogue"
     first = run(folder, RUN_COLUMNS, RUN_STANDARD, run_rows(5), store=store, policy=policy)
     assert [a["key"] for a in hook.requests[0]["json"]["alerts"]] == ["T-01:breach:all"]
+    # The message sent names the owner and the next step, as do the alert's own fields.
+    step = ("review the cases of 2025-06 that missed the standard, find the causes, and agree "
+            "how to bring the result back to at least 80%")
+    sent = hook.requests[0]["json"]
+    assert (sent["alerts"][0]["owner"], sent["alerts"][0]["next_step"]) == ("Tests", step)
+    assert sent["text"].endswith(f"needed 3 more cases meeting the standard. Owner: Tests. "
+                                 f"Next step: {step}.")
     assert [(n.channel, n.alerts, n.ok) for n in first.record.notifications] == \
         [("webhook", 1, True)]
     # The same extract again: the alert is ongoing, so nothing is sent.
@@ -487,6 +494,15 @@ def test_a_run_sends_its_new_alerts_once_and_its_resolved_ones(
     run(folder, RUN_COLUMNS, RUN_STANDARD, run_rows(0), store=store, policy=policy)
     assert [(a["key"], a["state"]) for a in hook.requests[1]["json"]["alerts"]] == \
         [("T-01:breach:all", "resolved")]
+    # Still the owner's; the step it asked for is done with, and not repeated.
+    resolved = hook.requests[1]["json"]
+    assert (resolved["alerts"][0]["owner"], resolved["alerts"][0]["next_step"]) == (
+        "Tests", "none for this alert; close any follow-up opened for it")
+    assert resolved["text"].endswith(
+        "It was: T-01 Test standard: breach in 2025-06. 50.0% (5 of 10) against a target of "
+        "at least 80%: 30.0 points below the target; it needed 3 more cases meeting the "
+        "standard. Owner: Tests. Next step: none for this alert; close any follow-up opened "
+        "for it.")
 
 
 def test_without_a_store_or_with_no_notify_nothing_is_sent(tmp_path: Path, hook: Hook) -> None:

@@ -79,7 +79,8 @@ def test_a_notice_not_yet_given_is_due_the_last_day_it_can_be_given_in_time(
     (overdue,) = [a for a in outcome.record.alerts if a.kind == "case_overdue"]
     assert overdue.message.endswith(
         "Cases: N-late (due 2025-06-20, 10 days ago; effective 2025-07-20); N-asof (due "
-        "2025-06-30; effective 2025-07-30).")
+        "2025-06-30; effective 2025-07-30). Owner: Tests. Next step: complete the listed "
+        "cases, oldest first (cases.csv lists them too); they already count as not met.")
 
 
 def test_a_notice_due_more_than_two_years_back_is_found_on_its_day(tmp_path: Path) -> None:

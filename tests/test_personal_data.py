@@ -216,13 +216,13 @@ def test_cases_are_named_by_their_evidence_columns_only(plain: tuple[object, Pat
     ben01 = [c for c in cases if c["standard"] == "BEN-01"]
     assert [c["case"] for c in ben01 if c["kind"] == "case_overdue"] == OVERDUE
     assert sorted(c["case"] for c in ben01 if c["kind"] == "case_at_risk") == AT_RISK
-    # The segment and the date the standard names, nothing else.
-    assert {c["details"].split(" ")[0] for c in ben01} == {"region"}
-    assert all(c["details"].split("; ")[1].startswith("lodged_date ") for c in ben01)
+    # The segment and the date the standard names, nothing else, by their headers.
+    assert {c["details"].split(" ")[0] for c in ben01} == {"Region"}
+    assert all(c["details"].split("; ")[1].startswith("Lodged Date ") for c in ben01)
     record = json.loads((out / "results.json").read_text())
     shown = {k for a in record["alerts"] for c in a["evidence"].get("cases", []) for k in c}
-    assert shown == {"case", "complete_by", "region", "lodged_date", "claim_id",
-                     "ni_number", "extract_file", "extract_row"}
+    assert shown == {"case", "complete_by", "results_period", "region", "lodged_date",
+                     "claim_id", "ni_number", "extract_file", "extract_row"}
     # BEN-02 names its cases by the NI number, a personal column: withheld.
     ben02 = [c for c in cases if c["standard"] == "BEN-02"]
     assert ben02 and {c["case"] for c in ben02} == {WITHHELD}
@@ -303,8 +303,9 @@ def test_pseudonyms_are_the_documented_keyed_hash(pseudonymised: tuple[object, P
     record = json.loads((out / "results.json").read_text())
     alert = next(a for a in record["alerts"] if a["key"] == "BEN-01:case_overdue:all")
     assert alert["message"].endswith("Cases: " + "; ".join(
-        f"{expected(KEY, i)} (due 2025-05-13, 48 days ago; lodged_date 2025-04-15)"
-        for i in OVERDUE) + ".")
+        f"{expected(KEY, i)} (due 2025-05-13, 48 days ago; Lodged Date 2025-04-15)"
+        for i in OVERDUE) + ". Owner: Benefits. Next step: complete the listed cases, oldest "
+        "first (cases.csv lists them too); they already count as not met.")
     assert [c["claim_id"] for c in alert["evidence"]["cases"]] == [
         expected(KEY, i) for i in OVERDUE]
     rejects = {(r["row"], r["column"]): r["value"] for r in read_csv(out / "rejects.csv")}

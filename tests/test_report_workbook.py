@@ -13,7 +13,7 @@ import pytest
 from openpyxl.chart import LineChart
 
 from engine.model.results import Result, RunRecord, TargetRecord, Verdict
-from engine.report.outputs import REJECT_COLUMNS, case_rows, reject_rows
+from engine.report.outputs import CASE_COLUMNS, REJECT_COLUMNS, case_rows, reject_rows
 from engine.report.summary import headlines
 from engine.report.workbook import workbook_bytes
 from engine.report.xlsx import number_format, sheet_title
@@ -185,11 +185,23 @@ def test_alerts_and_cases_sheets_hold_every_row(shipped_run: Outcome) -> None:
     colours = {"critical": RED, "high": RED, "medium": AMBER, "low": GREY}
     for row, alert in zip(rows, record.alerts, strict=True):
         assert fill(by_name(header, row, "severity")) == colours[alert.severity]
+        # Who owns it and what to do, beside the message that ends with both.
+        assert (by_name(header, row, "owner").value,
+                by_name(header, row, "next_step").value) == (alert.owner, alert.next_step)
+        assert alert.owner and alert.next_step
+        assert by_name(header, row, "message").value.endswith(
+            f"Owner: {alert.owner}. Next step: {alert.next_step}.")
     header, rows = table(book["Cases"])
     expected = list(case_rows(record.alerts))
     assert expected and len(rows) == len(expected)
-    assert [(by_name(header, r, "case").value, by_name(header, r, "complete_by").value.date())
-            for r in rows] == [(e[5], dt.date.fromisoformat(e[6])) for e in expected]
+    at = {name: CASE_COLUMNS.index(name) for name in ("case", "period", "complete_by")}
+    assert [(by_name(header, r, "case").value, by_name(header, r, "period").value,
+             by_name(header, r, "complete_by").value.date()) for r in rows] == [
+        (e[at["case"]], e[at["period"]], dt.date.fromisoformat(str(e[at["complete_by"]])))
+        for e in expected]
+    # Each case beside the period whose results hold it: CMP-02's span two quarters.
+    assert {by_name(header, r, "period").value for r in rows
+            if by_name(header, r, "standard").value == "CMP-02"} == {"2025-Q1", "2025-Q2"}
 
 
 def test_the_tracking_sheet_has_the_improvement_goals(improvement_run: Outcome) -> None:

@@ -1,5 +1,10 @@
 """Results and alerts in words a manager can forward: what was measured, against which
-target, over which period and segment, how far off, for how many periods, which cases."""
+target, over which period and segment, how far off, for how many periods, which cases —
+then who owns it and the next step, so that the message can be forwarded alone.
+
+Each alert's next step is worded for it here (its period, segment, cases, dates); the
+alert policy's ``action:`` for the kind, when set, replaces it. Columns are named by the
+extract's headers, as the people who read the alerts know them."""
 
 from __future__ import annotations
 
@@ -13,12 +18,14 @@ from engine.measure import kinds
 from engine.measure.base import Cell, Measured
 from engine.measure.cases import Case
 from engine.model.catalogue import Catalogue
+from engine.model.dataset import Dataset
 from engine.model.policy import CaseAtRisk, EquityGap, Rule, StaleData
 from engine.model.results import Alert, AlertState, Result, TargetRecord, Verdict
 from engine.model.standard import ColumnTarget, OpenCases, Standard, TargetStep
 from engine.model.tracking import Tracking
 from engine.wording import (
     Marks,
+    owner_and_next_step,
     segment_key,
     show_float_level,
     show_gap,
@@ -66,14 +73,28 @@ def result(std: Standard, catalogue: Catalogue, cell: Cell, d: Decision) -> Resu
 
 
 def _alert(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, period: str,
-           segment: dict[str, str], text: str, evidence: dict[str, Any]) -> Alert:
+           segment: dict[str, str], text: str, evidence: dict[str, Any], step: str
+           ) -> Alert:
+    """The alert, its message ending with the owner and the next step: the policy's
+    ``action`` for the kind, else ``step``, the one worded for this alert."""
+    next_step = rule.action or step
     return Alert(
         # Not the period: a breach that persists is one alert that stays open.
         key=f"{std.id}:{kind}:{segment_key(segment)}", standard=std.id, kind=kind,
         state=AlertState.new, severity=rule.severity.value, period=period, segment=segment,
-        message=text,
+        owner=std.owner, next_step=next_step,
+        message=f"{text} {owner_and_next_step(std.owner, next_step)}",
         evidence={**evidence, "standard_file": str(catalogue.source_of(std).path)},
     )
+
+
+def _dataset(std: Standard, catalogue: Catalogue) -> Dataset:
+    return catalogue.datasets[std.dataset]
+
+
+def _in(period: str, segment: dict[str, str]) -> str:
+    """'region West in 2025-06', or '2025-06': where a result's next step looks."""
+    return f"{show_segment(segment)} in {period}" if segment else period
 
 
 def _head(std: Standard, what: str, period: str, segment: dict[str, str]) -> str:
@@ -134,7 +155,22 @@ def result_alert(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, cel
     if kind == "escalation":
         text = (f"Escalation: breached for {streak} consecutive periods ({since} to "
                 f"{cell.period}). {text}")
-    return _alert(kind, rule, std, catalogue, cell.period, cell.segment, text, evidence)
+    return _alert(kind, rule, std, catalogue, cell.period, cell.segment, text, evidence,
+                  _result_step(kind, cell, f"{direction} {shown}", streak, since))
+
+
+def _result_step(kind: str, cell: Cell, target: str, streak: int, since: str) -> str:
+    where = _in(cell.period, cell.segment)
+    if kind == "escalation":
+        who = f"{show_segment(cell.segment)}'s" if cell.segment else "the"
+        return (f"take {who} recovery to the owner's management: the target has been missed "
+                f"for {streak} consecutive periods ({since} to {cell.period}); agree a recovery "
+                f"plan, with dates, that brings the result back to {target}")
+    if kind == "breach":
+        return (f"review the cases of {where} that missed the standard, find the causes, and "
+                f"agree how to bring the result back to {target}")
+    return (f"find what brought the result for {where} close to the target and act on it, "
+            f"so that it stays {target}; no recovery plan is needed yet")
 
 
 def trajectory(rule: Rule, std: Standard, catalogue: Catalogue, t: Tracking) -> Alert:
@@ -146,8 +182,8 @@ def trajectory(rule: Rule, std: Standard, catalogue: Catalogue, t: Tracking) -> 
     text = (f"{std.id} {std.title}{where} is {status} for its improvement goal of {goal} by "
             f"{t.by}, from {show_value(t.baseline.value, unit)} in {t.baseline.period}: "
             f"{t.status_reason}.")
+    points = " points" if unit == "%" else (f" {unit}" if unit else "")
     if t.needed_per_period is not None and t.periods_left:
-        points = " points" if unit == "%" else (f" {unit}" if unit else "")
         text += (f" Reaching the goal needs {t.needed_per_period:.2f}{points} a period over "
                  f"the {t.periods_left} periods left.")
     evidence: dict[str, Any] = {
@@ -158,8 +194,13 @@ def trajectory(rule: Rule, std: Standard, catalogue: Catalogue, t: Tracking) -> 
         "forecast_interval": [t.forecast.lower, t.forecast.upper],
         "forecast_method": t.forecast.method, "needed_per_period": t.needed_per_period,
     }
+    gain = (f"gain the {t.needed_per_period:.2f}{points} a period the goal needs"
+            if t.needed_per_period is not None and t.periods_left else
+            "bring the result back onto its path")
+    step = (f"review the improvement plan for {goal} by {t.by}{where}: agree how to {gain}, "
+            "or raise the goal with whoever set it")
     return _alert("off_trajectory", rule, std, catalogue, t.latest_period or "", t.segment,
-                  text, evidence)
+                  text, evidence, step)
 
 
 def equity_gap(rule: Rule, std: Standard, catalogue: Catalogue, cell: Cell, d: Decision,
@@ -178,20 +219,26 @@ def equity_gap(rule: Rule, std: Standard, catalogue: Catalogue, cell: Cell, d: D
     evidence = {"value": float(d.value), "whole_population": float(whole[1].value),
                 "gap": float(gap), "gap_exact": f"{gap.numerator}/{gap.denominator}",
                 "allowed": str(rule.more_than), "verdict": d.verdict.value}
-    return _alert("equity_gap", rule, std, catalogue, cell.period, cell.segment, text, evidence)
+    step = (f"compare the cases of {show_segment(cell.segment)} in {cell.period} with "
+            f"everyone's, find why they trail by {shown} {points}, and agree steps to close "
+            "the gap")
+    return _alert("equity_gap", rule, std, catalogue, cell.period, cell.segment, text, evidence,
+                  step)
 
 
 def freshness(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, m: Measured,
               period: str, as_of: dt.date) -> Alert:
     """no_data: nothing in the period of the as-of date; stale_data: old newest date."""
-    ds, by = std.dataset, std.period.by
+    ds, column = std.dataset, std.period.by
+    by = _dataset(std, catalogue).header_of(column)
     newest = (f"The newest {by} on or before it is {m.newest}." if m.newest is not None
               else f"No row has a {by} on or before it.")
     if kind == "no_data":
         text = (f"{_head(std, 'no data', period, {})} The {ds} extract has no rows in "
                 f"{period}, the period of the as-of date {as_of}, placed by {by}. {newest} "
-                "Check that the latest extract was delivered in full; until then this "
-                "period's results cannot be published.")
+                "This period's results cannot be published until it has.")
+        step = (f"check that the {ds} extract is complete and current, with rows for "
+                f"{period} up to {as_of}, then run again")
     else:
         assert isinstance(rule, StaleData) and m.newest is not None
         days = (as_of - m.newest).days
@@ -199,40 +246,78 @@ def freshness(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, m: Mea
                 f"is {m.newest}, {_days(days)} before the as-of date {as_of}; the alert "
                 f"policy allows {_days(rule.older_than)}. Results for {period} may be "
                 "incomplete.")
-    evidence: dict[str, Any] = {"dataset": ds, "period_column": by,
+        step = (f"check that the {ds} extract is complete and current (it should run to "
+                f"{as_of}, not stop at {m.newest}), then run again")
+    evidence: dict[str, Any] = {"dataset": ds, "period_column": column,
                                 "newest": m.newest.isoformat() if m.newest else None,
                                 "as_of": as_of.isoformat()}
-    return _alert(kind, rule, std, catalogue, period, {}, text, evidence)
+    return _alert(kind, rule, std, catalogue, period, {}, text, evidence, step)
 
 
 def cases(kind: str, rule: Rule, std: Standard, catalogue: Catalogue, selected: list[Case],
           period: str, as_of: dt.date) -> Alert:
     """Open cases late now, or to be done within the policy's days: one alert a standard,
-    every case in the evidence, the most urgent named."""
-    deadline = kinds()[std.measure.kind].deadline(std.measure.spec)
+    every case in the evidence, the most urgent named.
+
+    Either kind takes every selected open case, whichever period holds it (one received
+    last quarter and still open, too): so the head names no period, and the body says how
+    many each period's results hold, as cases.csv gives each case's period."""
+    ds, kind_of = _dataset(std, catalogue), kinds()[std.measure.kind]
+    deadline = kind_of.deadline(std.measure.spec, ds.header_of)
     n = len(selected)
     split = _by_segment(std, selected)
+    counted = getattr(std.measure.spec, "open_cases", None) is OpenCases.count_when_overdue
+    cases_ = f"case{'s' if n != 1 else ''}"
     if kind == "case_overdue":
-        # Every open case late on the as-of date, whichever period holds it (one received
-        # last quarter and still open, too): so the head names no period, and the share of
-        # each is given as its period's results count it.
+        how, still = ("counted as not met in", "") if counted else ("left out of", " while open")
         opening = f"{std.id} {std.title}: overdue cases."
-        head = (f"{n:,} open case{'s' if n != 1 else ''} can no longer meet the standard "
-                f"({deadline}) at the end of {as_of}{split}{_placed(std, selected)}")
+        head = (f"{n:,} open {cases_} can no longer meet the standard ({deadline}) at the end "
+                f"of {as_of}{split}{_placed(selected, how, still)}")
     else:
         assert isinstance(rule, CaseAtRisk)
-        opening = _head(std, "cases at risk", period, {})
+        # Not late yet: left out of the results while open, whatever open_cases says.
+        opening = f"{std.id} {std.title}: cases at risk."
         first = min(c.due_by for c in selected)
-        head = (f"{n:,} open case{'s' if n != 1 else ''} will miss the standard ({deadline}) "
-                f"unless each is done by its date, all within the next {_days(rule.within)}; "
-                f"the first by {first}{split}")
-    named = "; ".join(_case_words(c, as_of) for c in selected[:CASES_NAMED])
+        head = (f"{n:,} open {cases_} will miss the standard ({deadline}) unless each is "
+                f"done by its date, all within the next {_days(rule.within)}; the first by "
+                f"{first}{split}{_placed(selected, 'left out of', ' while open')}")
+    named = "; ".join(_case_words(c, as_of, ds) for c in selected[:CASES_NAMED])
     more = f"; and {n - CASES_NAMED:,} more" if n > CASES_NAMED else ""
     text = (f"{opening} {head}. "
             f"{'Most urgent' if n > CASES_NAMED else 'Cases'}: {named}{more}.")
-    evidence = {"count": n, "deadline": deadline,
+    evidence = {"count": n, "deadline": deadline, "headers": _headers(std, ds, kind_of),
                 "cases": [c.evidence() for c in selected]}
-    return _alert(kind, rule, std, catalogue, period, {}, text, evidence)
+    return _alert(kind, rule, std, catalogue, period, {}, text, evidence,
+                  _cases_step(kind, selected, counted))
+
+
+def _cases_step(kind: str, selected: list[Case], counted: bool) -> str:
+    """Complete the cases, in the order listed."""
+    n = len(selected)
+    one = n == 1
+    full = (f"cases.csv lists all {n:,}" if n > CASES_NAMED
+            else f"cases.csv lists {'it' if one else 'them'} too")
+    if kind == "case_overdue":
+        if counted:
+            count = f"{'it already counts' if one else 'they already count'} as not met"
+        else:
+            count = f"{'it' if one else 'each'} will count as not met once completed"
+        listed = "the listed case" if one else "the listed cases, oldest first"
+        return f"complete {listed} ({full}); {count}"
+    if one:
+        return (f"complete the listed case by its date, {selected[0].due_by} ({full}); if it "
+                "is not done in time it will count as not met")
+    return (f"complete the listed cases by their dates, the first by "
+            f"{min(c.due_by for c in selected)} ({full}); any not done in time will count "
+            "as not met")
+
+
+def _headers(std: Standard, ds: Dataset, kind_of: Any) -> dict[str, str]:
+    """The header of each column a case's evidence names (its segments, dates and ids),
+    for cases.csv's details: the names an officer knows from the extract."""
+    columns = [*(c for cols in std.segment_sets() for c in cols),
+               *kind_of.case_dates(std.measure.spec), *(std.evidence or ds.key)]
+    return {c: ds.header_of(c) for c in dict.fromkeys(columns) if c in ds.columns}
 
 
 def _by_segment(std: Standard, selected: list[Case]) -> str:
@@ -243,20 +328,18 @@ def _by_segment(std: Standard, selected: list[Case]) -> str:
     return " (" + ", ".join(f"{k} {v:,}" for k, v in counts.most_common()) + ")"
 
 
-def _placed(std: Standard, selected: list[Case]) -> str:
-    """Where overdue cases stand in the results, latest period first: ', each counted as
-    not met in the results of its period: 7 in 2025-Q2 and 3 in 2025-Q1', so that each
-    figure agrees with the 'Includes 7' of that period's breach (or warning); with
-    ``open_cases: exclude``, left out of them while open."""
-    counted = getattr(std.measure.spec, "open_cases", None) is OpenCases.count_when_overdue
+def _placed(selected: list[Case], how: str, still: str) -> str:
+    """Where open cases stand in the results, latest period first: overdue ones ', each
+    counted as not met in the results of its period: 7 in 2025-Q2 and 3 in 2025-Q1', so
+    that each figure agrees with the 'Includes 7' of that period's breach (or warning);
+    with ``open_cases: exclude``, and cases at risk, ', each left out of the results of
+    its period while open: …' (``how`` and ``still`` say which)."""
     counts = Counter(c.period for c in selected)
     # Before a rolling window (its one period): in no result.
     outside = counts.pop(None, 0)
     # One period kind a standard: its labels (2025-06, 2025-Q2, 2025-W05, FY2024-25) sort
     # as their periods do.
     placed = sorted((p for p in counts if p is not None), reverse=True)
-    how = "counted as not met in" if counted else "left out of"
-    still = "" if counted else " while open"
     if len(placed) > 1:
         parts = [f"{counts[p]:,} in {p}" for p in placed]
         return (f", each {how} the results of its period{still}: "
@@ -269,8 +352,8 @@ def _placed(std: Standard, selected: list[Case]) -> str:
                                 f"{outside:,} from before the period's window, in no result"])
 
 
-def _case_words(case: Case, as_of: dt.date) -> str:
-    dates = ", ".join(f"{k} {v}" for k, v in case.dates.items())
+def _case_words(case: Case, as_of: dt.date, ds: Dataset) -> str:
+    dates = ", ".join(f"{ds.header_of(k)} {v}" for k, v in case.dates.items())
     late = (as_of - case.due_by).days
     due = (f"due {case.due_by}, {_days(late)} ago" if late > 0
            else f"due {case.due_by}" if case.overdue else f"done by {case.due_by}")

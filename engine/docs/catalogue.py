@@ -101,10 +101,10 @@ def _standard(catalogue: Catalogue, std: Standard, features: list[Feature],
     if std.improvement is not None:
         out += ["", "#### Improvement goal", "", *_improvement(std)]
     out += ["", "#### Alerts", "", *md.table(
-        ["Alert", "Raised when", "Settings", "Severity"],
+        ["Alert", "Raised when", "Settings", "Severity", "Next step"],
         ([k.replace("_", " "), ALERT_KINDS[k].WHAT, _settings(rule.model_dump(mode="json")),
-          rule.severity.value] for k, rule in catalogue.policy_for(std).items()
-         if _applies(k, std)))]
+          rule.severity.value, rule.action or ALERT_KINDS[k].STEP]
+         for k, rule in catalogue.policy_for(std).items() if _applies(k, std)))]
     out += ["", "#### Worked examples", ""]
     if not features:
         return [*out, WRITE_ONE]
@@ -135,7 +135,7 @@ def _applies(kind: str, std: Standard) -> bool:
 
 
 def _settings(rule: dict[str, object]) -> str:
-    shown = {k: v for k, v in rule.items() if k not in ("severity", "enabled")}
+    shown = {k: v for k, v in rule.items() if k not in ("severity", "enabled", "action")}
     return ", ".join(f"{k.replace('_', ' ')} {str(v).replace('_', ' ')} {UNITS.get(k, '')}"
                      .strip() for k, v in shown.items()) or "–"
 

@@ -18,6 +18,7 @@ days before → 96.0%, met. Example (breach): 200 changes, 185 in time → 92.5%
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine.measure.base import Context, case_rows
@@ -67,9 +68,10 @@ def case_dates(spec: AdvanceNotice) -> list[str]:
     return [spec.before]
 
 
-def deadline(spec: AdvanceNotice) -> str:
-    """The limit an open case is held to, in words."""
-    return f"{spec.event} at least {spec.notice} before {spec.before}"
+def deadline(spec: AdvanceNotice, name: Callable[[str], str] = str) -> str:
+    """The limit an open case is held to, in words, each column as ``name`` calls it
+    (an alert gives the extract's headers)."""
+    return f"{name(spec.event)} at least {spec.notice} before {name(spec.before)}"
 
 
 def describe(spec: AdvanceNotice) -> str:

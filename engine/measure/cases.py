@@ -66,8 +66,9 @@ class Case:
         return f"{self.file} row {self.row}"
 
     def evidence(self) -> dict[str, Any]:
+        # results_period, not period: a column of the extract may be called that.
         return {"case": self.label, "complete_by": self.due_by.isoformat(),
-                **self.segment, **self.dates, **self.ids,
+                "results_period": self.period, **self.segment, **self.dates, **self.ids,
                 "extract_file": self.file, "extract_row": self.row}
 
 

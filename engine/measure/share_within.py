@@ -38,6 +38,7 @@ past 28 days on the as-of date 31 May → 31 / 42 = 73.8%, breach.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ibis
@@ -94,15 +95,19 @@ def case_dates(spec: ShareWithin) -> list[str]:
     return [spec.start] + ([spec.due] if spec.due is not None else [])
 
 
-def deadline(spec: ShareWithin) -> str:
-    """The limit an open case is held to, in words."""
+def deadline(spec: ShareWithin, name: Callable[[str], str] = str) -> str:
+    """The limit an open case is held to, in words, each column as ``name`` calls it
+    (an alert gives the extract's headers)."""
+    end, start = name(spec.end), name(spec.start)
     if spec.limit is not None:
-        words = f"{spec.end} within {spec.limit} of {spec.start}"
+        words = f"{end} within {spec.limit} of {start}"
     elif spec.limits is not None:
-        words = f"{spec.end} within the limit for its {spec.limits.by} from {spec.start}"
+        words = f"{end} within the limit for its {name(spec.limits.by)} from {start}"
     else:
-        return f"{spec.end} by its {spec.due}"
-    return words + (f", or by its {spec.due} where given" if spec.due is not None else "")
+        assert spec.due is not None  # the model asks for a limit, limits or a due column
+        return f"{end} by its {name(spec.due)}"
+    return words + (f", or by its {name(spec.due)} where given" if spec.due is not None
+                    else "")
 
 
 def limits_of(spec: ShareWithin) -> list[Limit]:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.model.common import Publication
 from engine.model.tracking import Demand, Impact, Tracking
 
-SCHEMA_VERSION = "1.6"
+SCHEMA_VERSION = "1.7"
 
 
 class Verdict(StrEnum):
@@ -111,7 +111,12 @@ class Alert(_Out):
     severity: str
     period: str
     segment: dict[str, str]
-    message: str
+    owner: str = Field("", description="The standard's owner: the team accountable for it")
+    next_step: str = Field("", description="What to do next, in plain words: the alert "
+                           "policy's action for the kind, else the step the engine words for "
+                           "this alert")
+    message: str = Field(description="The alert in words, to forward as it is: what "
+                         "happened, then 'Owner: … Next step: …'")
     evidence: dict[str, Any]
 
 

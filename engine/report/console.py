@@ -8,7 +8,7 @@ from rich.text import Text
 
 from engine.model.results import AlertState, Result, RunRecord, Verdict
 from engine.report.summary import shown as shown_value
-from engine.wording import show_number, show_segment
+from engine.wording import show_number, show_segment, without_owner_and_next_step
 
 STYLE = {Verdict.met: "green", Verdict.warning: "yellow", Verdict.breach: "bold red",
          Verdict.insufficient_data: "dim"}
@@ -52,7 +52,8 @@ def render_results(record: RunRecord, console: Console, *, all_periods: bool = F
 
 def render_alerts(record: RunRecord, console: Console) -> None:
     """How many alerts in each state, then each new and resolved one in full (the ongoing
-    ones were shown when new; ``compliance alerts`` lists them)."""
+    ones were shown when new; ``compliance alerts`` lists them): what happened, and under
+    it, on a line of its own, the owner and the next step its message ends with."""
     if not record.alerts:
         console.print("No alerts.")
         return
@@ -61,10 +62,14 @@ def render_alerts(record: RunRecord, console: Console) -> None:
                                          if v), highlight=False)
     for state in (AlertState.new, AlertState.resolved):
         for a in by_state[state]:
+            said = without_owner_and_next_step(a.message, a.owner, a.next_step)
             console.print(Text.assemble(
                 (f"  {state.value.upper():<8} ", "bold" if state is AlertState.new else "dim"),
-                (f"{a.severity:<8} ", SEVERITY.get(a.severity, "")), a.message),
+                (f"{a.severity:<8} ", SEVERITY.get(a.severity, "")), said),
                 soft_wrap=True)
+            if said != a.message:
+                console.print(Text(f"{'':<20}{a.message[len(said):].lstrip()}",
+                                   style="italic"), soft_wrap=True)
     for n in record.notifications:
         shown = f"{n.name} ({n.target})" if n.name else n.target
         words = (f"sent {n.alerts} alert(s)" if n.ok

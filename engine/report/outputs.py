@@ -20,9 +20,10 @@ from engine.report.tracking import TRACKING_HEADER, tracking_rows
 from engine.wording import segment_key
 
 REJECT_COLUMNS = ["dataset", "file", "row", "column", "value", "reason", "message"]
-ALERT_COLUMNS = ["key", "standard", "kind", "state", "severity", "period", "segment", "message"]
-CASE_COLUMNS = ["alert", "standard", "kind", "state", "severity", "case", "complete_by",
-                "details", "file", "row"]
+ALERT_COLUMNS = ["key", "standard", "kind", "state", "severity", "period", "segment", "owner",
+                 "next_step", "message"]
+CASE_COLUMNS = ["alert", "standard", "kind", "state", "severity", "case", "period",
+                "complete_by", "details", "file", "row"]
 # The two files that can run to many thousands of rows are written as frames (csv_frame).
 _REJECT_TYPES = {**dict.fromkeys(REJECT_COLUMNS, pl.String), "row": pl.Int64}
 _CASE_TYPES = {**dict.fromkeys(CASE_COLUMNS, pl.String), "row": pl.Int64}
@@ -81,17 +82,21 @@ def results_json(record: RunRecord) -> str:
 
 def case_rows(alerts: list[Alert]) -> Iterator[list[object]]:
     """cases.csv: one row per open case named by a case alert, most urgent first — the
-    list a team works through."""
+    list a team works through: each case with the period whose results hold it, and its
+    details under the extract's headers (as the alert's evidence names them)."""
     for a in alerts:
+        headers = a.evidence.get("headers", {})
         for case in a.evidence.get("cases", []):
-            details = "; ".join(f"{k} {v}" for k, v in case.items() if k not in _FIXED)
+            details = "; ".join(f"{headers.get(k, k)} {v}" for k, v in case.items()
+                                if k not in _FIXED)
             yield [a.key, a.standard, a.kind, a.state.value, a.severity, case["case"],
-                   case["complete_by"], details, case["extract_file"], case["extract_row"]]
+                   case.get("results_period"), case["complete_by"], details,
+                   case["extract_file"], case["extract_row"]]
 
 
-_FIXED = ("case", "complete_by", "extract_file", "extract_row")
+_FIXED = ("case", "complete_by", "results_period", "extract_file", "extract_row")
 
 
 def alert_row(a: Alert) -> list[object]:
     return [a.key, a.standard, a.kind, a.state.value, a.severity, a.period,
-            segment_key(a.segment), a.message]
+            segment_key(a.segment), a.owner, a.next_step, a.message]

@@ -155,7 +155,7 @@ Feature: PEN-01 New retirement pensions paid within 30 days of entitlement
       | P-1      | Retirement pension | North  | 03/03/2025  | Granted | 20/06/2025       | 25/06/2025         |
     When the compliance check runs
     Then a stale data alert is raised for PEN-01 in 2025-Q2
-    And the alert says "The newest entitlement_date in the claims extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days."
+    And the alert says "The newest Entitlement Date in the claims extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days."
 
   Scenario: Data whose newest entitlement date is exactly 7 days old is not stale
     Given these claims:

@@ -115,7 +115,7 @@ Feature: RESP-01 Clients who felt treated with respect
       | R-2         | 20/06/2025  | North  | 4                          |
     When the compliance check runs
     Then a stale data alert is raised for RESP-01 in 2025-Q2 overall
-    And the alert says "The newest survey_date in the client_survey extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days"
+    And the alert says "The newest Survey Date in the client_survey extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days"
 
   Scenario: A response with either score outside the 1 to 5 scale is rejected
     R-7 scored respect 5 but satisfaction 7: the whole response is rejected. Two bad rows

@@ -125,7 +125,7 @@ Feature: SAT-01 Clients satisfied with the service
       | R-2         | 20/06/2025  | North  | Online  | 4                          |
     When the compliance check runs
     Then a stale data alert is raised for SAT-01 in 2025-Q2 overall
-    And the alert says "The newest survey_date in the client_survey extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days"
+    And the alert says "The newest Survey Date in the client_survey extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days"
 
   Scenario: A score outside the 1 to 5 scale is rejected
     Two bad rows in 200 are within the 1% of rejected rows the survey extract allows.

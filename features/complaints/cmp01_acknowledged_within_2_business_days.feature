@@ -73,7 +73,7 @@ Feature: CMP-01 Complaints acknowledged within 2 business days
     And complaint K-4 is reported at risk, to be done by 2025-07-03
     And complaint K-1 is not reported
     And an overdue cases alert is raised for CMP-01 in 2025-06 overall
-    And the alert says "1 open case can no longer meet the standard (acknowledged within 2 business days of received)"
+    And the alert says "1 open case can no longer meet the standard (Acknowledged within 2 business days of Received)"
 
   Scenario: An open complaint is not a miss while the next day could still be in time
     K-5 arrived on Thursday 26 June; its second business day was Monday 30 June, the

@@ -99,7 +99,7 @@ Feature: CALL-01 Calls answered by an agent within 10 minutes
       | 2025-06-20 | Benefits | 1000          | 950            | 900                    | 50        |
     When the compliance check runs
     Then a stale data alert is raised for CALL-01 in 2025-06
-    And the alert says "The newest date in the telephony extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days."
+    And the alert says "The newest Date in the telephony extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days."
 
   Scenario: Early in a new month, before any of its counts arrive, a no data alert is raised
     Given the extract is dated 2025-07-02

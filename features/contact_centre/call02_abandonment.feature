@@ -115,7 +115,7 @@ Feature: CALL-02 Call abandonment rate
       | 2025-06-20 | Benefits | 1000          | 950            | 900                    | 50        |
     When the compliance check runs
     Then a stale data alert is raised for CALL-02 in 2025-06
-    And the alert says "The newest date in the telephony extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days."
+    And the alert says "The newest Date in the telephony extract is 2025-06-20, 10 days before the as-of date 2025-06-30; the alert policy allows 7 days."
 
   Scenario: A day with more calls abandoned than offered is rejected, and one bad row in two stops the check
     One row in two is 50% of the extract, far more than the 1% allowed: no result is

@@ -219,7 +219,7 @@ Feature: CALL-10 Calls answered by an agent within 10 minutes
       | 2025-05 | Halifax | 20000         | 16400                  |
     When the compliance check runs
     Then a stale data alert is raised for CALL-10 in 2025-06
-    And the alert says "The newest month in the calls extract is 2025-05-01, 60 days before the as-of date 2025-06-30; the alert policy allows 45 days."
+    And the alert says "The newest Month in the calls extract is 2025-05-01, 60 days before the as-of date 2025-06-30; the alert policy allows 45 days."
 
   Scenario: A newest month exactly 45 days old is not stale
     Given the extract is dated 2025-06-15

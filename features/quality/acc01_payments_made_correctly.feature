@@ -135,5 +135,5 @@ Feature: ACC-01 Payments made correctly
       | Q-2       | 2025-03-21  | North  | Yes             |
     When the compliance check runs
     Then a stale data alert is raised for ACC-01 in 2025-Q2 overall
-    And the alert says "The newest review_date in the payment_qa extract is 2025-03-21, 101 days before the as-of date 2025-06-30; the alert policy allows 100 days"
+    And the alert says "The newest Review Date in the payment_qa extract is 2025-03-21, 101 days before the as-of date 2025-06-30; the alert policy allows 100 days"
     And a no data alert is raised for ACC-01 in 2025-Q2 overall
