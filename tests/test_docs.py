@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -79,39 +80,37 @@ def test_every_link_in_the_html_lands_on_a_heading(built: Path) -> None:
     assert sorted(set(inside) - links.ids) == []
 
 
-def test_text_from_a_standard_never_becomes_markup(tmp_path: Path) -> None:
+def docs_with_cmp01(tmp_path: Path, edit: Callable[[str], str]) -> Path:
+    """The catalogue built (without features) from a copy of the shipped standards whose
+    CMP-01 is ``edit``-ed: the folder it was written to."""
     folder = tmp_path / "standards"
     shutil.copytree(ROOT / "standards", folder, ignore=shutil.ignore_patterns(".compliance"))
     path = folder / "complaints" / "CMP-01.yaml"
-    hostile = "<script>alert(1)</script> | **bold** [link](http://x) `tick`"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "We acknowledge 95% of complaints", f"{hostile} We acknowledge 95% of complaints"),
-        encoding="utf-8")
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
     features = tmp_path / "features"
     features.mkdir()
     done = runner.invoke(app, ["docs", "--standards", str(folder), "--features", str(features),
                                "--out", str(tmp_path / "out")])
     assert done.exit_code == 0, done.output
-    html = (tmp_path / "out" / "catalogue.html").read_text(encoding="utf-8")
+    return tmp_path / "out"
+
+
+def test_text_from_a_standard_never_becomes_markup(tmp_path: Path) -> None:
+    hostile = "<script>alert(1)</script> | **bold** [link](http://x) `tick`"
+    out = docs_with_cmp01(tmp_path, lambda text: text.replace(
+        "We acknowledge 95% of complaints", f"{hostile} We acknowledge 95% of complaints"))
+    html = (out / "catalogue.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<strong>bold</strong>" not in html and 'href="http://x"' not in html
-    md = (tmp_path / "out" / "catalogue.md").read_text(encoding="utf-8")
+    md = (out / "catalogue.md").read_text(encoding="utf-8")
     assert "No worked examples yet" in md  # no features: every standard says so
 
 
 def test_each_standards_alerts_say_their_next_step_the_policys_action_first(
         tmp_path: Path) -> None:
-    folder = tmp_path / "standards"
-    shutil.copytree(ROOT / "standards", folder, ignore=shutil.ignore_patterns(".compliance"))
-    path = folder / "complaints" / "CMP-01.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "alerts:\n  case_overdue: "
-                    "{action: acknowledge the listed complaints today}\n", encoding="utf-8")
-    features = tmp_path / "features"
-    features.mkdir()
-    done = runner.invoke(app, ["docs", "--standards", str(folder), "--features", str(features),
-                               "--out", str(tmp_path / "out")])
-    assert done.exit_code == 0, done.output
-    page = (tmp_path / "out" / "catalogue.md").read_text(encoding="utf-8")
+    out = docs_with_cmp01(tmp_path, lambda text: text + "alerts:\n  case_overdue: "
+                          "{action: acknowledge the listed complaints today}\n")
+    page = (out / "catalogue.md").read_text(encoding="utf-8")
 
     def alerts_of(sid: str) -> str:
         section = page.split(f"### {sid} ", 1)[1].split("\n### ", 1)[0]
