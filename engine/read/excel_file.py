@@ -69,7 +69,7 @@ import polars as pl
 
 from engine.model.dataset import Dataset
 from engine.problems import Problem, unknown_name_hint
-from engine.read.header import SEARCH_ROWS, Header, locate, normalise
+from engine.read.header import SEARCH_ROWS, Header, blank, locate
 from engine.read.sources import ZIP, Unreadable
 
 MAX_PARTS = 10_000
@@ -159,11 +159,11 @@ def scan(path: Path, shown: Path, ds: Dataset) -> tuple[pl.LazyFrame, Header, st
     merges = inspected.merges.get(member or "", [])
     if merges:
         frame = _fill_merges(frame, merges, absolute)
-    head = frame.head(max(SEARCH_ROWS, ds.excel.header_row or 0)).rows()
-    if not any(normalise(c) for cells in head for c in cells):
+    head = [(i + 1, cells) for i, cells in
+            enumerate(frame.head(max(SEARCH_ROWS, ds.excel.header_row or 0)).rows())]
+    if blank(head):  # locate would call it 'no data', not naming the sheets
         raise Unreadable(_empty_sheet(shown, ds, sheet, names, frame.height > len(head)))
-    header = locate(shown, ds, [(i + 1, cells) for i, cells in enumerate(head)],
-                    ds.excel.header_row)
+    header = locate(shown, ds, head, ds.excel.header_row)
     unvalued = inspected.unvalued.get(member or "", {})
     if unvalued:
         frame = _mark(frame, unvalued, absolute, header)

@@ -33,10 +33,15 @@ def normalise(cell: object) -> str:
     return " ".join(str(cell).split()).casefold() if cell is not None else ""
 
 
+def blank(records: Sequence[Record]) -> bool:
+    """Whether every cell of ``records`` is empty (or only spaces)."""
+    return not any(normalise(c) for _, cells in records for c in cells)
+
+
 def locate(shown: Path, ds: Dataset, records: Sequence[Record], header_row: int | None
            ) -> Header:
     """The header among the first rows of a file; raises :class:`Unreadable` if absent."""
-    if not any(normalise(c) for _, cells in records for c in cells):
+    if blank(records):
         raise Unreadable(Problem(shown, "the file has no data (every cell is empty)",
                                  hint="export the extract again"))
     wanted = {name: normalise(ds.header_of(name)) for name in ds.columns}
