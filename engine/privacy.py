@@ -48,7 +48,6 @@ WITHHELD = "(personal data withheld)"
 MISALIGNED = "(withheld: the row's cells do not line up with its header)"
 PSEUDONYM = re.compile(r"P-[0-9a-f]{16}")
 _PARTS = " / "  # how a reject joins the columns (and values) of a key or a row check
-_CASE_FIELDS = ("case", "complete_by", "extract_file", "extract_row")
 
 
 def pseudonym(key: bytes, case_id: str) -> str:
